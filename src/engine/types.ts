@@ -1,0 +1,86 @@
+// Plain data shared by the engine, the worker protocol, the stores, the UI and the exporters.
+// Nothing here imports tfjs or React, so every layer can depend on it.
+
+export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
+/** Order in which the automatic choice tries backends (DESIGN.md). */
+export const BACKEND_ORDER: readonly BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
+
+export type ModelName = 'logreg' | 'ffnn100' | 'mlp';
+export type DatasetName = 'mnist';
+
+/** Everything that determines one training run. Plain JSON: it crosses the worker boundary. */
+export interface TrainConfig {
+  dataset: DatasetName;
+  model: ModelName;
+  /** Registry name, e.g. 'SGD-HD' (src/optim/catalog.ts). */
+  optimizer: string;
+  /** Initial learning rate α₀. */
+  alpha0: number;
+  /** Hypergradient learning rate β (ignored by non-HD optimizers, but recorded). */
+  beta: number;
+  /** Momentum μ for the momentum optimizers. */
+  momentum: number;
+  /** L2 weight decay, folded into the gradient before anything else (spec §0). */
+  weightDecay: number;
+  batchSize: number;
+  /** Budget in epochs; ignored when `iterations` is set. */
+  epochs: number;
+  /** Budget in iterations; when not null it overrides `epochs`. */
+  iterations: number | null;
+  seed: number;
+  /** Evaluate on the test set every N iterations; null = at the end of every epoch. */
+  evalEvery: number | null;
+}
+
+export interface RunSpec {
+  runId: string;
+  config: TrainConfig;
+}
+
+/**
+ * Per-iteration training metrics, columnar. Iterations are 1-based (V's logging).
+ * `loss` is the minibatch loss at the parameters before update t; `lr` is α after update t.
+ * `time` is seconds since the run's training started.
+ */
+export interface TrainColumns {
+  iteration: number[];
+  epoch: number[];
+  loss: number[];
+  lr: number[];
+  time: number[];
+}
+
+/** One evaluation on the full test set. Iteration 0 is the evaluation before training. */
+export interface EvalRecord {
+  iteration: number;
+  epoch: number;
+  time: number;
+  valLoss: number;
+  /** Fraction correct, 0..1. */
+  valAccuracy: number;
+  /** Only at iteration 0: the (eval-mode) loss of the first training batch, for reference CSV row 0. */
+  firstBatchLoss?: number;
+}
+
+export type RunState = 'queued' | 'loading' | 'training' | 'paused' | 'done' | 'diverged' | 'stopped' | 'error';
+
+/** A batch of metrics streamed from a worker (many iterations per message). */
+export interface MetricBatch {
+  runId: string;
+  train: TrainColumns;
+  evals: EvalRecord[];
+}
+
+/** Raw dataset bytes as the loader returns them: pixels stay uint8 on the host. */
+export interface DatasetBuffers {
+  name: DatasetName;
+  trainImages: Uint8Array; // nTrain * imageSize
+  trainLabels: Uint8Array; // nTrain
+  testImages: Uint8Array;
+  testLabels: Uint8Array;
+  imageSize: number; // 784 for MNIST
+  numClasses: number; // 10
+  /** Normalisation applied on the device per batch: (x/255 - mean) / std. */
+  mean: number;
+  std: number;
+}
