@@ -84,3 +84,15 @@ export interface DatasetBuffers {
   mean: number;
   std: number;
 }
+
+/** Everything the page keeps about one run: what export and charts read. */
+export interface RunRecord {
+  runId: string;
+  config: TrainConfig;
+  backend: BackendName | null;
+  state: RunState;
+  /** Iteration at which the loss became NaN/Inf, when state is 'diverged'. */
+  divergedAt?: number;
+  train: TrainColumns;
+  evals: EvalRecord[];
+}

@@ -1,0 +1,191 @@
+// Fetch a sharded dataset (manifest.json + gzipped IDX shards) and return its raw bytes.
+//
+// Only standard web APIs (fetch, streams, DecompressionStream, crypto.subtle), so the same code runs
+// in the page, in a worker and in Node 20 (tests pass a fetchImpl that reads from disk).
+// Every failure becomes a DataFormatError that names the URL.
+
+import type { DatasetBuffers } from '../engine/types';
+import { DataFormatError } from './errors';
+import { checkImagesLabels, isGzip, parseIdx, type IdxArray } from './idx';
+import { parseManifest, SHARD_ROLES, type ManifestFile, type ShardRole } from './manifest';
+
+export type ProgressFn = (loadedBytes: number, totalBytes: number) => void;
+
+/** Parallel downloads: enough to hide latency, few enough to keep memory and sockets modest. */
+const CONCURRENCY = 4;
+
+const errText = (e: unknown) => (e instanceof Error ? e.message : String(e));
+
+async function fetchOk(fetchImpl: typeof fetch, url: string): Promise<Response> {
+  let res: Response;
+  try {
+    res = await fetchImpl(url);
+  } catch (e) {
+    throw new DataFormatError(url, `network error: ${errText(e)}`, { cause: e });
+  }
+  if (!res.ok) throw new DataFormatError(url, `HTTP ${res.status}${res.statusText ? ' ' + res.statusText : ''}`);
+  return res;
+}
+
+/** Read a body as a stream, calling onChunk with each chunk's length. */
+async function readBody(res: Response, url: string, onChunk: (n: number) => void): Promise<Uint8Array<ArrayBuffer>> {
+  try {
+    if (!res.body) {
+      const buf = new Uint8Array(await res.arrayBuffer());
+      onChunk(buf.length);
+      return buf;
+    }
+    const chunks: Uint8Array[] = [];
+    let total = 0;
+    const reader = res.body.getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      chunks.push(value);
+      total += value.length;
+      onChunk(value.length);
+    }
+    const out = new Uint8Array(total);
+    let off = 0;
+    for (const c of chunks) {
+      out.set(c, off);
+      off += c.length;
+    }
+    return out;
+  } catch (e) {
+    throw new DataFormatError(url, `network error while reading the body: ${errText(e)}`, { cause: e });
+  }
+}
+
+async function gunzip(bytes: Uint8Array<ArrayBuffer>, url: string): Promise<Uint8Array> {
+  try {
+    const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'));
+    return new Uint8Array(await new Response(stream).arrayBuffer());
+  } catch (e) {
+    throw new DataFormatError(url, `corrupt gzip data: ${errText(e)}`, { cause: e });
+  }
+}
+
+async function sha256Hex(bytes: Uint8Array<ArrayBuffer>): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
+  return Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/** Run `fn` over `items` with at most `limit` in flight; results keep the input order. */
+async function mapPool<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}
+
+function concat(parts: Uint8Array[]): Uint8Array {
+  // Always a fresh buffer of exactly this size: callers transfer these buffers to workers,
+  // and transferring a view would hand over (and detach) whatever larger buffer it sits in.
+  const out = new Uint8Array(parts.reduce((a, p) => a + p.length, 0));
+  let off = 0;
+  for (const p of parts) {
+    out.set(p, off);
+    off += p.length;
+  }
+  return out;
+}
+
+/**
+ * Load the dataset described by `${baseUrl}/manifest.json`.
+ * onProgress gets byte-level progress over the sum of the manifest's `bytes`; it ends at exactly
+ * (total, total) even when a server decoded the gzip for us (then more bytes arrive than listed).
+ */
+export async function loadDataset(
+  baseUrl: string,
+  onProgress?: ProgressFn,
+  fetchImpl: typeof fetch = fetch,
+): Promise<DatasetBuffers> {
+  const base = baseUrl.replace(/\/+$/, '');
+  const manifestUrl = `${base}/manifest.json`;
+  const manifestRes = await fetchOk(fetchImpl, manifestUrl);
+  let json: unknown;
+  try {
+    json = JSON.parse(new TextDecoder().decode(await readBody(manifestRes, manifestUrl, () => {})));
+  } catch (e) {
+    if (e instanceof DataFormatError) throw e;
+    throw new DataFormatError(manifestUrl, `not valid JSON: ${errText(e)}`, { cause: e });
+  }
+  const manifest = parseManifest(json, manifestUrl);
+  const [h, w] = manifest.imageShape;
+
+  const totalBytes = manifest.files.reduce((a, f) => a + f.bytes, 0);
+  let loaded = 0;
+  onProgress?.(0, totalBytes);
+
+  const loadShard = async (file: ManifestFile): Promise<IdxArray> => {
+    const url = `${base}/${file.path}`;
+    const res = await fetchOk(fetchImpl, url);
+    // Count at most the listed size per file, then top up to it, so progress is monotone and exact.
+    let counted = 0;
+    const raw = await readBody(res, url, (n) => {
+      const add = Math.min(n, file.bytes - counted);
+      if (add > 0) {
+        counted += add;
+        loaded += add;
+        onProgress?.(loaded, totalBytes);
+      }
+    });
+    let idx: Uint8Array = raw;
+    // A server may already have undone a Content-Encoding: gzip, so look at the bytes themselves.
+    if (isGzip(raw)) {
+      if (raw.length === file.bytes && globalThis.crypto?.subtle) {
+        const got = await sha256Hex(raw);
+        if (got !== file.sha256) {
+          throw new DataFormatError(url, `sha256 ${got} does not match the manifest's ${file.sha256} (stale cache?)`);
+        }
+      }
+      idx = await gunzip(raw, url);
+    }
+    const isImages = file.role === 'trainImages' || file.role === 'testImages';
+    const arr = parseIdx(idx, url, isImages ? 3 : 1);
+    if (arr.dims[0] !== file.count) {
+      throw new DataFormatError(url, `holds ${arr.dims[0]} items but the manifest lists ${file.count}`);
+    }
+    if (isImages && (arr.dims[1] !== h || arr.dims[2] !== w)) {
+      throw new DataFormatError(url, `images are ${arr.dims[1]}x${arr.dims[2]}, the manifest says ${h}x${w}`);
+    }
+    if (file.bytes > counted) {
+      loaded += file.bytes - counted;
+      onProgress?.(loaded, totalBytes);
+    }
+    return arr;
+  };
+
+  const shards = await mapPool(manifest.files, CONCURRENCY, loadShard);
+
+  const byRole = {} as Record<ShardRole, Uint8Array>;
+  for (const role of SHARD_ROLES) {
+    byRole[role] = concat(shards.filter((_, i) => manifest.files[i].role === role).map((s) => s.data));
+  }
+  const asIdx = (role: ShardRole, n: number): IdxArray => ({
+    dims: role.endsWith('Images') ? [n, h, w] : [n],
+    data: byRole[role],
+  });
+  const opts = { numClasses: manifest.numClasses, imageShape: [h, w] as const };
+  checkImagesLabels(asIdx('trainImages', manifest.nTrain), asIdx('trainLabels', manifest.nTrain), `${base} (train)`, opts);
+  checkImagesLabels(asIdx('testImages', manifest.nTest), asIdx('testLabels', manifest.nTest), `${base} (test)`, opts);
+
+  return {
+    name: manifest.dataset,
+    trainImages: byRole.trainImages,
+    trainLabels: byRole.trainLabels,
+    testImages: byRole.testImages,
+    testLabels: byRole.testLabels,
+    imageSize: h * w,
+    numClasses: manifest.numClasses,
+    mean: manifest.mean,
+    std: manifest.std,
+  };
+}

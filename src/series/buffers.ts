@@ -1,0 +1,182 @@
+// Metric series of every run of the session, outside React state ("transient updates").
+// Workers' metric batches are appended to growable typed columns; charts subscribe and read
+// views at their own pace; exporters read plain arrays through `get`.
+import type { EvalRecord, MetricBatch, TrainColumns } from '../engine/types';
+
+/** A growable Float64Array column (amortised O(1) append). */
+class Column {
+  private buf = new Float64Array(1024);
+  length = 0;
+
+  pushAll(values: ArrayLike<number>): void {
+    const need = this.length + values.length;
+    if (need > this.buf.length) {
+      let cap = this.buf.length;
+      while (cap < need) cap *= 2;
+      const next = new Float64Array(cap);
+      next.set(this.buf.subarray(0, this.length));
+      this.buf = next;
+    }
+    for (let i = 0; i < values.length; i++) this.buf[this.length + i] = values[i];
+    this.length = need;
+  }
+
+  /** A view of the filled part (valid until the next append). */
+  view(): Float64Array {
+    return this.buf.subarray(0, this.length);
+  }
+
+  toArray(): number[] {
+    return Array.from(this.view());
+  }
+}
+
+interface RunSeries {
+  iteration: Column;
+  epoch: Column;
+  loss: Column;
+  lr: Column;
+  time: Column;
+  evals: EvalRecord[];
+  /** Bumped on every append: lets readers memoise per run. */
+  version: number;
+}
+
+/** Read-only views for drawing; arrays are views into the buffers (do not keep across refreshes). */
+export interface SeriesView {
+  runId: string;
+  iteration: Float64Array;
+  epoch: Float64Array;
+  loss: Float64Array;
+  lr: Float64Array;
+  time: Float64Array;
+  evals: readonly EvalRecord[];
+  version: number;
+}
+
+/** Plain data for exporters (a RunRecord's `train` and `evals`). */
+export interface SeriesData {
+  train: TrainColumns;
+  evals: EvalRecord[];
+}
+
+type Listener = (runIds: ReadonlySet<string>) => void;
+
+export class SeriesBuffers {
+  private runs = new Map<string, RunSeries>();
+  private listeners = new Set<Listener>();
+  /** Bumped on every change to any run. */
+  version = 0;
+
+  private series(runId: string): RunSeries {
+    let s = this.runs.get(runId);
+    if (!s) {
+      s = {
+        iteration: new Column(),
+        epoch: new Column(),
+        loss: new Column(),
+        lr: new Column(),
+        time: new Column(),
+        evals: [],
+        version: 0,
+      };
+      this.runs.set(runId, s);
+    }
+    return s;
+  }
+
+  /** Registers a run with empty series (so it is exported/drawn even before its first batch). */
+  ensure(runId: string): void {
+    this.series(runId);
+  }
+
+  appendBatch(batch: MetricBatch): void {
+    const s = this.series(batch.runId);
+    const t = batch.train;
+    if (t && t.iteration.length > 0) {
+      s.iteration.pushAll(t.iteration);
+      s.epoch.pushAll(t.epoch);
+      s.loss.pushAll(t.loss);
+      s.lr.pushAll(t.lr);
+      s.time.pushAll(t.time);
+    }
+    if (batch.evals && batch.evals.length > 0) {
+      for (const e of batch.evals) s.evals.push(e);
+    }
+    s.version++;
+    this.version++;
+    this.emit(new Set([batch.runId]));
+  }
+
+  has(runId: string): boolean {
+    return this.runs.has(runId);
+  }
+
+  /** Number of training iterations recorded for a run. */
+  length(runId: string): number {
+    return this.runs.get(runId)?.iteration.length ?? 0;
+  }
+
+  lastEval(runId: string): EvalRecord | undefined {
+    const e = this.runs.get(runId)?.evals;
+    return e && e.length > 0 ? e[e.length - 1] : undefined;
+  }
+
+  /** Copies of the raw series (for export): intact, never downsampled. */
+  get(runId: string): SeriesData {
+    const s = this.runs.get(runId);
+    if (!s) return { train: { iteration: [], epoch: [], loss: [], lr: [], time: [] }, evals: [] };
+    return {
+      train: {
+        iteration: s.iteration.toArray(),
+        epoch: s.epoch.toArray(),
+        loss: s.loss.toArray(),
+        lr: s.lr.toArray(),
+        time: s.time.toArray(),
+      },
+      evals: s.evals.slice(),
+    };
+  }
+
+  /** Zero-copy views for drawing. */
+  view(runId: string): SeriesView | undefined {
+    const s = this.runs.get(runId);
+    if (!s) return undefined;
+    return {
+      runId,
+      iteration: s.iteration.view(),
+      epoch: s.epoch.view(),
+      loss: s.loss.view(),
+      lr: s.lr.view(),
+      time: s.time.view(),
+      evals: s.evals,
+      version: s.version,
+    };
+  }
+
+  subscribe(listener: Listener): () => void {
+    this.listeners.add(listener);
+    return () => {
+      this.listeners.delete(listener);
+    };
+  }
+
+  clear(): void {
+    const ids = new Set(this.runs.keys());
+    this.runs.clear();
+    this.version++;
+    this.emit(ids);
+  }
+
+  private emit(ids: ReadonlySet<string>): void {
+    for (const l of this.listeners) l(ids);
+  }
+}
+
+/** The page's single instance. */
+export const seriesBuffers = new SeriesBuffers();
+
+export const appendBatch = (batch: MetricBatch): void => seriesBuffers.appendBatch(batch);
+export const get = (runId: string): SeriesData => seriesBuffers.get(runId);
+export const subscribe = (listener: Listener): (() => void) => seriesBuffers.subscribe(listener);
+export const clear = (): void => seriesBuffers.clear();

@@ -1,0 +1,89 @@
+// The configuration form: what the person has typed and ticked. Numeric fields are kept as the
+// text typed (so invalid input can be shown and refused); parsed values come from validate.ts.
+import { create } from 'zustand';
+import type { DatasetName, ModelName } from '../engine/types';
+import { OPTIMIZER_NAMES } from '../optim/catalog';
+import { formatNumber, validateAll, type FieldTexts, type NumericField, type Validation } from './validate';
+
+/** The reference experiment settings (issue 2, Deliver 7). */
+export const DEFAULTS = {
+  optimizers: ['SGD', 'SGD-HD'] as string[],
+  alpha0: 1e-3,
+  betaSgd: 1e-3,
+  betaAdam: 1e-7,
+  momentum: 0.9,
+  weightDecay: 1e-4,
+  batchSize: 128,
+  epochs: 1,
+  iterations: null as number | null,
+  model: 'ffnn100' as ModelName,
+  dataset: 'mnist' as DatasetName,
+  seed: 1,
+  evalEvery: null as number | null,
+};
+
+export const DEFAULT_TEXTS: FieldTexts = {
+  alpha0: formatNumber(DEFAULTS.alpha0),
+  betaSgd: formatNumber(DEFAULTS.betaSgd),
+  betaAdam: formatNumber(DEFAULTS.betaAdam),
+  momentum: String(DEFAULTS.momentum),
+  weightDecay: formatNumber(DEFAULTS.weightDecay),
+  batchSize: String(DEFAULTS.batchSize),
+  epochs: String(DEFAULTS.epochs),
+  iterations: '',
+  seed: String(DEFAULTS.seed),
+  evalEvery: '',
+};
+
+export interface ConfigState {
+  optimizers: string[];
+  texts: FieldTexts;
+  model: ModelName;
+  dataset: DatasetName;
+  setText: (field: NumericField, text: string) => void;
+  toggleOptimizer: (name: string, on: boolean) => void;
+  setModel: (model: ModelName) => void;
+  setDataset: (dataset: DatasetName) => void;
+  reset: () => void;
+}
+
+export const useConfigStore = create<ConfigState>()((set) => ({
+  optimizers: DEFAULTS.optimizers.slice(),
+  texts: { ...DEFAULT_TEXTS },
+  model: DEFAULTS.model,
+  dataset: DEFAULTS.dataset,
+  setText: (field, text) => set((s) => ({ texts: { ...s.texts, [field]: text } })),
+  toggleOptimizer: (name, on) =>
+    set((s) => {
+      const chosen = new Set(s.optimizers);
+      if (on) chosen.add(name);
+      else chosen.delete(name);
+      // Keep catalogue order so colours and lists are stable.
+      return { optimizers: OPTIMIZER_NAMES.filter((n) => chosen.has(n)) };
+    }),
+  setModel: (model) => set({ model }),
+  setDataset: (dataset) => set({ dataset }),
+  reset: () =>
+    set({
+      optimizers: DEFAULTS.optimizers.slice(),
+      texts: { ...DEFAULT_TEXTS },
+      model: DEFAULTS.model,
+      dataset: DEFAULTS.dataset,
+    }),
+}));
+
+// validateAll allocates; memoise on the (immutable) inputs so selectors stay stable.
+let lastTexts: FieldTexts | null = null;
+let lastOpts: string[] | null = null;
+let lastResult: Validation | null = null;
+
+export function selectValidation(s: Pick<ConfigState, 'texts' | 'optimizers'>): Validation {
+  if (s.texts !== lastTexts || s.optimizers !== lastOpts || !lastResult) {
+    lastTexts = s.texts;
+    lastOpts = s.optimizers;
+    lastResult = validateAll(s.texts, s.optimizers);
+  }
+  return lastResult;
+}
+
+export const useValidation = (): Validation => useConfigStore(selectValidation);

@@ -1,0 +1,345 @@
+// Starts, pauses, resumes and stops training runs: one Web Worker per run. Routes the workers'
+// messages to the series buffers (metrics) and the runs store (metadata). No React, no tfjs.
+import type { BackendName, DatasetBuffers, RunRecord, RunSpec, TrainConfig } from '../engine/types';
+import { BACKEND_ORDER } from '../engine/types';
+import type { FromWorker, ToWorker } from '../worker/protocol';
+import { loadDataset } from '../data/loader';
+import { itersPerEpoch } from '../data/batching';
+import { optimizerInfo } from '../optim/catalog';
+import { seriesBuffers } from '../series/buffers';
+import { selectValidation, useConfigStore } from './configStore';
+import { FINISHED_STATES, useRunsStore, type RunMeta } from './runsStore';
+
+export const DATA_BASE_URL = './data/mnist';
+export const DEFAULT_TRAIN_SIZE = 60000;
+
+// ---------------------------------------------------------------------------------------------
+// Backend from the URL: ?backend=webgpu|webgl|wasm|cpu, else 'auto'.
+
+export interface BackendChoice {
+  backend: BackendName | 'auto';
+  /** Set when the URL asked for something unknown. */
+  warning?: string;
+}
+
+export function parseBackendParam(search: string): BackendChoice {
+  const raw = new URLSearchParams(search).get('backend');
+  if (raw === null || raw === '' || raw === 'auto') return { backend: 'auto' };
+  const v = raw.trim().toLowerCase();
+  if ((BACKEND_ORDER as readonly string[]).includes(v)) return { backend: v as BackendName };
+  return {
+    backend: 'auto',
+    warning: `Unknown backend "${raw}" in the URL (use one of ${BACKEND_ORDER.join(', ')}); choosing automatically.`,
+  };
+}
+
+let backendChoice: BackendChoice | null = null;
+
+export function requestedBackend(): BackendChoice {
+  if (!backendChoice) {
+    backendChoice = parseBackendParam(typeof location !== 'undefined' ? location.search : '');
+    if (backendChoice.warning) useRunsStore.getState().addNotice(backendChoice.warning);
+  }
+  return backendChoice;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Dataset: loaded once per page, the promise cached.
+
+let datasetPromise: Promise<DatasetBuffers> | null = null;
+let datasetSize = DEFAULT_TRAIN_SIZE;
+
+export function ensureDataset(): Promise<DatasetBuffers> {
+  if (datasetPromise) return datasetPromise;
+  const store = useRunsStore.getState();
+  store.setData({ state: 'loading', loadedBytes: 0, totalBytes: 0 });
+  let lastProgress = 0;
+  const p = loadDataset(DATA_BASE_URL, (loadedBytes, totalBytes) => {
+    // Throttle store updates to ~10 per second.
+    const now = performance.now();
+    if (now - lastProgress < 100 && loadedBytes < totalBytes) return;
+    lastProgress = now;
+    useRunsStore.getState().setData({ state: 'loading', loadedBytes, totalBytes });
+  }).then(
+    (data) => {
+      datasetSize = data.trainLabels.length;
+      useRunsStore.getState().setData({ state: 'ready', nTrain: data.trainLabels.length, nTest: data.testLabels.length });
+      return data;
+    },
+    (err: unknown) => {
+      const message = err instanceof Error ? err.message : String(err);
+      datasetPromise = null; // allow a retry on the next Start
+      useRunsStore.getState().setData({ state: 'error', message });
+      useRunsStore.getState().addError(`Could not load MNIST: ${message}`);
+      throw err;
+    },
+  );
+  datasetPromise = p;
+  return p;
+}
+
+export function trainSetSize(): number {
+  return datasetSize;
+}
+
+export function runItersPerEpoch(config: TrainConfig): number {
+  return itersPerEpoch(datasetSize, config.batchSize);
+}
+
+/** Total iterations of a config's budget (before the worker reports its own). */
+export function budgetIterations(config: TrainConfig): number {
+  return config.iterations ?? config.epochs * runItersPerEpoch(config);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Runs.
+
+const workers = new Map<string, Worker>();
+const stopTimers = new Map<string, ReturnType<typeof setTimeout>>();
+let runCounter = 0;
+/** The batch a Stop press cancelled while the dataset was still loading. */
+let cancelledBatch = -1;
+
+// Status messages arrive often; coalesce them into one store update per ~150 ms.
+let pendingPatches: Record<string, Partial<RunMeta>> = {};
+let flushTimer: ReturnType<typeof setTimeout> | null = null;
+
+function flushPatches(): void {
+  if (flushTimer !== null) {
+    clearTimeout(flushTimer);
+    flushTimer = null;
+  }
+  const patches = pendingPatches;
+  pendingPatches = {};
+  if (Object.keys(patches).length > 0) useRunsStore.getState().patchRuns(patches);
+}
+
+function queuePatch(runId: string, patch: Partial<RunMeta>, immediate: boolean): void {
+  pendingPatches[runId] = { ...pendingPatches[runId], ...patch };
+  if (immediate) flushPatches();
+  else if (flushTimer === null) flushTimer = setTimeout(flushPatches, 150);
+}
+
+function finishWorker(runId: string): void {
+  const w = workers.get(runId);
+  if (w) {
+    w.terminate();
+    workers.delete(runId);
+  }
+  const t = stopTimers.get(runId);
+  if (t !== undefined) {
+    clearTimeout(t);
+    stopTimers.delete(runId);
+  }
+}
+
+function handleMessage(runId: string, msg: FromWorker): void {
+  switch (msg.type) {
+    case 'backend':
+      queuePatch(runId, { backend: msg.backend }, true);
+      break;
+    case 'metrics':
+      seriesBuffers.appendBatch(msg.batch);
+      break;
+    case 'status': {
+      const finished = FINISHED_STATES.has(msg.state);
+      const patch: Partial<RunMeta> = { state: msg.state, iteration: msg.iteration, total: msg.total };
+      if (msg.message !== undefined) patch.message = msg.message;
+      if (msg.state === 'diverged') patch.divergedAt = msg.iteration;
+      const stateChanged = useRunsStore.getState().runs[runId]?.state !== msg.state;
+      queuePatch(runId, patch, finished || stateChanged);
+      if (finished) {
+        finishWorker(runId);
+        if (msg.state === 'error') {
+          useRunsStore.getState().addError(`${labelOf(runId)}: ${msg.message ?? 'training failed'}`);
+        }
+      }
+      break;
+    }
+  }
+}
+
+function labelOf(runId: string): string {
+  return useRunsStore.getState().runs[runId]?.label ?? runId;
+}
+
+function failRun(runId: string, message: string): void {
+  finishWorker(runId);
+  queuePatch(runId, { state: 'error', message }, true);
+  useRunsStore.getState().addError(`${labelOf(runId)}: ${message}`);
+}
+
+function spawn(spec: RunSpec, data: DatasetBuffers, backend: BackendName | 'auto'): void {
+  let worker: Worker;
+  try {
+    worker = new Worker(new URL('../worker/train.worker.ts', import.meta.url), { type: 'module' });
+  } catch (err) {
+    failRun(spec.runId, `could not start a worker: ${err instanceof Error ? err.message : String(err)}`);
+    return;
+  }
+  workers.set(spec.runId, worker);
+  worker.onmessage = (ev: MessageEvent<FromWorker>) => handleMessage(spec.runId, ev.data);
+  worker.onerror = (ev: ErrorEvent) => {
+    ev.preventDefault();
+    failRun(spec.runId, `worker error: ${ev.message || 'unknown error'}`);
+  };
+  worker.onmessageerror = () => failRun(spec.runId, 'worker sent a message that could not be read');
+  const msg: ToWorker = { type: 'start', run: spec, backend, data };
+  worker.postMessage(msg);
+}
+
+/** Builds one RunSpec per selected optimizer from the (valid) configuration. */
+export function buildSpecs(
+  optimizers: readonly string[],
+  base: Omit<TrainConfig, 'optimizer' | 'beta'>,
+  betas: { sgd: number; adam: number },
+  idPrefix: string,
+): RunSpec[] {
+  return optimizers.map((name) => {
+    const info = optimizerInfo(name);
+    // β is recorded even for non-HD optimizers: the value of the group the optimizer belongs to.
+    const group = info.betaGroup ?? (info.family === 'adam' ? 'adam' : 'sgd');
+    const beta = group === 'adam' ? betas.adam : betas.sgd;
+    return { runId: `${idPrefix}-${name}`, config: { ...base, optimizer: name, beta } };
+  });
+}
+
+/** Start: one run per selected optimizer, all sharing the seed (same init, same batch order). */
+export async function startRuns(): Promise<void> {
+  const cfg = useConfigStore.getState();
+  const v = selectValidation(cfg);
+  if (!v.ok || !v.values) return;
+  const runs = useRunsStore.getState();
+  if (runs.current.some((id) => workers.has(id) || runs.runs[id]?.state === 'loading')) return;
+
+  const { backend } = requestedBackend();
+  const n = v.values;
+  const batch = runs.batchCount + 1;
+  runCounter++;
+  const specs = buildSpecs(
+    cfg.optimizers,
+    {
+      dataset: cfg.dataset,
+      model: cfg.model,
+      alpha0: n.alpha0,
+      momentum: n.momentum,
+      weightDecay: n.weightDecay,
+      batchSize: n.batchSize,
+      epochs: n.epochs,
+      iterations: n.iterations,
+      seed: n.seed,
+      evalEvery: n.evalEvery,
+    },
+    { sgd: n.betaSgd, adam: n.betaAdam },
+    `r${runCounter}`,
+  );
+  const metas: RunMeta[] = specs.map((s) => ({
+    runId: s.runId,
+    label: batch === 1 ? s.config.optimizer : `${s.config.optimizer} (run ${batch})`,
+    batch,
+    config: s.config,
+    backend: null,
+    state: 'loading',
+    iteration: 0,
+    total: budgetIterations(s.config),
+  }));
+  for (const s of specs) seriesBuffers.ensure(s.runId);
+  useRunsStore.getState().addRuns(metas);
+
+  let data: DatasetBuffers;
+  try {
+    data = await ensureDataset();
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    const patches: Record<string, Partial<RunMeta>> = {};
+    for (const s of specs) patches[s.runId] = { state: 'error', message: `data: ${message}` };
+    useRunsStore.getState().patchRuns(patches);
+    return;
+  }
+  if (cancelledBatch === batch) return;
+  // Totals now that the real training-set size is known.
+  const totals: Record<string, Partial<RunMeta>> = {};
+  for (const s of specs) totals[s.runId] = { total: budgetIterations(s.config) };
+  useRunsStore.getState().patchRuns(totals);
+
+  // Posting the dataset copies it into the worker (tens of MB): one worker per macrotask so the
+  // main thread never blocks for all of them at once.
+  for (let i = 0; i < specs.length; i++) {
+    if (cancelledBatch === batch) return;
+    spawn(specs[i], data, backend);
+    if (useRunsStore.getState().paused) workers.get(specs[i].runId)?.postMessage({ type: 'pause' } satisfies ToWorker);
+    if (i + 1 < specs.length) await new Promise((r) => setTimeout(r, 0));
+  }
+}
+
+function post(msg: ToWorker): void {
+  for (const w of workers.values()) w.postMessage(msg);
+}
+
+export function pauseAll(): void {
+  useRunsStore.getState().setPaused(true);
+  post({ type: 'pause' });
+}
+
+export function resumeAll(): void {
+  useRunsStore.getState().setPaused(false);
+  post({ type: 'resume' });
+}
+
+export function togglePause(): void {
+  if (useRunsStore.getState().paused) resumeAll();
+  else pauseAll();
+}
+
+/** Stop every run. A worker that does not confirm within 3 s is terminated and marked stopped. */
+export function stopAll(): void {
+  const store = useRunsStore.getState();
+  const patches: Record<string, Partial<RunMeta>> = {};
+  for (const id of store.current) {
+    const r = store.runs[id];
+    if (!r) continue;
+    if (r.state === 'loading' && !workers.has(id)) {
+      cancelledBatch = r.batch;
+      patches[id] = { state: 'stopped' };
+    }
+  }
+  if (Object.keys(patches).length > 0) store.patchRuns(patches);
+  post({ type: 'stop' });
+  if (store.paused) store.setPaused(false);
+  for (const id of workers.keys()) {
+    if (stopTimers.has(id)) continue;
+    stopTimers.set(
+      id,
+      setTimeout(() => {
+        stopTimers.delete(id);
+        if (!workers.has(id)) return;
+        finishWorker(id);
+        const r = useRunsStore.getState().runs[id];
+        queuePatch(id, { state: 'stopped', iteration: r?.iteration ?? 0 }, true);
+      }, 3000),
+    );
+  }
+}
+
+/** A RunRecord (what the exporters read) for one run of the session. */
+export function runRecord(runId: string): RunRecord | null {
+  const r = useRunsStore.getState().runs[runId];
+  if (!r) return null;
+  const s = seriesBuffers.get(runId);
+  return {
+    runId: r.runId,
+    config: r.config,
+    backend: r.backend,
+    state: r.state,
+    divergedAt: r.divergedAt,
+    train: s.train,
+    evals: s.evals,
+  };
+}
+
+export function allRunRecords(): RunRecord[] {
+  return useRunsStore
+    .getState()
+    .order.map(runRecord)
+    .filter((r): r is RunRecord => r !== null);
+}

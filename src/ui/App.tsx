@@ -1,0 +1,41 @@
+// The page: controls on the left; status, charts and export on the right.
+import { useEffect } from 'react';
+import { ensureDataset, requestedBackend } from '../store/runner';
+import { Alerts } from './Alerts';
+import { BackendInfo } from './BackendInfo';
+import { Charts } from './Charts';
+import { Controls } from './Controls';
+import { DataLoadProgress } from './DataLoadProgress';
+import { ExportButtons } from './ExportButtons';
+import { RunStatus } from './RunStatus';
+
+export function App() {
+  useEffect(() => {
+    requestedBackend();
+    // Start fetching MNIST at once; Start reuses the same promise.
+    ensureDataset().catch(() => undefined);
+  }, []);
+  return (
+    <div className="app">
+      <header className="app-header">
+        <h1>Hypergradient Playground</h1>
+        <p className="tagline">
+          Compare learning-rate-adapting optimizers on MNIST, live in your browser: each run trains in its own worker.
+        </p>
+        <BackendInfo />
+      </header>
+      <Alerts />
+      <DataLoadProgress />
+      <main className="layout">
+        <aside className="panel" aria-label="Controls">
+          <Controls />
+        </aside>
+        <div className="results">
+          <RunStatus />
+          <Charts />
+          <ExportButtons />
+        </div>
+      </main>
+    </div>
+  );
+}

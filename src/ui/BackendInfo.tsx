@@ -1,0 +1,21 @@
+// Which backend was asked for (URL ?backend=) and any notice about it.
+import { requestedBackend } from '../store/runner';
+import { useRunsStore } from '../store/runsStore';
+
+export function BackendInfo() {
+  const notices = useRunsStore((s) => s.notices);
+  const { backend } = requestedBackend();
+  return (
+    <div className="backend-info">
+      <span>
+        Backend: <strong>{backend === 'auto' ? 'automatic (webgpu → webgl → wasm → cpu)' : backend}</strong>
+        {backend !== 'auto' && ' (from the URL)'}; each run shows the one it got.
+      </span>
+      {notices.map((n) => (
+        <p key={n} className="notice">
+          {n}
+        </p>
+      ))}
+    </div>
+  );
+}

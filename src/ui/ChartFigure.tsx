@@ -1,0 +1,155 @@
+// One chart (recharts) in a <figure>: one line per run, redrawn from the series buffers at most
+// ~4 times per second, every series downsampled to about the chart's pixel width.
+import { memo, useMemo } from 'react';
+import { CartesianGrid, ComposedChart, Line, ReferenceLine, Scatter, XAxis, YAxis } from 'recharts';
+import { formatNumber } from '../store/validate';
+import { seriesPoints, type ChartMetric, type Point } from './chartSeries';
+import type { LineStyle } from './colors';
+import { useElementWidth } from './useElementWidth';
+import { useSeriesRefresh } from './useSeriesRefresh';
+
+export interface ChartRun {
+  runId: string;
+  label: string;
+  style: LineStyle;
+}
+
+export type ChartKind = 'loss' | 'accuracy' | 'lr';
+
+interface Props {
+  kind: ChartKind;
+  title: string;
+  caption: string;
+  yLabel: string;
+  runs: readonly ChartRun[];
+  /** Right end of the x axis (largest budget among the runs). */
+  xMax: number;
+  /** Offset of this chart's refreshes, so charts render in separate tasks. */
+  phaseMs: number;
+}
+
+const HEIGHT = 260;
+const MARGIN = { top: 8, right: 16, bottom: 22, left: 4 };
+const Y_AXIS_WIDTH = 58;
+
+interface Drawn {
+  runId: string;
+  label: string;
+  style: LineStyle;
+  line: Point[];
+  /** Evaluation points drawn as markers (loss chart: validation loss). */
+  markers: Point[];
+}
+
+function tick(v: number): string {
+  return formatNumber(v);
+}
+
+function seriesFor(kind: ChartKind): { line: ChartMetric; markers: ChartMetric | null } {
+  switch (kind) {
+    case 'loss':
+      return { line: 'loss', markers: 'valLoss' };
+    case 'accuracy':
+      return { line: 'valAccuracy', markers: null };
+    case 'lr':
+      return { line: 'lr', markers: null };
+  }
+}
+
+function ChartFigureImpl({ kind, title, caption, yLabel, runs, xMax, phaseMs }: Props) {
+  const refresh = useSeriesRefresh(250, phaseMs);
+  const [boxRef, width] = useElementWidth<HTMLDivElement>();
+  const plotWidth = Math.max(0, width - Y_AXIS_WIDTH - MARGIN.left - MARGIN.right);
+
+  const drawn: Drawn[] = useMemo(() => {
+    const which = seriesFor(kind);
+    return runs.map((r) => ({
+      runId: r.runId,
+      label: r.label,
+      style: r.style,
+      line: seriesPoints(r.runId, which.line, plotWidth),
+      markers: which.markers ? seriesPoints(r.runId, which.markers, plotWidth) : [],
+    }));
+    // `refresh` is the signal that the buffers changed.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [kind, runs, plotWidth, refresh]);
+
+  const total = drawn.reduce((n, d) => n + d.line.length + d.markers.length, 0);
+  const minY = useMemo(() => {
+    if (kind !== 'lr') return 0;
+    let m = Infinity;
+    for (const d of drawn) for (const p of d.line) if (p.y !== null && p.y < m) m = p.y;
+    return m;
+  }, [kind, drawn]);
+
+  const yDomain: [number | string, number | string] =
+    kind === 'accuracy' ? [0, 1] : kind === 'loss' ? [0, 'auto'] : ['auto', 'auto'];
+
+  return (
+    <figure className="chart" role="figure" aria-label={title} data-points={total} data-kind={kind}>
+      <figcaption>
+        <span className="chart-title">{title}</span> <span className="chart-caption">{caption}</span>
+      </figcaption>
+      <div className="chart-box" ref={boxRef}>
+        {width > 0 && (
+          <ComposedChart width={width} height={HEIGHT} margin={MARGIN} accessibilityLayer={false}>
+            <CartesianGrid stroke="#e6e8ec" strokeDasharray="3 3" />
+            <XAxis
+              type="number"
+              dataKey="x"
+              domain={[0, Math.max(1, xMax)]}
+              allowDataOverflow
+              tickFormatter={tick}
+              label={{ value: 'iteration', position: 'insideBottom', offset: -12, fontSize: 12 }}
+              tick={{ fontSize: 11 }}
+            />
+            <YAxis
+              type="number"
+              dataKey="y"
+              width={Y_AXIS_WIDTH}
+              domain={yDomain}
+              scale="linear"
+              tickFormatter={tick}
+              tick={{ fontSize: 11 }}
+              label={{ value: yLabel, angle: -90, position: 'insideLeft', offset: 10, fontSize: 12 }}
+            />
+            {kind === 'lr' && minY < 0 && <ReferenceLine y={0} stroke="#888" />}
+            {drawn.map((d) => (
+              <Line
+                key={d.runId}
+                name={d.label}
+                data={d.line}
+                dataKey="y"
+                type="linear"
+                stroke={d.style.color}
+                strokeDasharray={d.style.dash}
+                strokeWidth={kind === 'accuracy' ? 2 : 1.5}
+                dot={false}
+                activeDot={false}
+                isAnimationActive={false}
+                connectNulls={false}
+              />
+            ))}
+            {drawn.map((d) =>
+              d.markers.length > 0 ? (
+                <Scatter
+                  key={`${d.runId}-markers`}
+                  name={`${d.label} validation loss`}
+                  data={d.markers}
+                  dataKey="y"
+                  fill="#fff"
+                  stroke={d.style.color}
+                  strokeWidth={2}
+                  shape="circle"
+                  isAnimationActive={false}
+                />
+              ) : null,
+            )}
+          </ComposedChart>
+        )}
+      </div>
+    </figure>
+  );
+}
+
+export const ChartFigure = memo(ChartFigureImpl);

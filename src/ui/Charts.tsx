@@ -1,0 +1,82 @@
+// The three charts side by side, for the runs of the latest Start, with one shared legend.
+import { useEffect, useMemo } from 'react';
+import { optimizerInfo } from '../optim/catalog';
+import { budgetIterations } from '../store/runner';
+import { useRunsStore } from '../store/runsStore';
+import { pruneSeriesCache } from './chartSeries';
+import { ChartFigure, type ChartRun } from './ChartFigure';
+import { ChartLegend } from './ChartLegend';
+import { optimizerStyle } from './colors';
+
+export function Charts() {
+  const current = useRunsStore((s) => s.current);
+
+  // Labels, configs and budgets of a run never change after Start: read them once per batch.
+  const { runs, xMax } = useMemo(() => {
+    const all = useRunsStore.getState().runs;
+    const hdIndex = new Map<string, number>();
+    const list: ChartRun[] = [];
+    let max = 1;
+    for (const id of current) {
+      const r = all[id];
+      if (!r) continue;
+      let variant = 0;
+      try {
+        const info = optimizerInfo(r.config.optimizer);
+        if (info.group === 'hypergradient') {
+          variant = hdIndex.get(info.family) ?? 0;
+          hdIndex.set(info.family, variant + 1);
+        }
+      } catch {
+        /* unknown optimizer: fallback colour */
+      }
+      list.push({ runId: id, label: r.label, style: optimizerStyle(r.config.optimizer, variant) });
+      max = Math.max(max, budgetIterations(r.config));
+    }
+    return { runs: list, xMax: max };
+  }, [current]);
+
+  useEffect(() => {
+    pruneSeriesCache(new Set(current));
+  }, [current]);
+
+  return (
+    <section className="charts-section" aria-labelledby="charts-heading">
+      <h2 id="charts-heading">Charts</h2>
+      {runs.length === 0 ? (
+        <p className="hint">Tick optimizers and press Start; loss, accuracy and learning rate appear here live.</p>
+      ) : (
+        <ChartLegend runs={runs} />
+      )}
+      <div className="charts">
+        <ChartFigure
+          kind="loss"
+          title="Loss"
+          caption="training loss per iteration (lines); validation loss at each evaluation (circles)"
+          yLabel="loss"
+          runs={runs}
+          xMax={xMax}
+          phaseMs={0}
+        />
+        <ChartFigure
+          kind="accuracy"
+          title="Accuracy"
+          caption="validation accuracy (fraction of the 10,000 test images) at each evaluation"
+          yLabel="accuracy"
+          runs={runs}
+          xMax={xMax}
+          phaseMs={80}
+        />
+        <ChartFigure
+          kind="lr"
+          title="Learning rate"
+          caption="α after each iteration, linear axis (hypergradient α may go negative)"
+          yLabel="α"
+          runs={runs}
+          xMax={xMax}
+          phaseMs={160}
+        />
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,82 @@
+// The controls panel: optimizers, learning rates, budget, model and data, run buttons.
+import type { FormEvent } from 'react';
+import { startRuns } from '../store/runner';
+import { ALPHA0_RANGE, BETA_RANGE } from '../store/validate';
+import { LogSliderField } from './LogSliderField';
+import { ModelDataFields } from './ModelDataFields';
+import { NumberField } from './NumberField';
+import { OptimizerPicker } from './OptimizerPicker';
+import { RunButtons } from './RunButtons';
+
+export function Controls() {
+  const onSubmit = (e: FormEvent) => {
+    e.preventDefault();
+    void startRuns();
+  };
+  return (
+    <form className="controls" onSubmit={onSubmit} noValidate aria-label="Training configuration">
+      <OptimizerPicker disabled={false} />
+
+      <fieldset className="group">
+        <legend>Learning rates</legend>
+        <LogSliderField
+          field="alpha0"
+          label="α₀ (initial learning rate)"
+          sliderLabel="Initial learning rate, log scale"
+          range={ALPHA0_RANGE}
+          hint="all selected runs; 1e-6 … 1"
+        />
+        <LogSliderField
+          field="betaSgd"
+          label="β SGD family"
+          sliderLabel="Hypergradient rate for SGD and SGDN, log scale"
+          range={BETA_RANGE}
+          hint="hypergradient learning rate of SGD-HD, SGDN-HD; 1e-10 … 0.1"
+        />
+        <LogSliderField
+          field="betaAdam"
+          label="β Adam family"
+          sliderLabel="Hypergradient rate for Adam, log scale"
+          range={BETA_RANGE}
+          hint="hypergradient learning rate of Adam-HD; 1e-10 … 0.1"
+        />
+        <div className="row2">
+          <NumberField field="momentum" label="Momentum μ" hint="SGDN, SGDN-HD; 0 ≤ μ < 1" />
+          <NumberField field="weightDecay" label="Weight decay" hint="L2, ≥ 0" />
+        </div>
+      </fieldset>
+
+      <fieldset className="group">
+        <legend>Budget</legend>
+        <div className="row2">
+          <NumberField field="batchSize" label="Batch size" inputMode="numeric" />
+          <NumberField field="epochs" label="Epochs" inputMode="numeric" />
+        </div>
+        <div className="row2">
+          <NumberField
+            field="iterations"
+            label="Iterations"
+            inputMode="numeric"
+            placeholder="use epochs"
+            hint="empty = use epochs; overrides Epochs when set"
+          />
+          <NumberField
+            field="evalEvery"
+            label="Eval every (iterations)"
+            inputMode="numeric"
+            placeholder="every epoch"
+            hint="empty = every epoch"
+          />
+        </div>
+        <NumberField field="seed" label="Seed" inputMode="numeric" hint="same initial weights and batch order for all runs" />
+      </fieldset>
+
+      <fieldset className="group">
+        <legend>Model and data</legend>
+        <ModelDataFields />
+      </fieldset>
+
+      <RunButtons />
+    </form>
+  );
+}

@@ -1,0 +1,62 @@
+// Checkboxes, one per optimizer, grouped classic / hypergradient. Each checkbox is named exactly by
+// the optimizer's name; its description is the accessible description (and the tooltip).
+import { OPTIMIZERS, type OptimizerInfo } from '../optim/catalog';
+import { useConfigStore, useValidation } from '../store/configStore';
+import { LineSwatch } from './ChartLegend';
+import { optimizerStyle } from './colors';
+import { FieldError } from './FieldError';
+
+function domId(name: string): string {
+  return `opt-${name.replace(/[^A-Za-z0-9_-]/g, '_')}`;
+}
+
+function OptimizerCheckbox({ info, checked, disabled }: { info: OptimizerInfo; checked: boolean; disabled: boolean }) {
+  const toggle = useConfigStore((s) => s.toggleOptimizer);
+  const id = domId(info.name);
+  const style = optimizerStyle(info.name);
+  return (
+    <div className="opt" title={info.description}>
+      <input
+        id={id}
+        type="checkbox"
+        checked={checked}
+        disabled={disabled}
+        aria-describedby={`${id}-desc`}
+        onChange={(e) => toggle(info.name, e.target.checked)}
+      />
+      <label htmlFor={id}>
+        <LineSwatch color={style.color} dash={style.dash} />
+        {info.name}
+      </label>
+      <span id={`${id}-desc`} className="visually-hidden">
+        {info.description}
+      </span>
+    </div>
+  );
+}
+
+const GROUPS: { key: OptimizerInfo['group']; legend: string }[] = [
+  { key: 'classic', legend: 'Classic' },
+  { key: 'hypergradient', legend: 'Hypergradient' },
+];
+
+export function OptimizerPicker({ disabled }: { disabled: boolean }) {
+  const selected = useConfigStore((s) => s.optimizers);
+  const error = useValidation().errors.optimizers;
+  return (
+    <fieldset className="optimizers" aria-describedby={error ? 'optimizers-error' : undefined}>
+      <legend>Optimizers</legend>
+      <div className="opt-groups">
+        {GROUPS.map((g) => (
+          <fieldset key={g.key} className="opt-group">
+            <legend>{g.legend}</legend>
+            {OPTIMIZERS.filter((o) => o.group === g.key).map((o) => (
+              <OptimizerCheckbox key={o.name} info={o} checked={selected.includes(o.name)} disabled={disabled} />
+            ))}
+          </fieldset>
+        ))}
+      </div>
+      <FieldError id="optimizers-error" message={error} />
+    </fieldset>
+  );
+}
