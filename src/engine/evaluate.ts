@@ -1,0 +1,43 @@
+// Evaluation on a held-out set: mean cross-entropy (summed CE / N, as the reference's ValidLossEpoch)
+// and accuracy, computed in chunks on the device and read back once.
+import * as tf from '@tensorflow/tfjs-core';
+import type { Scalar, Tensor } from '@tensorflow/tfjs-core';
+import { crossEntropy, forward } from '../models/mlp';
+import type { DatasetBuffers } from './types';
+import { toDeviceBatch } from './inputs';
+
+const CHUNK = 1000;
+
+export async function evaluate(params: readonly Tensor[], data: DatasetBuffers): Promise<{ loss: number; accuracy: number }> {
+  const n = data.testLabels.length;
+  let lossSum: Scalar = tf.scalar(0);
+  let correct: Scalar = tf.scalar(0);
+  for (let start = 0; start < n; start += CHUNK) {
+    const end = Math.min(n, start + CHUNK);
+    const [nextLoss, nextCorrect] = tf.tidy(() => {
+      const { x, y } = toDeviceBatch(data, data.testImages.subarray(start * data.imageSize, end * data.imageSize), data.testLabels.subarray(start, end));
+      const logits = forward(params, x);
+      const batchLoss = tf.mul(crossEntropy(logits, y, data.numClasses), end - start);
+      const hits = tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), y), 'float32'));
+      return [tf.add(lossSum, batchLoss), tf.add(correct, hits)] as Scalar[];
+    });
+    tf.dispose([lossSum, correct]);
+    lossSum = nextLoss;
+    correct = nextCorrect;
+  }
+  const both = tf.stack([lossSum, correct]);
+  const [l, c] = await both.data();
+  tf.dispose([both, lossSum, correct]);
+  return { loss: l / n, accuracy: c / n };
+}
+
+/** Loss of one batch at the given parameters (no update): row 0 of the reference CSV. */
+export async function batchLoss(params: readonly Tensor[], data: DatasetBuffers, pixels: Uint8Array, labels: Uint8Array): Promise<number> {
+  const loss = tf.tidy(() => {
+    const { x, y } = toDeviceBatch(data, pixels, labels);
+    return crossEntropy(forward(params, x), y, data.numClasses);
+  });
+  const v = (await loss.data())[0];
+  loss.dispose();
+  return v;
+}

@@ -1,0 +1,155 @@
+// The training loop: model + optimizer + data + budget → metric batches. No DOM, no worker, no React:
+// the worker (src/worker/train.worker.ts) and the command line drive it through a sink and a control.
+//
+// Every step's loss and α stay on the device; they are read back in batches (at most every `flushMs`),
+// so a GPU backend is never stalled by a read per step. Divergence (NaN/Inf loss) is found at the read.
+import * as tf from '@tensorflow/tfjs-core';
+import type { Scalar, Tensor } from '@tensorflow/tfjs-core';
+import { batchRange, createRng, epochPermutation, gatherBatch, itersPerEpoch } from '../data/batching';
+import { modelInfo } from '../models/catalog';
+import { crossEntropy, forward, initTorchLayout, toTensors } from '../models/mlp';
+import { disposeReplaced } from '../optim/dispose';
+import { buildOptimizer } from '../optim/registry';
+import { batchLoss, evaluate } from './evaluate';
+import { toDeviceBatch } from './inputs';
+import { trainStep } from './step';
+import type { DatasetBuffers, EvalRecord, MetricBatch, RunSpec, RunState, TrainColumns } from './types';
+
+export interface TrainerSink {
+  metrics(batch: MetricBatch): void;
+  status(state: RunState, iteration: number, total: number, message?: string): void;
+}
+
+export interface TrainerControl {
+  /** Called between flushes; resolves 'stop' to end the run, and may wait while paused. */
+  checkpoint(): Promise<'go' | 'stop'>;
+}
+
+export interface TrainerOptions {
+  /** Longest time between two reads of the pending per-step metrics. */
+  flushMs?: number;
+  now?: () => number;
+}
+
+/** Budget in iterations: `iterations` when set, else whole epochs (last partial batch included). */
+export function totalIterations(cfg: RunSpec['config'], nTrain: number): number {
+  return cfg.iterations ?? cfg.epochs * itersPerEpoch(nTrain, cfg.batchSize);
+}
+
+/** Evaluate after iteration t? Every `evalEvery` iterations, else at each epoch end; always at the end. */
+export function evalDue(t: number, total: number, evalEvery: number | null, perEpoch: number): boolean {
+  return t === total || (evalEvery !== null ? t % evalEvery === 0 : t % perEpoch === 0);
+}
+
+interface Pending {
+  t: number;
+  epoch: number;
+  time: number;
+  loss: Scalar;
+  lr: Scalar;
+}
+
+export async function train(run: RunSpec, data: DatasetBuffers, sink: TrainerSink, control: TrainerControl, opts: TrainerOptions = {}): Promise<RunState> {
+  const cfg = run.config;
+  const flushMs = opts.flushMs ?? 100;
+  const now = opts.now ?? (() => performance.now());
+  const layers = modelInfo(cfg.model).layers;
+  if (layers[0] !== data.imageSize) throw new Error(`model ${cfg.model} expects ${layers[0]} inputs, data has ${data.imageSize}`);
+  const nTrain = data.trainLabels.length;
+  const perEpoch = itersPerEpoch(nTrain, cfg.batchSize);
+  const total = totalIterations(cfg, nTrain);
+
+  // Same seed → same initial weights and same minibatch order in every run of a comparison.
+  let params: Tensor[] = toTensors(layers, initTorchLayout(layers, createRng(cfg.seed)));
+  const opt = buildOptimizer(cfg.optimizer, cfg);
+  let state = opt.init(params);
+  let perm = epochPermutation(nTrain, cfg.seed, 1);
+  let permEpoch = 1;
+  const batch = (t: number) => {
+    const r = batchRange(t, nTrain, cfg.batchSize);
+    if (r.epoch !== permEpoch) {
+      perm = epochPermutation(nTrain, cfg.seed, r.epoch);
+      permEpoch = r.epoch;
+    }
+    return { epoch: r.epoch, ...gatherBatch(data.trainImages, data.trainLabels, data.imageSize, perm, r.start, r.end) };
+  };
+
+  const t0 = now();
+  const elapsed = () => (now() - t0) / 1000;
+  const pending: Pending[] = [];
+  let lastFlush = now();
+
+  const emitEval = async (t: number, epoch: number, extra: Partial<EvalRecord> = {}) => {
+    const { loss, accuracy } = await evaluate(params, data);
+    const rec: EvalRecord = { iteration: t, epoch, time: elapsed(), valLoss: loss, valAccuracy: accuracy, ...extra };
+    sink.metrics({ runId: run.runId, train: emptyColumns(), evals: [rec] });
+  };
+
+  /** Reads the pending steps back in one go; returns the iteration of divergence, if any. */
+  const flush = async (): Promise<number | null> => {
+    lastFlush = now();
+    if (pending.length === 0) return null;
+    const losses = tf.stack(pending.map((p) => p.loss));
+    const lrs = tf.stack(pending.map((p) => p.lr));
+    const [lv, av] = await Promise.all([losses.data(), lrs.data()]);
+    tf.dispose([losses, lrs, ...pending.map((p) => p.loss), ...pending.map((p) => p.lr)]);
+    const cols = emptyColumns();
+    let diverged: number | null = null;
+    for (let k = 0; k < pending.length; k++) {
+      cols.iteration.push(pending[k].t);
+      cols.epoch.push(pending[k].epoch);
+      cols.time.push(pending[k].time);
+      cols.loss.push(lv[k]);
+      cols.lr.push(av[k]);
+      if (!Number.isFinite(lv[k])) {
+        diverged = pending[k].t;
+        break;
+      }
+    }
+    pending.length = 0;
+    sink.metrics({ runId: run.runId, train: cols, evals: [] });
+    return diverged;
+  };
+
+  let outcome: RunState = 'done';
+  try {
+    sink.status('training', 0, total);
+    const first = batch(1);
+    const firstBatchLoss = await batchLoss(params, data, first.x, first.y);
+    await emitEval(0, 0, { firstBatchLoss });
+
+    for (let t = 1; t <= total; t++) {
+      const b = batch(t);
+      const { x, y } = toDeviceBatch(data, b.x, b.y);
+      const r = trainStep(opt, params, state, (ps) => crossEntropy(forward(ps, x), y, data.numClasses));
+      tf.dispose([x, y]);
+      params = r.params;
+      state = r.state;
+      pending.push({ t, epoch: b.epoch, time: elapsed(), loss: r.loss, lr: tf.clone(state.lr) });
+
+      const evalNow = evalDue(t, total, cfg.evalEvery, perEpoch);
+      if (evalNow || t === total || now() - lastFlush >= flushMs) {
+        const divergedAt = await flush();
+        if (divergedAt !== null) {
+          sink.status('diverged', divergedAt, total, `loss became non-finite at iteration ${divergedAt}`);
+          return (outcome = 'diverged');
+        }
+        if (evalNow) await emitEval(t, b.epoch);
+        sink.status('training', t, total);
+        if ((await control.checkpoint()) === 'stop') {
+          sink.status('stopped', t, total);
+          return (outcome = 'stopped');
+        }
+      }
+    }
+    sink.status('done', total, total);
+    return outcome;
+  } finally {
+    for (const p of pending) tf.dispose([p.loss, p.lr]);
+    disposeReplaced([params, state], []);
+  }
+}
+
+function emptyColumns(): TrainColumns {
+  return { iteration: [], epoch: [], loss: [], lr: [], time: [] };
+}

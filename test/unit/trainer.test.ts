@@ -1,0 +1,110 @@
+// The training loop on a small generated dataset in the MNIST shape, on the cpu backend.
+import { beforeAll, describe, expect, it } from 'vitest';
+import * as tf from '@tensorflow/tfjs-core';
+import { useNodeBackend } from '../../src/engine/nodeBackends';
+import { evalDue, train, totalIterations } from '../../src/engine/trainer';
+import type { DatasetBuffers, EvalRecord, MetricBatch, RunSpec, RunState, TrainConfig } from '../../src/engine/types';
+import { createRng } from '../../src/data/batching';
+
+beforeAll(async () => {
+  await useNodeBackend('cpu');
+});
+
+/** Two classes that differ by which half of the image is bright: learnable in a few steps. */
+function toyData(nTrain: number, nTest: number): DatasetBuffers {
+  const rand = createRng(7);
+  const make = (n: number) => {
+    const images = new Uint8Array(n * 784);
+    const labels = new Uint8Array(n);
+    for (let i = 0; i < n; i++) {
+      labels[i] = i % 2;
+      for (let p = 0; p < 784; p++) {
+        const bright = (p < 392) === (labels[i] === 0);
+        images[i * 784 + p] = Math.floor((bright ? 128 : 0) + rand() * 100);
+      }
+    }
+    return { images, labels };
+  };
+  const tr = make(nTrain), te = make(nTest);
+  return { name: 'mnist', trainImages: tr.images, trainLabels: tr.labels, testImages: te.images, testLabels: te.labels, imageSize: 784, numClasses: 10, mean: 0.1307, std: 0.3081 };
+}
+
+const base: TrainConfig = {
+  dataset: 'mnist', model: 'ffnn100', optimizer: 'SGD', alpha0: 0.05, beta: 1e-3, momentum: 0.9, weightDecay: 1e-4,
+  batchSize: 16, epochs: 2, iterations: null, seed: 1, evalEvery: null,
+};
+
+async function collect(config: TrainConfig, data: DatasetBuffers, stopAfter?: number) {
+  const batches: MetricBatch[] = [];
+  const states: { state: RunState; iteration: number; message?: string }[] = [];
+  let checkpoints = 0;
+  const spec: RunSpec = { runId: 'r1', config };
+  const outcome = await train(spec, data, {
+    metrics: (b) => batches.push(b),
+    status: (state, iteration, _total, message) => states.push({ state, iteration, message }),
+  }, { checkpoint: async () => (stopAfter !== undefined && ++checkpoints >= stopAfter ? 'stop' : 'go') }, { flushMs: 0 });
+  const iteration = batches.flatMap((b) => b.train.iteration);
+  const loss = batches.flatMap((b) => b.train.loss);
+  const lr = batches.flatMap((b) => b.train.lr);
+  const epoch = batches.flatMap((b) => b.train.epoch);
+  const evals: EvalRecord[] = batches.flatMap((b) => b.evals);
+  return { outcome, iteration, loss, lr, epoch, evals, states };
+}
+
+describe('trainer', () => {
+  const data = toyData(100, 40);
+
+  it('budget: epochs with a partial last batch, or iterations overriding epochs', () => {
+    expect(totalIterations(base, 100)).toBe(2 * 7); // ceil(100/16) = 7 per epoch
+    expect(totalIterations({ ...base, iterations: 5 }, 100)).toBe(5);
+    expect(totalIterations({ ...base, batchSize: 128, epochs: 1 }, 60000)).toBe(469);
+  });
+
+  it('evaluates at epoch ends by default, every N when set, and always at the end', () => {
+    expect([1, 2, 7, 13, 14].filter((t) => evalDue(t, 14, null, 7))).toEqual([7, 14]);
+    expect([1, 3, 5, 6, 10].filter((t) => evalDue(t, 10, 3, 7))).toEqual([3, 6, 10]);
+  });
+
+  it('streams every iteration in order with epochs, evaluates before training and per epoch, and learns', async () => {
+    const r = await collect(base, data);
+    expect(r.outcome).toBe('done');
+    expect(r.iteration).toEqual(Array.from({ length: 14 }, (_, i) => i + 1));
+    expect(r.epoch).toEqual([...Array(7).fill(1), ...Array(7).fill(2)]);
+    expect(r.evals.map((e) => e.iteration)).toEqual([0, 7, 14]);
+    expect(r.evals[0].firstBatchLoss).toBeCloseTo(r.loss[0], 5); // same batch, same parameters
+    // A fresh 10-class network starts near ln 10 and this toy problem is separable.
+    expect(r.evals[0].valLoss).toBeGreaterThan(1.5);
+    expect(r.evals[2].valLoss).toBeLessThan(r.evals[0].valLoss / 2);
+    expect(r.evals[2].valAccuracy).toBeGreaterThan(0.9);
+    expect(r.lr.every((a) => a === 0.05 || Math.abs(a - 0.05) < 1e-9)).toBe(true);
+    expect(r.states.at(-1)).toEqual({ state: 'done', iteration: 14, message: undefined });
+  });
+
+  it('SGD and SGD-HD share initial weights and batches; HD moves α from step 2 on', async () => {
+    const sgd = await collect({ ...base, iterations: 4 }, data);
+    const hd = await collect({ ...base, iterations: 4, optimizer: 'SGD-HD', beta: 1e-3 }, data);
+    expect(hd.loss[0]).toBe(sgd.loss[0]);
+    expect(hd.lr[0]).toBeCloseTo(0.05, 7); // α unchanged at t = 1 (spec §0)
+    expect(hd.lr[1]).not.toBeCloseTo(0.05, 7);
+  });
+
+  it('marks a diverging run at the first non-finite loss and stops it', async () => {
+    const r = await collect({ ...base, alpha0: 1e12, iterations: 50 }, data);
+    expect(r.outcome).toBe('diverged');
+    const at = r.iteration.at(-1)!;
+    expect(Number.isFinite(r.loss.at(-1)!)).toBe(false);
+    expect(r.loss.slice(0, -1).every(Number.isFinite)).toBe(true);
+    expect(at).toBeLessThan(50);
+    expect(r.states.at(-1)).toMatchObject({ state: 'diverged', iteration: at });
+  });
+
+  it('stops on request and leaks no tensors', async () => {
+    const before = tf.memory().numTensors;
+    const r = await collect({ ...base, optimizer: 'Adam-HD', alpha0: 1e-3, beta: 1e-7 }, data, 3);
+    expect(r.outcome).toBe('stopped');
+    expect(r.iteration.length).toBe(3);
+    expect(tf.memory().numTensors).toBe(before);
+    await collect({ ...base, optimizer: 'SGDN-HD', iterations: 9 }, data);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});
