@@ -1,8 +1,7 @@
 // Backend choice: the requested one, or the first that initialises in the order webgpu → webgl → wasm → cpu.
-// Backends register themselves on import; each entry point (worker, CLI) imports the ones it can use and
+// @tensorflow/tfjs registers cpu and webgl; other backends register themselves on import; each entry point (worker, CLI) imports the ones it can use and
 // passes wasm file locations (Vite ?url imports in the browser, the package's dist folder in Node).
-import * as tf from '@tensorflow/tfjs-core';
-import '@tensorflow/tfjs-backend-cpu';
+import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { BACKEND_ORDER, type BackendName } from './types';
 

@@ -1,7 +1,7 @@
 // Evaluation on a held-out set: mean cross-entropy (summed CE / N, as the reference's ValidLossEpoch)
 // and accuracy, computed in chunks on the device and read back once.
-import * as tf from '@tensorflow/tfjs-core';
-import type { Scalar, Tensor } from '@tensorflow/tfjs-core';
+import * as tf from '@tensorflow/tfjs';
+import type { Scalar, Tensor } from '@tensorflow/tfjs';
 import { crossEntropy, forward } from '../models/mlp';
 import type { DatasetBuffers } from './types';
 import { toDeviceBatch } from './inputs';

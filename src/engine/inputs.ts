@@ -1,7 +1,7 @@
 // Host uint8 pixels → normalised device tensors, per batch: ((x/255) − mean) / std, as torchvision's
 // ToTensor + Normalize in the reference experiments. Only the uint8 values cross to the device.
-import * as tf from '@tensorflow/tfjs-core';
-import type { Tensor1D, Tensor2D } from '@tensorflow/tfjs-core';
+import * as tf from '@tensorflow/tfjs';
+import type { Tensor1D, Tensor2D } from '@tensorflow/tfjs';
 import type { DatasetBuffers } from './types';
 
 export function toDeviceBatch(data: Pick<DatasetBuffers, 'imageSize' | 'mean' | 'std'>, pixels: Uint8Array, labels: Uint8Array): { x: Tensor2D; y: Tensor1D } {

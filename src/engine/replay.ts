@@ -1,7 +1,7 @@
 // Replays runs of a problem file in the golden schema (../shared/golden/README.md) with this project's
 // optimizers: same data, initial parameters, batching rule and constructor arguments.
-import * as tf from '@tensorflow/tfjs-core';
-import type { Tensor, Tensor1D, Tensor2D } from '@tensorflow/tfjs-core';
+import * as tf from '@tensorflow/tfjs';
+import type { Tensor, Tensor1D, Tensor2D } from '@tensorflow/tfjs';
 import { crossEntropy, forward, toTensors, toTorchFlat } from '../models/mlp';
 import { disposeReplaced } from '../optim/dispose';
 import { fromReference, type ReferenceConfig } from '../optim/reference';

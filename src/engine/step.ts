@@ -1,7 +1,7 @@
 // One training step shared by the trainer, the replay tool and the benchmarks:
 // loss and gradients at the current parameters, then the optimizer's step, freeing what it replaced.
-import * as tf from '@tensorflow/tfjs-core';
-import type { Scalar, Tensor } from '@tensorflow/tfjs-core';
+import * as tf from '@tensorflow/tfjs';
+import type { Scalar, Tensor } from '@tensorflow/tfjs';
 import { disposeReplaced } from '../optim/dispose';
 import type { OptState, Optimizer } from '../optim/types';
 

@@ -3,8 +3,8 @@
 //
 // Every step's loss and α stay on the device; they are read back in batches (at most every `flushMs`),
 // so a GPU backend is never stalled by a read per step. Divergence (NaN/Inf loss) is found at the read.
-import * as tf from '@tensorflow/tfjs-core';
-import type { Scalar, Tensor } from '@tensorflow/tfjs-core';
+import * as tf from '@tensorflow/tfjs';
+import type { Scalar, Tensor } from '@tensorflow/tfjs';
 import { batchRange, createRng, epochPermutation, gatherBatch, itersPerEpoch } from '../data/batching';
 import { modelInfo } from '../models/catalog';
 import { crossEntropy, forward, initTorchLayout, toTensors } from '../models/mlp';

@@ -3,8 +3,8 @@
 // matMul gradient uses; transposing first and multiplying untransposed trained the 784-1000-1000-10 MLP
 // 5.3x faster on wasm with the same math (DESIGN.md). W is stored [in, out] so the forward pass is
 // untransposed too.
-import * as tf from '@tensorflow/tfjs-core';
-import type { Tensor, Tensor1D, Tensor2D } from '@tensorflow/tfjs-core';
+import * as tf from '@tensorflow/tfjs';
+import type { Tensor, Tensor1D, Tensor2D } from '@tensorflow/tfjs';
 
 const denseOp = tf.customGrad((...args: (Tensor | tf.GradSaveFunc)[]) => {
   const [x, w, b, save] = args as [Tensor, Tensor, Tensor, tf.GradSaveFunc];

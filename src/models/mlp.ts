@@ -1,10 +1,8 @@
 // Fully connected ReLU networks (LogReg is the one-layer case) as pure functions of a flat list of
 // parameter tensors [W1, b1, W2, b2, ...], in PyTorch's model.parameters() order (the Adam-HD
 // reference updates α per tensor in that order, so it matters). W_L is stored [in, out].
-import * as tf from '@tensorflow/tfjs-core';
-// tfjs-core alone registers no gradients; the umbrella @tensorflow/tfjs package would do this for us.
-import '@tensorflow/tfjs-core/dist/register_all_gradients';
-import type { Scalar, Tensor, Tensor1D, Tensor2D } from '@tensorflow/tfjs-core';
+import * as tf from '@tensorflow/tfjs';
+import type { Scalar, Tensor, Tensor1D, Tensor2D } from '@tensorflow/tfjs';
 import { dense } from './dense';
 
 /** Logits for a batch x [n, layers[0]]: ReLU after every layer except the last. */

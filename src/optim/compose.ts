@@ -1,7 +1,7 @@
 // Named optimizers are compositions: weight decay, then an update direction, then a learning rate
 // that is either fixed or adapted by hypergradient descent.
-import * as tf from '@tensorflow/tfjs-core';
-import type { Scalar, Tensor } from '@tensorflow/tfjs-core';
+import * as tf from '@tensorflow/tfjs';
+import type { Scalar, Tensor } from '@tensorflow/tfjs';
 import { tidyTree } from './dispose';
 import type { Direction, LrRule, OptState, Optimizer } from './types';
 

@@ -1,6 +1,6 @@
 // Model-optimizer update directions u, per parameter tensor (θ ← θ − α·u), with torch 1.13 semantics.
-import * as tf from '@tensorflow/tfjs-core';
-import type { Tensor } from '@tensorflow/tfjs-core';
+import * as tf from '@tensorflow/tfjs';
+import type { Tensor } from '@tensorflow/tfjs';
 import type { Direction } from './types';
 
 export interface SgdOptions {

@@ -1,6 +1,6 @@
 // Functional steps create new tensors; these helpers free the ones a step replaced, and nothing else.
-import * as tf from '@tensorflow/tfjs-core';
-import type { Tensor } from '@tensorflow/tfjs-core';
+import * as tf from '@tensorflow/tfjs';
+import type { Tensor } from '@tensorflow/tfjs';
 
 /** Every tensor reachable from a plain object / array tree. */
 export function collectTensors(tree: unknown, out: Set<Tensor> = new Set()): Set<Tensor> {

@@ -1,7 +1,7 @@
 // Learning-rate optimizers over the scalar hypergradient h = ∂f/∂α (spec §1a-1c, §2a-2c).
 // All rules leave α unchanged at t = 1, where there is no previous update direction yet.
-import * as tf from '@tensorflow/tfjs-core';
-import type { Scalar } from '@tensorflow/tfjs-core';
+import * as tf from '@tensorflow/tfjs';
+import type { Scalar } from '@tensorflow/tfjs';
 import type { LrRule } from './types';
 
 /** Plain SGD on α: α ← α − β·h (the reference writes α += β·(g·u_prev), the same thing). */

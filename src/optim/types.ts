@@ -2,7 +2,7 @@
 // A step takes the parameters and their gradients and returns NEW parameter tensors and a NEW state;
 // the caller disposes what was replaced (src/optim/dispose.ts). Hyperparameters are plain numbers held
 // in the state, so a slider can change them between steps.
-import type { Scalar, Tensor } from '@tensorflow/tfjs-core';
+import type { Scalar, Tensor } from '@tensorflow/tfjs';
 
 export interface OptState {
   /** Steps taken so far (t of the spec after the step). */

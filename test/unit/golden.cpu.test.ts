@@ -1,5 +1,5 @@
 import { describe, expect, it, beforeAll } from 'vitest';
-import * as tf from '@tensorflow/tfjs-core';
+import * as tf from '@tensorflow/tfjs';
 import { useNodeBackend } from '../../src/engine/nodeBackends';
 import { replayRun } from '../../src/engine/replay';
 import { NOT_YET_IMPLEMENTED, checkRun, loadGolden } from './goldenCheck';

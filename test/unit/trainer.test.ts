@@ -1,6 +1,6 @@
 // The training loop on a small generated dataset in the MNIST shape, on the cpu backend.
 import { beforeAll, describe, expect, it } from 'vitest';
-import * as tf from '@tensorflow/tfjs-core';
+import * as tf from '@tensorflow/tfjs';
 import { useNodeBackend } from '../../src/engine/nodeBackends';
 import { evalDue, train, totalIterations } from '../../src/engine/trainer';
 import type { DatasetBuffers, EvalRecord, MetricBatch, RunSpec, RunState, TrainConfig } from '../../src/engine/types';

@@ -1,0 +1,83 @@
+// Benchmark: the engine's time per step against a minimal hand-written tfjs loop for the same model,
+// backend and data, in the same process. Prints numbers and ratios; asserts nothing.
+//   npm run bench -- [--backend wasm|cpu] [--models ffnn100,logreg,mlp]
+import * as tf from '@tensorflow/tfjs';
+import type { Tensor1D, Tensor2D, Variable } from '@tensorflow/tfjs';
+import { parseArgs } from 'node:util';
+import { createRng, epochPermutation, gatherBatch } from '../data/batching';
+import { useNodeBackend } from '../engine/nodeBackends';
+import { toDeviceBatch } from '../engine/inputs';
+import { train } from '../engine/trainer';
+import type { DatasetBuffers, ModelName, TrainConfig } from '../engine/types';
+import { modelInfo } from '../models/catalog';
+import { dense } from '../models/dense';
+import { crossEntropy, initTorchLayout, toTensors } from '../models/mlp';
+import { loadMnistFromPackage } from './mnistNode';
+
+const { values } = parseArgs({ options: { backend: { type: 'string', default: 'wasm' }, models: { type: 'string', default: 'logreg,ffnn100,mlp' } } });
+const ITERS: Record<ModelName, number> = { logreg: 300, ffnn100: 300, mlp: 40 };
+const WARMUP = 5;
+
+/** What a person would write: variables, plain matMul (autodiff's transposed-flag gradient), SGD by assign. */
+async function minimalLoop(data: DatasetBuffers, model: ModelName, iters: number, denseFn: 'plain' | 'engine'): Promise<number> {
+  const layers = modelInfo(model).layers;
+  const init = toTensors(layers, initTorchLayout(layers, createRng(1)));
+  const vars: Variable[] = init.map((t) => tf.variable(t));
+  tf.dispose(init);
+  const perm = epochPermutation(data.trainLabels.length, 1, 1);
+  const lr = tf.scalar(1e-3);
+  let start = 0;
+  for (let t = 0; t < WARMUP + iters; t++) {
+    if (t === WARMUP) start = performance.now();
+    const b = gatherBatch(data.trainImages, data.trainLabels, 784, perm, t * 128, (t + 1) * 128);
+    const { x, y } = toDeviceBatch(data, b.x, b.y);
+    tf.tidy(() => {
+      const { value, grads } = tf.variableGrads(() => {
+        let h: Tensor2D = x;
+        for (let l = 0; l < vars.length / 2; l++) {
+          const w = vars[2 * l] as unknown as Tensor2D, bias = vars[2 * l + 1] as unknown as Tensor1D;
+          const z = denseFn === 'plain' ? tf.add(tf.matMul(h, w), bias) as Tensor2D : dense(h, w, bias);
+          h = l < vars.length / 2 - 1 ? tf.relu(z) : z;
+        }
+        return crossEntropy(h, y, 10);
+      });
+      for (const v of vars) v.assign(tf.sub(v, tf.mul(grads[v.name], lr)));
+      value.dataSync(); // the minimal loop reads its loss every step, as most hand-written loops do
+    });
+    tf.dispose([x, y]);
+  }
+  const ms = (performance.now() - start) / iters;
+  tf.dispose([...vars, lr]);
+  return ms;
+}
+
+async function engineLoop(data: DatasetBuffers, model: ModelName, optimizer: string, iters: number): Promise<number> {
+  const cfg: TrainConfig = { dataset: 'mnist', model, optimizer, alpha0: 1e-3, beta: optimizer.startsWith('Adam') ? 1e-7 : 1e-3, momentum: 0.9,
+    weightDecay: 1e-4, batchSize: 128, epochs: 1, iterations: WARMUP + iters, seed: 1, evalEvery: 1e9 };
+  const times: number[] = [];
+  // Evaluation only at iteration 0 and at the end, outside the timed window (step times come from the stream).
+  await train({ runId: 'bench', config: cfg }, data, { metrics: (b) => times.push(...b.train.time), status: () => {} }, { checkpoint: async () => 'go' });
+  return ((times[times.length - 1] - times[WARMUP - 1]) * 1000) / iters;
+}
+
+async function main() {
+  const backend = await useNodeBackend(values.backend as 'wasm' | 'cpu');
+  const data = loadMnistFromPackage();
+  console.log(`backend ${backend}, batch 128, real MNIST; ms per step (lower is better)`);
+  console.log('model    | minimal(plain matMul) | minimal(engine dense) | engine SGD | engine SGD-HD | engine Adam | engine Adam-HD | SGD/minimal(dense) | SGD-HD/SGD | Adam-HD/Adam');
+  for (const model of values.models!.split(',') as ModelName[]) {
+    const n = ITERS[model];
+    const before = tf.memory().numTensors;
+    const plain = await minimalLoop(data, model, n, 'plain');
+    const mdense = await minimalLoop(data, model, n, 'engine');
+    const sgd = await engineLoop(data, model, 'SGD', n);
+    const sgdHd = await engineLoop(data, model, 'SGD-HD', n);
+    const adam = await engineLoop(data, model, 'Adam', n);
+    const adamHd = await engineLoop(data, model, 'Adam-HD', n);
+    const f = (x: number) => x.toFixed(2).padStart(8);
+    console.log(`${model.padEnd(8)} | ${f(plain)} | ${f(mdense)} | ${f(sgd)} | ${f(sgdHd)} | ${f(adam)} | ${f(adamHd)} | ${f(sgd / mdense)} | ${f(sgdHd / sgd)} | ${f(adamHd / adam)}`);
+    console.log(`  tensors before ${before}, after ${tf.memory().numTensors} (a difference is a leak)`);
+  }
+}
+
+void main();
