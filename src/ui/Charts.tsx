@@ -1,5 +1,5 @@
 // The three charts side by side, for the runs of the latest Start, with one shared legend.
-import { useEffect, useMemo } from 'react';
+import { useDeferredValue, useEffect, useMemo } from 'react';
 import { optimizerInfo } from '../optim/catalog';
 import { budgetIterations } from '../store/runner';
 import { useRunsStore } from '../store/runsStore';
@@ -9,10 +9,13 @@ import { ChartLegend } from './ChartLegend';
 import { optimizerStyle } from './colors';
 
 export function Charts() {
-  const current = useRunsStore((s) => s.current);
+  // Deferred: mounting the lines of a new batch renders in the background, not in the Start click's task.
+  const current = useDeferredValue(useRunsStore((s) => s.current));
+  // The workers report the real budget; the x axis spans the largest one.
+  const reportedMax = useRunsStore((s) => s.current.reduce((m, id) => Math.max(m, s.runs[id]?.total ?? 0), 1));
 
   // Labels, configs and budgets of a run never change after Start: read them once per batch.
-  const { runs, xMax } = useMemo(() => {
+  const { runs, xMax: budgetMax } = useMemo(() => {
     const all = useRunsStore.getState().runs;
     const hdIndex = new Map<string, number>();
     const list: ChartRun[] = [];
@@ -35,6 +38,8 @@ export function Charts() {
     }
     return { runs: list, xMax: max };
   }, [current]);
+
+  const xMax = Math.max(budgetMax, reportedMax);
 
   useEffect(() => {
     pruneSeriesCache(new Set(current));

@@ -15,6 +15,7 @@ export function Controls() {
   };
   return (
     <form className="controls" onSubmit={onSubmit} noValidate aria-label="Training configuration">
+      <RunButtons />
       <OptimizerPicker disabled={false} />
 
       <fieldset className="group">
@@ -24,21 +25,21 @@ export function Controls() {
           label="α₀ (initial learning rate)"
           sliderLabel="Initial learning rate, log scale"
           range={ALPHA0_RANGE}
-          hint="all selected runs; 1e-6 … 1"
+          hint="for all selected runs"
         />
         <LogSliderField
           field="betaSgd"
           label="β SGD family"
           sliderLabel="Hypergradient rate for SGD and SGDN, log scale"
           range={BETA_RANGE}
-          hint="hypergradient learning rate of SGD-HD, SGDN-HD; 1e-10 … 0.1"
+          hint="hypergradient rate of SGD-HD, SGDN-HD"
         />
         <LogSliderField
           field="betaAdam"
           label="β Adam family"
           sliderLabel="Hypergradient rate for Adam, log scale"
           range={BETA_RANGE}
-          hint="hypergradient learning rate of Adam-HD; 1e-10 … 0.1"
+          hint="hypergradient rate of Adam-HD"
         />
         <div className="row2">
           <NumberField field="momentum" label="Momentum μ" hint="SGDN, SGDN-HD; 0 ≤ μ < 1" />
@@ -75,8 +76,6 @@ export function Controls() {
         <legend>Model and data</legend>
         <ModelDataFields />
       </fieldset>
-
-      <RunButtons />
     </form>
   );
 }

@@ -1,6 +1,6 @@
 // A refresh counter for charts: bumps at most once per `intervalMs` and only when the series
 // buffers changed. `phaseMs` offsets charts from each other so their renders land in separate tasks.
-import { useEffect, useState } from 'react';
+import { startTransition, useEffect, useState } from 'react';
 import { seriesBuffers } from '../series/buffers';
 
 export function useSeriesRefresh(intervalMs = 250, phaseMs = 0): number {
@@ -18,7 +18,8 @@ export function useSeriesRefresh(intervalMs = 250, phaseMs = 0): number {
       // Render on an animation frame: never more often than the screen refreshes.
       raf = requestAnimationFrame(() => {
         raf = 0;
-        setTick((t) => t + 1);
+        // A transition lets React render the chart in slices instead of one long task.
+        startTransition(() => setTick((t) => t + 1));
       });
     };
     const phase = setTimeout(() => {
