@@ -169,10 +169,20 @@ function failRun(runId: string, message: string): void {
   useRunsStore.getState().addError(`${labelOf(runId)}: ${message}`);
 }
 
-const yieldToEventLoop = (): Promise<void> => new Promise((r) => setTimeout(r, 0));
+/** Yields to the event loop without setTimeout's 4 ms clamp. */
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => {
+    const ch = new MessageChannel();
+    ch.port1.onmessage = () => {
+      ch.port1.close();
+      resolve();
+    };
+    ch.port2.postMessage(null);
+  });
+}
 
 /** Copies a byte array in slices (a few ms each) so no single task copies tens of MB. */
-async function copyInSlices(src: Uint8Array, sliceBytes = 4 << 20): Promise<Uint8Array> {
+async function copyInSlices(src: Uint8Array, sliceBytes = 8 << 20): Promise<Uint8Array> {
   const out = new Uint8Array(src.length);
   for (let off = 0; off < src.length; off += sliceBytes) {
     out.set(src.subarray(off, Math.min(src.length, off + sliceBytes)), off);
@@ -289,10 +299,14 @@ export async function startRuns(): Promise<void> {
   useRunsStore.getState().patchRuns(totals);
 
   // Each worker gets its own copy of the dataset, copied in slices and transferred (no long task).
+  // All copies first (nothing streams yet), then every worker starts at the same moment.
+  const copies: DatasetBuffers[] = [];
   for (let i = 0; i < specs.length; i++) {
-    const copy = await transferableCopy(data);
+    copies.push(await transferableCopy(data));
     if (cancelledBatch === batch) return;
-    spawn(specs[i], copy, backend);
+  }
+  for (let i = 0; i < specs.length; i++) {
+    spawn(specs[i], copies[i], backend);
     if (useRunsStore.getState().paused) workers.get(specs[i].runId)?.postMessage({ type: 'pause' } satisfies ToWorker);
   }
 }
