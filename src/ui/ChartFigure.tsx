@@ -20,7 +20,6 @@ interface Props {
   kind: ChartKind;
   title: string;
   caption: string;
-  yLabel: string;
   runs: readonly ChartRun[];
   /** Right end of the x axis (largest budget among the runs). */
   xMax: number;
@@ -37,8 +36,15 @@ interface Drawn {
   label: string;
   style: LineStyle;
   line: Point[];
-  /** Evaluation points drawn as markers (loss chart: validation loss). */
+  /** Evaluation points drawn as markers (validation loss / accuracy). */
   markers: Point[];
+}
+
+/** Above this many evaluations per run the markers are dropped (each is an SVG element); the line stays. */
+const MAX_MARKERS = 60;
+
+function markersOf(points: Point[]): Point[] {
+  return points.length <= MAX_MARKERS ? points : [];
 }
 
 function tick(v: number): string {
@@ -50,13 +56,14 @@ function seriesFor(kind: ChartKind): { line: ChartMetric; markers: ChartMetric |
     case 'loss':
       return { line: 'loss', markers: 'valLoss' };
     case 'accuracy':
-      return { line: 'valAccuracy', markers: null };
+      // Evaluations are sparse (default: once per epoch): mark each one.
+      return { line: 'valAccuracy', markers: 'valAccuracy' };
     case 'lr':
       return { line: 'lr', markers: null };
   }
 }
 
-function ChartFigureImpl({ kind, title, caption, yLabel, runs, xMax, phaseMs }: Props) {
+function ChartFigureImpl({ kind, title, caption, runs, xMax, phaseMs }: Props) {
   const refresh = useSeriesRefresh(250, phaseMs);
   const [boxRef, width] = useElementWidth<HTMLDivElement>();
   const plotWidth = Math.max(0, width - Y_AXIS_WIDTH - MARGIN.left - MARGIN.right);
@@ -68,7 +75,7 @@ function ChartFigureImpl({ kind, title, caption, yLabel, runs, xMax, phaseMs }: 
       label: r.label,
       style: r.style,
       line: seriesPoints(r.runId, which.line, plotWidth),
-      markers: which.markers ? seriesPoints(r.runId, which.markers, plotWidth) : [],
+      markers: which.markers ? markersOf(seriesPoints(r.runId, which.markers, plotWidth)) : [],
     }));
     // `refresh` is the signal that the buffers changed.
     // eslint-disable-next-line react-hooks/exhaustive-deps
@@ -111,7 +118,6 @@ function ChartFigureImpl({ kind, title, caption, yLabel, runs, xMax, phaseMs }: 
               scale="linear"
               tickFormatter={tick}
               tick={{ fontSize: 11 }}
-              label={{ value: yLabel, angle: -90, position: 'insideLeft', offset: 10, fontSize: 12 }}
             />
             {kind === 'lr' && minY < 0 && <ReferenceLine y={0} stroke="#888" />}
             {drawn.map((d) => (
@@ -134,7 +140,7 @@ function ChartFigureImpl({ kind, title, caption, yLabel, runs, xMax, phaseMs }: 
               d.markers.length > 0 ? (
                 <Scatter
                   key={`${d.runId}-markers`}
-                  name={`${d.label} validation loss`}
+                  name={`${d.label} evaluations`}
                   data={d.markers}
                   dataKey="y"
                   fill="#fff"

@@ -58,7 +58,6 @@ export function Charts() {
           kind="loss"
           title="Loss"
           caption="training loss per iteration (lines); validation loss at each evaluation (circles)"
-          yLabel="loss"
           runs={runs}
           xMax={xMax}
           phaseMs={0}
@@ -66,8 +65,7 @@ export function Charts() {
         <ChartFigure
           kind="accuracy"
           title="Accuracy"
-          caption="validation accuracy (fraction of the 10,000 test images) at each evaluation"
-          yLabel="accuracy"
+          caption="validation accuracy (fraction of the 10,000 test images) at each evaluation (circles)"
           runs={runs}
           xMax={xMax}
           phaseMs={80}
@@ -76,7 +74,6 @@ export function Charts() {
           kind="lr"
           title="Learning rate"
           caption="α after each iteration, linear axis (hypergradient α may go negative)"
-          yLabel="α"
           runs={runs}
           xMax={xMax}
           phaseMs={160}

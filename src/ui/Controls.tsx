@@ -63,10 +63,10 @@ export function Controls() {
           />
           <NumberField
             field="evalEvery"
-            label="Eval every (iterations)"
+            label="Eval every (steps)"
             inputMode="numeric"
             placeholder="every epoch"
-            hint="empty = every epoch"
+            hint="in iterations; empty = every epoch"
           />
         </div>
         <NumberField field="seed" label="Seed" inputMode="numeric" hint="same initial weights and batch order for all runs" />

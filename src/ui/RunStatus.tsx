@@ -17,7 +17,7 @@ export function statusText(r: RunMeta): string {
       return `${r.label}: paused at iteration ${r.iteration} / ${r.total}${on}`;
     case 'done': {
       const last = seriesBuffers.lastEval(r.runId);
-      const acc = last ? `, validation accuracy ${(last.valAccuracy * 100).toFixed(2)} %` : '';
+      const acc = last && last.iteration > 0 ? `, validation accuracy ${(last.valAccuracy * 100).toFixed(2)} %` : '';
       return `${r.label}: done, ${r.iteration} iterations${acc}${on}`;
     }
     case 'diverged':
