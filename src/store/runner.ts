@@ -35,10 +35,10 @@ export function parseBackendParam(search: string): BackendChoice {
 
 let backendChoice: BackendChoice | null = null;
 
+/** The page's backend request (read once from the URL; pure, safe to call while rendering). */
 export function requestedBackend(): BackendChoice {
   if (!backendChoice) {
     backendChoice = parseBackendParam(typeof location !== 'undefined' ? location.search : '');
-    if (backendChoice.warning) useRunsStore.getState().addNotice(backendChoice.warning);
   }
   return backendChoice;
 }
@@ -69,8 +69,8 @@ export function ensureDataset(): Promise<DatasetBuffers> {
     (err: unknown) => {
       const message = err instanceof Error ? err.message : String(err);
       datasetPromise = null; // allow a retry on the next Start
+      // Shown by DataLoadProgress in its own alert (with a retry button).
       useRunsStore.getState().setData({ state: 'error', message });
-      useRunsStore.getState().addError(`Could not load MNIST: ${message}`);
       throw err;
     },
   );
@@ -100,7 +100,7 @@ let runCounter = 0;
 /** The batch a Stop press cancelled while the dataset was still loading. */
 let cancelledBatch = -1;
 
-// Status messages arrive often; coalesce them into one store update per ~150 ms.
+// Status messages arrive often; coalesce them into one store update per ~250 ms.
 let pendingPatches: Record<string, Partial<RunMeta>> = {};
 let flushTimer: ReturnType<typeof setTimeout> | null = null;
 
@@ -117,7 +117,7 @@ function flushPatches(): void {
 function queuePatch(runId: string, patch: Partial<RunMeta>, immediate: boolean): void {
   pendingPatches[runId] = { ...pendingPatches[runId], ...patch };
   if (immediate) flushPatches();
-  else if (flushTimer === null) flushTimer = setTimeout(flushPatches, 150);
+  else if (flushTimer === null) flushTimer = setTimeout(flushPatches, 250);
 }
 
 function finishWorker(runId: string): void {

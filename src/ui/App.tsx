@@ -1,6 +1,6 @@
 // The page: controls on the left; status, charts and export on the right.
 import { useEffect } from 'react';
-import { ensureDataset, requestedBackend } from '../store/runner';
+import { ensureDataset } from '../store/runner';
 import { Alerts } from './Alerts';
 import { BackendInfo } from './BackendInfo';
 import { Charts } from './Charts';
@@ -11,7 +11,6 @@ import { RunStatus } from './RunStatus';
 
 export function App() {
   useEffect(() => {
-    requestedBackend();
     // Start fetching MNIST at once; Start reuses the same promise.
     ensureDataset().catch(() => undefined);
   }, []);

@@ -4,13 +4,14 @@ import { useRunsStore } from '../store/runsStore';
 
 export function BackendInfo() {
   const notices = useRunsStore((s) => s.notices);
-  const { backend } = requestedBackend();
+  const { backend, warning } = requestedBackend();
   return (
     <div className="backend-info">
       <span>
         Backend: <strong>{backend === 'auto' ? 'automatic (webgpu → webgl → wasm → cpu)' : backend}</strong>
         {backend !== 'auto' && ' (from the URL)'}; each run shows the one it got.
       </span>
+      {warning && <p className="notice">{warning}</p>}
       {notices.map((n) => (
         <p key={n} className="notice">
           {n}

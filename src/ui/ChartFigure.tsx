@@ -1,6 +1,6 @@
 // One chart (recharts) in a <figure>: one line per run, redrawn from the series buffers at most
 // ~4 times per second, every series downsampled to about the chart's pixel width.
-import { memo, useMemo } from 'react';
+import { memo, useCallback, useEffect, useMemo, useRef } from 'react';
 import { CartesianGrid, ComposedChart, Line, ReferenceLine, Scatter, XAxis, YAxis } from 'recharts';
 import { formatNumber } from '../store/validate';
 import { seriesPoints, type ChartMetric, type Point } from './chartSeries';
@@ -28,6 +28,10 @@ interface Props {
 }
 
 const HEIGHT = 260;
+/** Redraws slower than this lower the point budget; faster than FAST raise it again. */
+const SLOW_REDRAW_MS = 60;
+const FAST_REDRAW_MS = 35;
+const MIN_RESOLUTION = 0.4;
 const MARGIN = { top: 8, right: 16, bottom: 22, left: 4 };
 const Y_AXIS_WIDTH = 58;
 
@@ -64,22 +68,36 @@ function seriesFor(kind: ChartKind): { line: ChartMetric; markers: ChartMetric |
 }
 
 function ChartFigureImpl({ kind, title, caption, runs, xMax, phaseMs }: Props) {
-  const refresh = useSeriesRefresh(250, phaseMs);
+  // Points per pixel, adapted to what a redraw costs on this machine (1 = about one per pixel).
+  const resolution = useRef(1);
+  const onCost = useCallback((ms: number) => {
+    const r = resolution.current;
+    if (ms > SLOW_REDRAW_MS) resolution.current = Math.max(MIN_RESOLUTION, r * 0.7);
+    else if (ms < FAST_REDRAW_MS) resolution.current = Math.min(1, r * 1.2);
+  }, []);
+  const { tick: refresh, committed } = useSeriesRefresh(250, phaseMs, title, onCost);
   const [boxRef, width] = useElementWidth<HTMLDivElement>();
   const plotWidth = Math.max(0, width - Y_AXIS_WIDTH - MARGIN.left - MARGIN.right);
 
   const drawn: Drawn[] = useMemo(() => {
     const which = seriesFor(kind);
+    // Quantised so small adaptations do not invalidate every cached series.
+    const budget = plotWidth > 0 ? Math.max(16, Math.round((plotWidth * resolution.current) / 16) * 16) : 0;
     return runs.map((r) => ({
       runId: r.runId,
       label: r.label,
       style: r.style,
-      line: seriesPoints(r.runId, which.line, plotWidth),
-      markers: which.markers ? markersOf(seriesPoints(r.runId, which.markers, plotWidth)) : [],
+      line: seriesPoints(r.runId, which.line, budget),
+      markers: which.markers ? markersOf(seriesPoints(r.runId, which.markers, budget)) : [],
     }));
     // `refresh` is the signal that the buffers changed.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [kind, runs, plotWidth, refresh]);
+
+  // Tell the throttle this redraw is on screen (it adapts the next interval to the cost).
+  useEffect(() => {
+    committed();
+  }, [drawn, committed]);
 
   const total = drawn.reduce((n, d) => n + d.line.length + d.markers.length, 0);
   const minY = useMemo(() => {
