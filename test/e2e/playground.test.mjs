@@ -113,3 +113,28 @@ describe('the playground page', () => {
     assert.ok(rows.slice(1).every((r) => r.LossEpoch === 'nan'));
   });
 });
+
+describe('run control', () => {
+  it('pauses, resumes and stops all runs', async () => {
+    const status = page.getByRole('status');
+    const iterationOf = async () => Number((await status.innerText()).match(/SGD-HD[^:]*: (?:training|paused)[^\n]*?iteration (\d+)/)?.[1] ?? NaN);
+    await page.getByLabel('Iterations', { exact: true }).fill('100000');
+    await page.getByRole('button', { name: 'Start' }).click();
+    await status.filter({ hasText: /SGD-HD[^:]*: training, iteration \d+/ }).waitFor({ timeout: 60_000 });
+    await page.getByRole('button', { name: 'Pause' }).click();
+    await status.filter({ hasText: /SGD-HD[^:]*: paused/ }).waitFor({ timeout: 10_000 });
+    const pausedAt = await iterationOf();
+    assert.ok(pausedAt > 0, `paused at a known iteration (${pausedAt})`);
+    await page.waitForTimeout(1500);
+    assert.equal(await iterationOf(), pausedAt, 'no progress while paused');
+    await page.getByRole('button', { name: 'Resume' }).click();
+    await page.waitForFunction(
+      (n) => Number(document.querySelector('[role=status]')?.textContent?.match(/SGD-HD[^:]*: training, iteration (\d+)/)?.[1]) > n,
+      pausedAt, { timeout: 30_000 });
+    await page.getByRole('button', { name: 'Stop' }).click();
+    await status.filter({ hasText: /SGD-HD[^:]*: stopped/ }).waitFor({ timeout: 10_000 });
+    await status.filter({ hasText: /Adam[^:]*: stopped/ }).waitFor({ timeout: 10_000 });
+    assert.equal(await page.getByRole('button', { name: 'Start' }).isDisabled(), false);
+    assert.deepEqual(pageErrors, []);
+  });
+});
