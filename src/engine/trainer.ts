@@ -10,6 +10,7 @@ import { modelInfo } from '../models/catalog';
 import { crossEntropy, forward, initTorchLayout, toTensors } from '../models/mlp';
 import { disposeReplaced } from '../optim/dispose';
 import { buildOptimizer } from '../optim/registry';
+import { evalDue, totalIterations } from './budget';
 import { batchLoss, evaluate } from './evaluate';
 import { toDeviceBatch } from './inputs';
 import { trainStep } from './step';
@@ -29,16 +30,6 @@ export interface TrainerOptions {
   /** Longest time between two reads of the pending per-step metrics. */
   flushMs?: number;
   now?: () => number;
-}
-
-/** Budget in iterations: `iterations` when set, else whole epochs (last partial batch included). */
-export function totalIterations(cfg: RunSpec['config'], nTrain: number): number {
-  return cfg.iterations ?? cfg.epochs * itersPerEpoch(nTrain, cfg.batchSize);
-}
-
-/** Evaluate after iteration t? Every `evalEvery` iterations, else at each epoch end; always at the end. */
-export function evalDue(t: number, total: number, evalEvery: number | null, perEpoch: number): boolean {
-  return t === total || (evalEvery !== null ? t % evalEvery === 0 : t % perEpoch === 0);
 }
 
 interface Pending {

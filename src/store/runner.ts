@@ -5,6 +5,7 @@ import { BACKEND_ORDER } from '../engine/types';
 import type { FromWorker, ToWorker } from '../worker/protocol';
 import { loadDataset } from '../data/loader';
 import { itersPerEpoch } from '../data/batching';
+import { totalIterations } from '../engine/budget';
 import { optimizerInfo } from '../optim/catalog';
 import { seriesBuffers } from '../series/buffers';
 import { selectValidation, useConfigStore } from './configStore';
@@ -88,7 +89,7 @@ export function runItersPerEpoch(config: TrainConfig): number {
 
 /** Total iterations of a config's budget (before the worker reports its own). */
 export function budgetIterations(config: TrainConfig): number {
-  return config.iterations ?? config.epochs * runItersPerEpoch(config);
+  return totalIterations(config, datasetSize);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -5,7 +5,8 @@ import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import { chooseBackend } from '../engine/backend';
-import { totalIterations, train } from '../engine/trainer';
+import { totalIterations } from '../engine/budget';
+import { train } from '../engine/trainer';
 import { RunControl } from './control';
 import type { FromWorker, ToWorker } from './protocol';
 

@@ -2,7 +2,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { useNodeBackend } from '../../src/engine/nodeBackends';
-import { evalDue, train, totalIterations } from '../../src/engine/trainer';
+import { evalDue, totalIterations } from '../../src/engine/budget';
+import { train } from '../../src/engine/trainer';
 import type { DatasetBuffers, EvalRecord, MetricBatch, RunSpec, RunState, TrainConfig } from '../../src/engine/types';
 import { createRng } from '../../src/data/batching';
 
