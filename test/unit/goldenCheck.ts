@@ -2,7 +2,8 @@
 // trajectories within ../shared/golden/README.md's float32 tolerances.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { expect } from 'vitest';
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { replayRun, type GoldenFile, type GoldenRun } from '../../src/engine/replay';
 
 export const GOLDEN_DIR = path.resolve(__dirname, '../../../shared/golden');
@@ -41,4 +42,33 @@ export async function checkRun(run: GoldenRun, file: GoldenFile): Promise<void> 
       expect(worst, `${where} params max abs error`).toBeLessThanOrEqual(tol * scale);
     }
   });
+}
+
+/**
+ * The golden suite for one backend: each selected run within tolerance, unknown classes reported by id,
+ * no tensors leaked. One test file per backend, because tfjs holds one global backend per process.
+ */
+export function goldenSuite(backend: string, setUp: () => Promise<string>, select: (runs: GoldenRun[]) => GoldenRun[] = (r) => r): void {
+  beforeAll(async () => {
+    expect(await setUp()).toBe(backend);
+  });
+  for (const name of ['P1', 'P2'] as const) {
+    const file = loadGolden(name);
+    const supported = file.runs.filter((r) => !NOT_YET_IMPLEMENTED.includes(r.class));
+    describe(`golden ${name} on ${backend}`, () => {
+      for (const run of select(supported)) it(run.id, () => checkRun(run, file));
+
+      it('reports runs of unknown classes by id instead of skipping them', async () => {
+        const unknown = file.runs.filter((r) => NOT_YET_IMPLEMENTED.includes(r.class));
+        expect(unknown.length).toBeGreaterThan(0);
+        for (const run of unknown) expect(await replayRun(file.problem, run)).toEqual({ id: run.id, error: `unknown optimizer class "${run.class}"` });
+      });
+
+      it('leaks no tensors over a whole replay', async () => {
+        const before = tf.memory().numTensors;
+        await checkRun(supported.find((r) => r.id === 'adam_hd')!, file);
+        expect(tf.memory().numTensors).toBe(before);
+      });
+    });
+  }
 }
