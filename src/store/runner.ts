@@ -8,6 +8,7 @@ import { itersPerEpoch } from '../data/batching';
 import { totalIterations } from '../engine/budget';
 import { optimizerInfo } from '../optim/catalog';
 import { seriesBuffers } from '../series/buffers';
+import { yieldToEventLoop } from '../util/yieldToEventLoop';
 import { selectValidation, useConfigStore } from './configStore';
 import { FINISHED_STATES, useRunsStore, type RunMeta } from './runsStore';
 
@@ -168,18 +169,6 @@ function failRun(runId: string, message: string): void {
   finishWorker(runId);
   queuePatch(runId, { state: 'error', message }, true);
   useRunsStore.getState().addError(`${labelOf(runId)}: ${message}`);
-}
-
-/** Yields to the event loop without setTimeout's 4 ms clamp. */
-function yieldToEventLoop(): Promise<void> {
-  return new Promise((resolve) => {
-    const ch = new MessageChannel();
-    ch.port1.onmessage = () => {
-      ch.port1.close();
-      resolve();
-    };
-    ch.port2.postMessage(null);
-  });
 }
 
 /** Copies a byte array in slices (a few ms each) so no single task copies tens of MB. */

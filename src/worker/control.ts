@@ -1,6 +1,7 @@
 // Pause / resume / stop for a training loop, driven by messages. The loop calls checkpoint() between
 // flushes; awaiting a macrotask there is what lets the worker receive those messages at all.
 import type { TrainerControl } from '../engine/trainer';
+import { yieldToEventLoop } from '../util/yieldToEventLoop';
 
 export class RunControl implements TrainerControl {
   private paused = false;
@@ -21,7 +22,7 @@ export class RunControl implements TrainerControl {
   }
 
   async checkpoint(): Promise<'go' | 'stop'> {
-    await new Promise<void>((r) => setTimeout(r, 0));
+    await yieldToEventLoop();
     if (this.paused && !this.stopped) {
       this.onPauseChange(true);
       while (this.paused && !this.stopped) await new Promise<void>((r) => (this.wake = r));
