@@ -17,6 +17,12 @@ import { loadMnistFromPackage } from './mnistNode';
 const { values } = parseArgs({ options: { backend: { type: 'string', default: 'wasm' }, models: { type: 'string', default: 'logreg,ffnn100,mlp' } } });
 const ITERS: Record<ModelName, number> = { logreg: 300, ffnn100: 300, mlp: 40 };
 const WARMUP = 5;
+const ROUNDS = 3;
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[s.length >> 1];
+}
 
 /** What a person would write: variables, plain matMul (autodiff's transposed-flag gradient), SGD by assign. */
 async function minimalLoop(data: DatasetBuffers, model: ModelName, iters: number, denseFn: 'plain' | 'engine'): Promise<number> {
@@ -63,17 +69,24 @@ async function engineLoop(data: DatasetBuffers, model: ModelName, optimizer: str
 async function main() {
   const backend = await useNodeBackend(values.backend as 'wasm' | 'cpu');
   const data = loadMnistFromPackage();
-  console.log(`backend ${backend}, batch 128, real MNIST; ms per step (lower is better)`);
+  console.log(`backend ${backend}, batch 128, real MNIST; ms per step, median of ${ROUNDS} interleaved rounds (lower is better)`);
   console.log('model    | minimal(plain matMul) | minimal(engine dense) | engine SGD | engine SGD-HD | engine Adam | engine Adam-HD | SGD/minimal(dense) | SGD-HD/SGD | Adam-HD/Adam');
   for (const model of values.models!.split(',') as ModelName[]) {
     const n = ITERS[model];
     const before = tf.memory().numTensors;
-    const plain = await minimalLoop(data, model, n, 'plain');
-    const mdense = await minimalLoop(data, model, n, 'engine');
-    const sgd = await engineLoop(data, model, 'SGD', n);
-    const sgdHd = await engineLoop(data, model, 'SGD-HD', n);
-    const adam = await engineLoop(data, model, 'Adam', n);
-    const adamHd = await engineLoop(data, model, 'Adam-HD', n);
+    // Interleaved rounds, median of each: machine noise hits all variants alike.
+    const rounds: number[][] = [];
+    for (let r = 0; r < ROUNDS; r++) {
+      rounds.push([
+        await minimalLoop(data, model, n, 'plain'),
+        await minimalLoop(data, model, n, 'engine'),
+        await engineLoop(data, model, 'SGD', n),
+        await engineLoop(data, model, 'SGD-HD', n),
+        await engineLoop(data, model, 'Adam', n),
+        await engineLoop(data, model, 'Adam-HD', n),
+      ]);
+    }
+    const [plain, mdense, sgd, sgdHd, adam, adamHd] = rounds[0].map((_, k) => median(rounds.map((r) => r[k])));
     const f = (x: number) => x.toFixed(2).padStart(8);
     console.log(`${model.padEnd(8)} | ${f(plain)} | ${f(mdense)} | ${f(sgd)} | ${f(sgdHd)} | ${f(adam)} | ${f(adamHd)} | ${f(sgd / mdense)} | ${f(sgdHd / sgd)} | ${f(adamHd / adam)}`);
     console.log(`  tensors before ${before}, after ${tf.memory().numTensors} (a difference is a leak)`);
