@@ -5,6 +5,7 @@ import type { Tensor, Tensor1D, Tensor2D } from '@tensorflow/tfjs';
 import { crossEntropy, forward, toTensors, toTorchFlat } from '../models/mlp';
 import { disposeReplaced } from '../optim/dispose';
 import { fromReference, type ReferenceConfig } from '../optim/reference';
+import type { Optimizer } from '../optim/types';
 import { trainStep } from './step';
 
 export interface GoldenStep {
@@ -38,9 +39,15 @@ export function batchStart(t: number, n: number, bs: number): number {
   return bs * ((t - 1) % Math.floor(n / bs));
 }
 
+/** Replays a run with the optimizer its reference class and arguments map to. */
 export async function replayRun(problem: GoldenProblem, run: GoldenRun): Promise<ReplayResult> {
   const opt = fromReference(run.class, run.config_with_defaults);
   if (!opt) return { id: run.id, error: `unknown optimizer class "${run.class}"` };
+  return replayWith(problem, run, opt);
+}
+
+/** Replays a run's problem, steps and recording points with a given optimizer. */
+export async function replayWith(problem: GoldenProblem, run: GoldenRun, opt: Optimizer): Promise<ReplayResult> {
   const { N, D, C, X_rowmajor, y } = problem.data;
   const bs = problem.batch_size;
   if (!(Number.isInteger(bs) && bs > 0 && N % bs === 0)) {

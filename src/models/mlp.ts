@@ -3,14 +3,15 @@
 // reference updates α per tensor in that order, so it matters). W_L is stored [in, out].
 import * as tf from '@tensorflow/tfjs';
 import type { Scalar, Tensor, Tensor1D, Tensor2D } from '@tensorflow/tfjs';
-import { dense } from './dense';
+import { dense, denseInput } from './dense';
 
 /** Logits for a batch x [n, layers[0]]: ReLU after every layer except the last. */
 export function forward(params: readonly Tensor[], x: Tensor2D): Tensor2D {
   let h = x;
   const nLayers = params.length / 2;
   for (let l = 0; l < nLayers; l++) {
-    const z = dense(h, params[2 * l] as Tensor2D, params[2 * l + 1] as Tensor1D);
+    const layer = l === 0 ? denseInput : dense;
+    const z = layer(h, params[2 * l] as Tensor2D, params[2 * l + 1] as Tensor1D);
     h = l < nLayers - 1 ? tf.relu(z) : z;
   }
   return h;

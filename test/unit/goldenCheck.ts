@@ -4,7 +4,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { replayRun, type GoldenFile, type GoldenRun } from '../../src/engine/replay';
+import { replayRun, replayWith, type GoldenFile, type GoldenRun } from '../../src/engine/replay';
+import type { Optimizer } from '../../src/optim/types';
 
 export const GOLDEN_DIR = path.resolve(__dirname, '../../../shared/golden');
 
@@ -23,8 +24,9 @@ export function tolerance(run: GoldenRun): number {
   return run.stress ? 2e-3 : 1e-4;
 }
 
-export async function checkRun(run: GoldenRun, file: GoldenFile): Promise<void> {
-  const result = await replayRun(file.problem, run);
+/** Replays `run` (with `opt`, or the optimizer its reference class maps to) and compares with the golden steps. */
+export async function checkRun(run: GoldenRun, file: GoldenFile, opt?: Optimizer): Promise<void> {
+  const result = opt ? await replayWith(file.problem, run, opt) : await replayRun(file.problem, run);
   if ('error' in result) throw new Error(`${run.id}: ${result.error}`);
   const tol = tolerance(run);
   const lrScale = Math.max(...run.steps.map((s) => Math.abs(s.lr)));
