@@ -99,8 +99,8 @@ export function budgetIterations(config: TrainConfig): number {
 const workers = new Map<string, Worker>();
 const stopTimers = new Map<string, ReturnType<typeof setTimeout>>();
 let runCounter = 0;
-/** The batch a Stop press cancelled while the dataset was still loading. */
-let cancelledBatch = -1;
+/** Batches a Stop press cancelled while the dataset was still loading (several may be pending). */
+const cancelledBatches = new Set<number>();
 
 // Status messages arrive often; coalesce them into one store update per ~250 ms.
 let pendingPatches: Record<string, Partial<RunMeta>> = {};
@@ -282,7 +282,7 @@ export async function startRuns(): Promise<void> {
     useRunsStore.getState().patchRuns(patches);
     return;
   }
-  if (cancelledBatch === batch) return;
+  if (cancelledBatches.has(batch)) return;
   // Totals now that the real training-set size is known.
   const totals: Record<string, Partial<RunMeta>> = {};
   for (const s of specs) totals[s.runId] = { total: budgetIterations(s.config) };
@@ -293,7 +293,7 @@ export async function startRuns(): Promise<void> {
   const copies: DatasetBuffers[] = [];
   for (let i = 0; i < specs.length; i++) {
     copies.push(await transferableCopy(data));
-    if (cancelledBatch === batch) return;
+    if (cancelledBatches.has(batch)) return;
   }
   for (let i = 0; i < specs.length; i++) {
     spawn(specs[i], copies[i], backend);
@@ -328,7 +328,7 @@ export function stopAll(): void {
     const r = store.runs[id];
     if (!r) continue;
     if (r.state === 'loading' && !workers.has(id)) {
-      cancelledBatch = r.batch;
+      cancelledBatches.add(r.batch);
       patches[id] = { state: 'stopped' };
     }
   }

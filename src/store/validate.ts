@@ -55,7 +55,8 @@ export const MESSAGES = {
   nonNegative: 'must be ≥ 0',
   integer1: 'must be an integer ≥ 1',
   integer0: 'must be an integer ≥ 0',
-  momentum: 'must be ≥ 0 and < 1',
+  // Nesterov momentum (SGDN, SGDN-HD) needs μ > 0, as torch.optim.SGD does.
+  momentum: 'must be > 0 and < 1',
 } as const;
 
 export function formatRange(r: LogRange): string {
@@ -91,7 +92,7 @@ export function validateField(field: NumericField, text: string): FieldResult {
     case 'momentum': {
       const v = parseNumber(text);
       if (v === null) return { ok: false, message: MESSAGES.notNumber };
-      if (v < 0 || v >= 1) return { ok: false, message: MESSAGES.momentum };
+      if (v <= 0 || v >= 1) return { ok: false, message: MESSAGES.momentum };
       return { ok: true, value: v };
     }
     case 'weightDecay': {

@@ -42,6 +42,8 @@ interface Drawn {
   line: Point[];
   /** Evaluation points drawn as markers (validation loss / accuracy). */
   markers: Point[];
+  /** Validation loss as a line of its own on the loss chart, so it stays visible past MAX_MARKERS evaluations. */
+  evalLine: Point[];
 }
 
 /** Above this many evaluations per run the markers are dropped (each is an SVG element); the line stays. */
@@ -89,6 +91,7 @@ function ChartFigureImpl({ kind, title, caption, runs, xMax, phaseMs }: Props) {
       style: r.style,
       line: seriesPoints(r.runId, which.line, budget),
       markers: which.markers ? markersOf(seriesPoints(r.runId, which.markers, budget)) : [],
+      evalLine: kind === 'loss' ? seriesPoints(r.runId, 'valLoss', budget) : [],
     }));
     // `refresh` is the signal that the buffers changed.
     // eslint-disable-next-line react-hooks/exhaustive-deps
@@ -99,7 +102,7 @@ function ChartFigureImpl({ kind, title, caption, runs, xMax, phaseMs }: Props) {
     committed();
   }, [drawn, committed]);
 
-  const total = drawn.reduce((n, d) => n + d.line.length + d.markers.length, 0);
+  const total = drawn.reduce((n, d) => n + d.line.length + d.markers.length + d.evalLine.length, 0);
   const minY = useMemo(() => {
     if (kind !== 'lr') return 0;
     let m = Infinity;
@@ -154,6 +157,24 @@ function ChartFigureImpl({ kind, title, caption, runs, xMax, phaseMs }: Props) {
                 connectNulls={false}
               />
             ))}
+            {drawn.map((d) =>
+              d.evalLine.length > 1 ? (
+                <Line
+                  key={`${d.runId}-val`}
+                  name={`${d.label} validation`}
+                  data={d.evalLine}
+                  dataKey="y"
+                  type="linear"
+                  stroke={d.style.color}
+                  strokeDasharray={d.style.dash}
+                  strokeWidth={2.5}
+                  dot={false}
+                  activeDot={false}
+                  isAnimationActive={false}
+                  connectNulls={false}
+                />
+              ) : null,
+            )}
             {drawn.map((d) =>
               d.markers.length > 0 ? (
                 <Scatter

@@ -57,7 +57,7 @@ export function Charts() {
         <ChartFigure
           kind="loss"
           title="Loss"
-          caption="training loss per iteration (lines); validation loss at each evaluation (circles)"
+          caption="training loss per iteration (thin lines); validation loss at each evaluation (thick lines, circles)"
           runs={runs}
           xMax={xMax}
           phaseMs={0}

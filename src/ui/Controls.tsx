@@ -42,7 +42,7 @@ export function Controls() {
           hint="hypergradient rate of Adam-HD"
         />
         <div className="row2">
-          <NumberField field="momentum" label="Momentum μ" hint="SGDN, SGDN-HD; 0 ≤ μ < 1" />
+          <NumberField field="momentum" label="Momentum μ" hint="SGDN, SGDN-HD; 0 < μ < 1" />
           <NumberField field="weightDecay" label="Weight decay" hint="L2, ≥ 0" />
         </div>
       </fieldset>

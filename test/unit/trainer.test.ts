@@ -89,6 +89,15 @@ describe('trainer', () => {
     expect(hd.lr[1]).not.toBeCloseTo(0.05, 7);
   });
 
+  it('runs of one comparison see the same batches in the same order: SGD-HD with β = 0 is SGD, step by step', async () => {
+    const cfg = { ...base, iterations: 12, batchSize: 32 }; // crosses an epoch boundary (4 batches per epoch)
+    const sgd = await collect(cfg, data);
+    const hd0 = await collect({ ...cfg, optimizer: 'SGD-HD', beta: 0 }, data);
+    expect(hd0.loss).toEqual(sgd.loss);
+    const other = await collect({ ...cfg, seed: 2 }, data);
+    expect(other.loss).not.toEqual(sgd.loss); // the seed does change initial weights and order
+  });
+
   it('marks a diverging run at the first non-finite loss and stops it', async () => {
     const r = await collect({ ...base, alpha0: 1e12, iterations: 50 }, data);
     expect(r.outcome).toBe('diverged');

@@ -78,9 +78,9 @@ describe('validateField', () => {
     expect(err(validateField('seed', '-1'))).toBe(MESSAGES.integer0);
     expect(err(validateField('seed', '1.5'))).toBe(MESSAGES.integer0);
   });
-  it('momentum in [0, 1) and weight decay ≥ 0', () => {
+  it('momentum in (0, 1) (Nesterov needs μ > 0) and weight decay ≥ 0', () => {
     expect(val(validateField('momentum', '0.9'))).toBe(0.9);
-    expect(val(validateField('momentum', '0'))).toBe(0);
+    expect(err(validateField('momentum', '0'))).toBe(MESSAGES.momentum);
     expect(err(validateField('momentum', '1'))).toBe(MESSAGES.momentum);
     expect(err(validateField('momentum', '-0.1'))).toBe(MESSAGES.momentum);
     expect(val(validateField('weightDecay', '0'))).toBe(0);
