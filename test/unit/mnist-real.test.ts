@@ -4,7 +4,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { locateMnistPackage, mnistSpec, readMnistFiles, writeShards } from '../../scripts/shards';
+import { locateMnistPackage, readMnistFiles } from '../../src/cli/mnistNode';
+import { mnistSpec, writeShards } from '../../scripts/shards';
 import { loadDataset } from '../../src/data/loader';
 
 const pkg = locateMnistPackage();
