@@ -62,7 +62,7 @@ export interface EvalRecord {
   firstBatchLoss?: number;
 }
 
-export type RunState = 'queued' | 'loading' | 'training' | 'paused' | 'done' | 'diverged' | 'stopped' | 'error';
+export type RunState = 'loading' | 'training' | 'paused' | 'done' | 'diverged' | 'stopped' | 'error';
 
 /** A batch of metrics streamed from a worker (many iterations per message). */
 export interface MetricBatch {

@@ -14,22 +14,21 @@ export interface OptimizerInfo {
   baseline: string | null;
   /** Present for optimizers that adapt α by hypergradient. */
   betaGroup: BetaGroup | null;
-  usesMomentum: boolean;
   description: string;
 }
 
 export const OPTIMIZERS: readonly OptimizerInfo[] = [
-  { name: 'SGD', group: 'classic', family: 'sgd', baseline: null, betaGroup: null, usesMomentum: false,
+  { name: 'SGD', group: 'classic', family: 'sgd', baseline: null, betaGroup: null,
     description: 'Plain stochastic gradient descent (torch.optim.SGD).' },
-  { name: 'SGDN', group: 'classic', family: 'sgdn', baseline: null, betaGroup: null, usesMomentum: true,
+  { name: 'SGDN', group: 'classic', family: 'sgdn', baseline: null, betaGroup: null,
     description: 'SGD with Nesterov momentum μ (torch.optim.SGD, nesterov=True).' },
-  { name: 'Adam', group: 'classic', family: 'adam', baseline: null, betaGroup: null, usesMomentum: false,
+  { name: 'Adam', group: 'classic', family: 'adam', baseline: null, betaGroup: null,
     description: 'Adam, torch ≥ 1.3 ε placement (torch.optim.Adam).' },
-  { name: 'SGD-HD', group: 'hypergradient', family: 'sgd', baseline: 'SGD', betaGroup: 'sgd', usesMomentum: false,
+  { name: 'SGD-HD', group: 'hypergradient', family: 'sgd', baseline: 'SGD', betaGroup: 'sgd',
     description: 'SGD whose α follows the hypergradient g_t·g_{t−1} (SGDHD).' },
-  { name: 'SGDN-HD', group: 'hypergradient', family: 'sgdn', baseline: 'SGDN', betaGroup: 'sgd', usesMomentum: true,
+  { name: 'SGDN-HD', group: 'hypergradient', family: 'sgdn', baseline: 'SGDN', betaGroup: 'sgd',
     description: 'Nesterov SGD with hypergradient α (SGDHD, nesterov=True).' },
-  { name: 'Adam-HD', group: 'hypergradient', family: 'adam', baseline: 'Adam', betaGroup: 'adam', usesMomentum: false,
+  { name: 'Adam-HD', group: 'hypergradient', family: 'adam', baseline: 'Adam', betaGroup: 'adam',
     description: 'Adam with hypergradient α, per-tensor in-loop update and legacy ε (AdamHD).' },
 ];
 

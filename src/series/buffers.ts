@@ -175,8 +175,3 @@ export class SeriesBuffers {
 
 /** The page's single instance. */
 export const seriesBuffers = new SeriesBuffers();
-
-export const appendBatch = (batch: MetricBatch): void => seriesBuffers.appendBatch(batch);
-export const get = (runId: string): SeriesData => seriesBuffers.get(runId);
-export const subscribe = (listener: Listener): (() => void) => seriesBuffers.subscribe(listener);
-export const clear = (): void => seriesBuffers.clear();

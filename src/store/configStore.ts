@@ -44,7 +44,6 @@ export interface ConfigState {
   toggleOptimizer: (name: string, on: boolean) => void;
   setModel: (model: ModelName) => void;
   setDataset: (dataset: DatasetName) => void;
-  reset: () => void;
 }
 
 export const useConfigStore = create<ConfigState>()((set) => ({
@@ -63,13 +62,6 @@ export const useConfigStore = create<ConfigState>()((set) => ({
     }),
   setModel: (model) => set({ model }),
   setDataset: (dataset) => set({ dataset }),
-  reset: () =>
-    set({
-      optimizers: DEFAULTS.optimizers.slice(),
-      texts: { ...DEFAULT_TEXTS },
-      model: DEFAULTS.model,
-      dataset: DEFAULTS.dataset,
-    }),
 }));
 
 // validateAll allocates; memoise on the (immutable) inputs so selectors stay stable.

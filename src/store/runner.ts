@@ -80,10 +80,6 @@ export function ensureDataset(): Promise<DatasetBuffers> {
   return p;
 }
 
-export function trainSetSize(): number {
-  return datasetSize;
-}
-
 export function runItersPerEpoch(config: TrainConfig): number {
   return itersPerEpoch(datasetSize, config.batchSize);
 }

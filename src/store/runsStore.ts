@@ -38,7 +38,6 @@ export interface RunsState {
   notices: string[];
 
   addRuns: (runs: RunMeta[]) => void;
-  patchRun: (runId: string, patch: Partial<RunMeta>) => void;
   patchRuns: (patches: Record<string, Partial<RunMeta>>) => void;
   setPaused: (paused: boolean) => void;
   setData: (data: DataLoadState) => void;
@@ -70,12 +69,6 @@ export const useRunsStore = create<RunsState>()((set) => ({
         paused: false,
       };
     }),
-  patchRun: (runId, patch) =>
-    set((s) => {
-      const r = s.runs[runId];
-      if (!r) return {};
-      return { runs: { ...s.runs, [runId]: { ...r, ...patch } } };
-    }),
   patchRuns: (patches) =>
     set((s) => {
       const next = { ...s.runs };
@@ -95,7 +88,7 @@ export const useRunsStore = create<RunsState>()((set) => ({
   addNotice: (message) => set((s) => ({ notices: [...s.notices, message] })),
 }));
 
-export const ACTIVE_STATES: ReadonlySet<RunState> = new Set<RunState>(['queued', 'loading', 'training', 'paused']);
+export const ACTIVE_STATES: ReadonlySet<RunState> = new Set<RunState>(['loading', 'training', 'paused']);
 export const FINISHED_STATES: ReadonlySet<RunState> = new Set<RunState>(['done', 'diverged', 'stopped', 'error']);
 
 export function isActive(r: RunMeta): boolean {

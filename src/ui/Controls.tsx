@@ -16,7 +16,7 @@ export function Controls() {
   return (
     <form className="controls" onSubmit={onSubmit} noValidate aria-label="Training configuration">
       <RunButtons />
-      <OptimizerPicker disabled={false} />
+      <OptimizerPicker />
 
       <fieldset className="group">
         <legend>Learning rates</legend>

@@ -18,7 +18,7 @@ function exportReference(runId: string): void {
 
 export function ExportButtons() {
   const runs = useRunsStore(useShallow((s) => s.order.map((id) => s.runs[id]).filter((r): r is RunMeta => !!r)));
-  const busy = (r: RunMeta) => r.state === 'loading' || r.state === 'queued';
+  const busy = (r: RunMeta) => r.state === 'loading';
   return (
     <section className="export-section" aria-labelledby="export-heading">
       <h2 id="export-heading">Export</h2>

@@ -10,7 +10,7 @@ function domId(name: string): string {
   return `opt-${name.replace(/[^A-Za-z0-9_-]/g, '_')}`;
 }
 
-function OptimizerCheckbox({ info, checked, disabled }: { info: OptimizerInfo; checked: boolean; disabled: boolean }) {
+function OptimizerCheckbox({ info, checked }: { info: OptimizerInfo; checked: boolean }) {
   const toggle = useConfigStore((s) => s.toggleOptimizer);
   const id = domId(info.name);
   const style = optimizerStyle(info.name);
@@ -20,7 +20,6 @@ function OptimizerCheckbox({ info, checked, disabled }: { info: OptimizerInfo; c
         id={id}
         type="checkbox"
         checked={checked}
-        disabled={disabled}
         aria-describedby={`${id}-desc`}
         onChange={(e) => toggle(info.name, e.target.checked)}
       />
@@ -40,7 +39,7 @@ const GROUPS: { key: OptimizerInfo['group']; legend: string }[] = [
   { key: 'hypergradient', legend: 'Hypergradient' },
 ];
 
-export function OptimizerPicker({ disabled }: { disabled: boolean }) {
+export function OptimizerPicker() {
   const selected = useConfigStore((s) => s.optimizers);
   const error = useValidation().errors.optimizers;
   return (
@@ -51,7 +50,7 @@ export function OptimizerPicker({ disabled }: { disabled: boolean }) {
           <fieldset key={g.key} className="opt-group">
             <legend>{g.legend}</legend>
             {OPTIMIZERS.filter((o) => o.group === g.key).map((o) => (
-              <OptimizerCheckbox key={o.name} info={o} checked={selected.includes(o.name)} disabled={disabled} />
+              <OptimizerCheckbox key={o.name} info={o} checked={selected.includes(o.name)} />
             ))}
           </fieldset>
         ))}

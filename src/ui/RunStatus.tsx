@@ -7,8 +7,6 @@ import { useRunsStore, type RunMeta } from '../store/runsStore';
 export function statusText(r: RunMeta): string {
   const on = r.backend ? ` (${r.backend})` : '';
   switch (r.state) {
-    case 'queued':
-      return `${r.label}: queued`;
     case 'loading':
       return `${r.label}: loading${on}`;
     case 'training':

@@ -1,5 +1,7 @@
 // Save a string as a file: Blob + object URL + a clicked <a download>.
-export function downloadText(text: string, filename: string, mime = 'text/csv;charset=utf-8'): void {
+import { CSV_MIME } from '../export/csv';
+
+export function downloadText(text: string, filename: string, mime = CSV_MIME): void {
   const blob = new Blob([text], { type: mime });
   const url = URL.createObjectURL(blob);
   const a = document.createElement('a');

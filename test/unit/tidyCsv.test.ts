@@ -52,10 +52,10 @@ describe('tidyCsv', () => {
   });
 
   it('keeps runs in order, escapes text fields and leaves null cells empty', () => {
-    const b = tinyRun({ runId: 'b,"2"', backend: null, state: 'queued', config: config({ evalEvery: 50, optimizer: 'Adam-HD' }) });
+    const b = tinyRun({ runId: 'b,"2"', backend: null, state: 'stopped', config: config({ evalEvery: 50, optimizer: 'Adam-HD' }) });
     const lines = tidyCsv([tinyRun(), b]).split('\n');
     expect(lines.length).toBe(1 + 10 + 10 + 1);
-    expect(lines[11]).toBe('"b,""2""",Adam-HD,mnist,logreg,0.001,0.001,128,1,0,0,val_loss,2.3,0.9,0.0001,50,,queued');
+    expect(lines[11]).toBe('"b,""2""",Adam-HD,mnist,logreg,0.001,0.001,128,1,0,0,val_loss,2.3,0.9,0.0001,50,,stopped');
   });
 
   it('writes evaluations after the last training iteration too', () => {
