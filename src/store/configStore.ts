@@ -3,7 +3,7 @@
 import { create } from 'zustand';
 import type { DatasetName, ModelName } from '../engine/types';
 import { OPTIMIZER_NAMES } from '../optim/catalog';
-import { formatNumber, validateAll, type FieldTexts, type NumericField, type Validation } from './validate';
+import { formatForPeople, validateAll, type FieldTexts, type NumericField, type Validation } from './validate';
 
 /** The reference experiment settings (issue 2, Deliver 7). */
 export const DEFAULTS = {
@@ -16,6 +16,7 @@ export const DEFAULTS = {
   batchSize: 128,
   epochs: 1,
   iterations: null as number | null,
+  // Without a GPU; the page switches to the reference 'mlp' when it finds one (src/ui/hardwareGpu.ts).
   model: 'ffnn100' as ModelName,
   dataset: 'mnist' as DatasetName,
   seed: 1,
@@ -23,11 +24,11 @@ export const DEFAULTS = {
 };
 
 export const DEFAULT_TEXTS: FieldTexts = {
-  alpha0: formatNumber(DEFAULTS.alpha0),
-  betaSgd: formatNumber(DEFAULTS.betaSgd),
-  betaAdam: formatNumber(DEFAULTS.betaAdam),
+  alpha0: formatForPeople(DEFAULTS.alpha0),
+  betaSgd: formatForPeople(DEFAULTS.betaSgd),
+  betaAdam: formatForPeople(DEFAULTS.betaAdam),
   momentum: String(DEFAULTS.momentum),
-  weightDecay: formatNumber(DEFAULTS.weightDecay),
+  weightDecay: formatForPeople(DEFAULTS.weightDecay),
   batchSize: String(DEFAULTS.batchSize),
   epochs: String(DEFAULTS.epochs),
   iterations: '',

@@ -60,7 +60,7 @@ export const MESSAGES = {
 } as const;
 
 export function formatRange(r: LogRange): string {
-  return `must be between ${formatNumber(r.min)} and ${formatNumber(r.max)}`;
+  return `must be between ${formatForPeople(r.min)} and ${formatForPeople(r.max)}`;
 }
 
 function logRange(text: string, r: LogRange): FieldResult {
@@ -151,7 +151,7 @@ export function validateAll(texts: FieldTexts, selectedOptimizers: readonly stri
 }
 
 /** Compact text for a number in a field: 0.001 -> '0.001', 1e-7 -> '1e-7', 0.000123 -> '1.23e-4'. */
-export function formatNumber(v: number): string {
+export function formatForPeople(v: number): string {
   if (v === 0) return '0';
   const a = Math.abs(v);
   if (a >= 1e-3 && a < 1e5) return String(Number(v.toPrecision(3)));

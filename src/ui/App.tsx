@@ -1,7 +1,9 @@
 // The page: controls on the left; status, charts and export on the right.
 import { useEffect } from 'react';
-import { ensureDataset } from '../store/runner';
+import { ensureDataset, requestedBackend } from '../store/runner';
+import { useConfigStore } from '../store/configStore';
 import { Alerts } from './Alerts';
+import { hasHardwareGpu } from './hardwareGpu';
 import { BackendInfo } from './BackendInfo';
 import { Charts } from './Charts';
 import { Controls } from './Controls';
@@ -11,6 +13,10 @@ import { RunStatus } from './RunStatus';
 
 export function App() {
   useEffect(() => {
+    // The reference MLP by default where a GPU backend will train it; the fast network elsewhere.
+    const { backend } = requestedBackend();
+    const gpuBackend = backend === 'auto' || backend === 'webgl' || backend === 'webgpu';
+    if (gpuBackend && hasHardwareGpu()) useConfigStore.getState().setModel('mlp');
     // Start fetching MNIST at once; Start reuses the same promise.
     ensureDataset().catch(() => undefined);
   }, []);

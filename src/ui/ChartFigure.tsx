@@ -2,7 +2,7 @@
 // ~4 times per second, every series downsampled to about the chart's pixel width.
 import { memo, useCallback, useEffect, useMemo, useRef } from 'react';
 import { CartesianGrid, ComposedChart, Line, ReferenceLine, Scatter, XAxis, YAxis } from 'recharts';
-import { formatNumber } from '../store/validate';
+import { formatForPeople } from '../store/validate';
 import { seriesPoints, type ChartMetric, type Point } from './chartSeries';
 import type { LineStyle } from './colors';
 import { useElementWidth } from './useElementWidth';
@@ -54,7 +54,7 @@ function markersOf(points: Point[]): Point[] {
 }
 
 function tick(v: number): string {
-  return formatNumber(v);
+  return formatForPeople(v);
 }
 
 function seriesFor(kind: ChartKind): { line: ChartMetric; markers: ChartMetric | null } {

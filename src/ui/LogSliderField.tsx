@@ -2,7 +2,7 @@
 // field's accessible name; the slider has its own name without the symbol.
 import { useConfigStore, useValidation } from '../store/configStore';
 import {
-  formatNumber,
+  formatForPeople,
   logToSlider,
   parseNumber,
   sliderToLog,
@@ -46,8 +46,8 @@ export function LogSliderField({ field, label, sliderLabel, range, stepsPerDecad
           step={1}
           value={pos}
           aria-label={sliderLabel}
-          aria-valuetext={parsed !== null ? formatNumber(parsed) : text}
-          onChange={(e) => setText(field, formatNumber(sliderToLog(Number(e.target.value), range, steps)))}
+          aria-valuetext={parsed !== null ? formatForPeople(parsed) : text}
+          onChange={(e) => setText(field, formatForPeople(sliderToLog(Number(e.target.value), range, steps)))}
         />
         <input
           id={id}

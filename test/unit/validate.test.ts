@@ -3,7 +3,7 @@ import {
   ALPHA0_RANGE,
   BETA_RANGE,
   MESSAGES,
-  formatNumber,
+  formatForPeople,
   logToSlider,
   parseNumber,
   sliderToLog,
@@ -123,13 +123,13 @@ describe('validateAll', () => {
 
 describe('log sliders and number formatting', () => {
   it('formats compactly', () => {
-    expect(formatNumber(1e-3)).toBe('0.001');
-    expect(formatNumber(1e-7)).toBe('1e-7');
-    expect(formatNumber(1e-4)).toBe('1e-4');
-    expect(formatNumber(0.00025)).toBe('2.5e-4');
-    expect(formatNumber(0.9)).toBe('0.9');
-    expect(formatNumber(1)).toBe('1');
-    expect(formatNumber(0)).toBe('0');
+    expect(formatForPeople(1e-3)).toBe('0.001');
+    expect(formatForPeople(1e-7)).toBe('1e-7');
+    expect(formatForPeople(1e-4)).toBe('1e-4');
+    expect(formatForPeople(0.00025)).toBe('2.5e-4');
+    expect(formatForPeople(0.9)).toBe('0.9');
+    expect(formatForPeople(1)).toBe('1');
+    expect(formatForPeople(0)).toBe('0');
   });
   it('slider positions round-trip for decade values', () => {
     const steps = 60;
