@@ -1,7 +1,8 @@
 // The optimizer shape (optax-like, see DESIGN.md): explicit state, pure step.
 // A step takes the parameters and their gradients and returns NEW parameter tensors and a NEW state;
-// the caller disposes what was replaced (src/optim/dispose.ts). Hyperparameters are plain numbers held
-// in the state, so a slider can change them between steps.
+// the caller disposes what was replaced (src/optim/dispose.ts). α and the weight decay are plain values
+// in the state, so they can change between steps; the other hyperparameters (μ, β, Adam's betas) are
+// fixed when the optimizer is built.
 import type { Scalar, Tensor } from '@tensorflow/tfjs';
 
 export interface OptState {
