@@ -19,9 +19,6 @@ interface CacheEntry {
 
 const cache = new Map<string, CacheEntry>();
 
-/** downsampleForWidth asks for ~2 points per pixel; divide the width to get ~1. */
-const POINTS_DIVISOR = 2;
-
 function toPoints(x: ArrayLike<number>, y: ArrayLike<number>): Point[] {
   const n = Math.min(x.length, y.length);
   const out: Point[] = new Array(n);
@@ -53,8 +50,8 @@ export function seriesPoints(runId: string, metric: ChartMetric, pixelWidth: num
     xs = ex;
     ys = ey;
   }
-  // About one point per pixel: LTTB keeps the shape, and recharts' per-point cost stays small.
-  const threshold = downsampleForWidth(xs.length, pixelWidth / POINTS_DIVISOR);
+  // About two points per pixel (at most 1,500): LTTB keeps the shape, including spikes.
+  const threshold = downsampleForWidth(xs.length, pixelWidth);
   const key = `${runId}\u0000${metric}`;
   const hit = cache.get(key);
   if (hit && hit.version === view.version && hit.threshold === threshold) return hit.points;

@@ -1,29 +1,26 @@
-// A refresh signal for one chart: at most once per `intervalMs` (~4 per second), only when the
-// series buffers changed, and adaptive: when a refresh took long (a busy main thread, e.g. six
-// workers on two cores), the next one waits proportionally longer, up to MAX_INTERVAL_MS.
-// `phaseMs` offsets charts from each other so their renders land in separate tasks.
-import { startTransition, useCallback, useEffect, useRef, useState } from 'react';
+// A refresh signal for a chart layer: at most once per `intervalMs`, only when the series buffers
+// changed, on an animation frame, and adaptive: when a redraw took long (a busy main thread), the next
+// one waits proportionally longer, up to MAX_INTERVAL_MS. `phaseMs` staggers charts so their redraws
+// land in separate tasks. Each redraw is recorded as a User Timing measure for the page benchmark.
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { seriesBuffers } from '../series/buffers';
 
-/** Wait at least this many times the last refresh's duration before the next one. */
+/** Wait at least this many times the last redraw's duration before the next one. */
 const BACKOFF_FACTOR = 6;
 const MAX_INTERVAL_MS = 2000;
+/** Bound on the User Timing buffer over a long session. */
+const MAX_MEASURES = 5000;
 
 let measureCount = 0;
 
 export interface SeriesRefresh {
   /** Changes whenever the chart should redraw. */
   tick: number;
-  /** Call after the redraw committed (from an effect) so the next one can adapt. */
+  /** Call from an effect after the redraw committed, so the next one can adapt. */
   committed: () => void;
 }
 
-export function useSeriesRefresh(
-  intervalMs = 250,
-  phaseMs = 0,
-  label = 'chart',
-  onCost?: (ms: number) => void,
-): SeriesRefresh {
+export function useSeriesRefresh(intervalMs: number, phaseMs: number, label: string): SeriesRefresh {
   const [tick, setTick] = useState(0);
   const timing = useRef({ firedAt: 0, nextAllowed: 0, pending: false });
 
@@ -36,19 +33,14 @@ export function useSeriesRefresh(
       dirty = true;
     });
     const fire = () => {
-      if (!dirty || raf !== 0 || document.hidden) return;
       const now = performance.now();
-      // A redraw still in flight (give up waiting for it after a few seconds).
-      if (t.pending && now - t.firedAt < 3 * MAX_INTERVAL_MS) return;
-      if (now < t.nextAllowed) return;
+      if (!dirty || raf !== 0 || document.hidden || t.pending || now < t.nextAllowed) return;
       dirty = false;
-      // Render on an animation frame: never more often than the screen refreshes.
       raf = requestAnimationFrame(() => {
         raf = 0;
         t.firedAt = performance.now();
         t.pending = true;
-        // A transition lets React render the chart in slices instead of one long task.
-        startTransition(() => setTick((x) => x + 1));
+        setTick((x) => x + 1);
       });
     };
     const phase = setTimeout(() => {
@@ -65,28 +57,17 @@ export function useSeriesRefresh(
   const committed = useCallback(() => {
     const t = timing.current;
     if (!t.pending) return;
-    // recharts (redux-toolkit's autoBatchEnhancer) redraws its lines in the next animation frame
-    // after our commit: the redraw is over once that frame has run.
-    requestAnimationFrame(() => {
-      setTimeout(() => {
-        if (!t.pending) return;
-        t.pending = false;
-        const now = performance.now();
-        const cost = now - t.firedAt;
-        // A User Timing entry per redraw, for benchmarks (performance.getEntriesByType('measure')).
-        try {
-          const name = `chart refresh: ${label}`;
-          // Bounded: a long session must not grow the User Timing buffer without end.
-          if (++measureCount % 5000 === 0) performance.clearMeasures(name);
-          performance.measure(name, { start: t.firedAt, end: now });
-        } catch {
-          /* User Timing unavailable */
-        }
-        t.nextAllowed = t.firedAt + Math.min(MAX_INTERVAL_MS, Math.max(intervalMs, cost * BACKOFF_FACTOR));
-        onCost?.(cost);
-      }, 0);
-    });
-  }, [intervalMs, label, onCost]);
+    t.pending = false;
+    const now = performance.now();
+    t.nextAllowed = t.firedAt + Math.min(MAX_INTERVAL_MS, Math.max(intervalMs, (now - t.firedAt) * BACKOFF_FACTOR));
+    try {
+      const name = `chart refresh: ${label}`;
+      if (++measureCount % MAX_MEASURES === 0) performance.clearMeasures();
+      performance.measure(name, { start: t.firedAt, end: now });
+    } catch {
+      /* User Timing unavailable */
+    }
+  }, [intervalMs, label]);
 
   return { tick, committed };
 }

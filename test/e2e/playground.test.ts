@@ -70,7 +70,7 @@ describe('the playground page', () => {
     for (const name of ['Loss', 'Accuracy', 'Learning rate']) {
       const fig = page.getByRole('figure', { name, exact: true });
       await page.waitForFunction((el) => Number(el.getAttribute('data-points')) > 0, await fig.elementHandle(), { timeout: 10_000 });
-      assert.ok((await fig.locator('path.recharts-curve').count()) >= 2, `${name}: one line per run`);
+      assert.ok((await fig.locator('path.series-line').count()) >= 2, `${name}: one line per run`);
     }
     // Each run reports the backend it actually ran on (the header only echoes the requested one).
     const statusText = await page.getByRole('status').innerText();
