@@ -1,96 +1,14 @@
 // Starts, pauses, resumes and stops training runs: one Web Worker per run. Routes the workers'
 // messages to the series buffers (metrics) and the runs store (metadata). No React, no tfjs.
-import type { BackendName, DatasetBuffers, RunRecord, RunSpec, TrainConfig } from '../engine/types';
-import { BACKEND_ORDER } from '../engine/types';
+import type { BackendName, DatasetBuffers, RunSpec, TrainConfig } from '../engine/types';
 import type { FromWorker, ToWorker } from '../worker/protocol';
-import { loadDataset } from '../data/loader';
-import { itersPerEpoch } from '../data/batching';
-import { totalIterations } from '../engine/budget';
 import { optimizerInfo } from '../optim/catalog';
 import { seriesBuffers } from '../series/buffers';
 import { yieldToEventLoop } from '../util/yieldToEventLoop';
+import { requestedBackend } from './backendParam';
 import { selectValidation, useConfigStore } from './configStore';
+import { budgetIterations, ensureDataset } from './dataset';
 import { FINISHED_STATES, useRunsStore, type RunMeta } from './runsStore';
-
-export const DATA_BASE_URL = './data/mnist';
-export const DEFAULT_TRAIN_SIZE = 60000;
-
-// ---------------------------------------------------------------------------------------------
-// Backend from the URL: ?backend=webgpu|webgl|wasm|cpu, else 'auto'.
-
-export interface BackendChoice {
-  backend: BackendName | 'auto';
-  /** Set when the URL asked for something unknown. */
-  warning?: string;
-}
-
-export function parseBackendParam(search: string): BackendChoice {
-  const raw = new URLSearchParams(search).get('backend');
-  if (raw === null || raw === '' || raw === 'auto') return { backend: 'auto' };
-  const v = raw.trim().toLowerCase();
-  if ((BACKEND_ORDER as readonly string[]).includes(v)) return { backend: v as BackendName };
-  return {
-    backend: 'auto',
-    warning: `Unknown backend "${raw}" in the URL (use one of ${BACKEND_ORDER.join(', ')}); choosing automatically.`,
-  };
-}
-
-let backendChoice: BackendChoice | null = null;
-
-/** The page's backend request (read once from the URL; pure, safe to call while rendering). */
-export function requestedBackend(): BackendChoice {
-  if (!backendChoice) {
-    backendChoice = parseBackendParam(typeof location !== 'undefined' ? location.search : '');
-  }
-  return backendChoice;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Dataset: loaded once per page, the promise cached.
-
-let datasetPromise: Promise<DatasetBuffers> | null = null;
-let datasetSize = DEFAULT_TRAIN_SIZE;
-
-export function ensureDataset(): Promise<DatasetBuffers> {
-  if (datasetPromise) return datasetPromise;
-  const store = useRunsStore.getState();
-  store.setData({ state: 'loading', loadedBytes: 0, totalBytes: 0 });
-  let lastProgress = 0;
-  const p = loadDataset(DATA_BASE_URL, (loadedBytes, totalBytes) => {
-    // Throttle store updates to ~10 per second.
-    const now = performance.now();
-    if (now - lastProgress < 100 && loadedBytes < totalBytes) return;
-    lastProgress = now;
-    useRunsStore.getState().setData({ state: 'loading', loadedBytes, totalBytes });
-  }).then(
-    (data) => {
-      datasetSize = data.trainLabels.length;
-      useRunsStore.getState().setData({ state: 'ready', nTrain: data.trainLabels.length, nTest: data.testLabels.length });
-      return data;
-    },
-    (err: unknown) => {
-      const message = err instanceof Error ? err.message : String(err);
-      datasetPromise = null; // allow a retry on the next Start
-      // Shown by DataLoadProgress in its own alert (with a retry button).
-      useRunsStore.getState().setData({ state: 'error', message });
-      throw err;
-    },
-  );
-  datasetPromise = p;
-  return p;
-}
-
-export function runItersPerEpoch(config: TrainConfig): number {
-  return itersPerEpoch(datasetSize, config.batchSize);
-}
-
-/** Total iterations of a config's budget (before the worker reports its own). */
-export function budgetIterations(config: TrainConfig): number {
-  return totalIterations(config, datasetSize);
-}
-
-// ---------------------------------------------------------------------------------------------
-// Runs.
 
 const workers = new Map<string, Worker>();
 const stopTimers = new Map<string, ReturnType<typeof setTimeout>>();
@@ -344,27 +262,4 @@ export function stopAll(): void {
       }, 3000),
     );
   }
-}
-
-/** A RunRecord (what the exporters read) for one run of the session. */
-export function runRecord(runId: string): RunRecord | null {
-  const r = useRunsStore.getState().runs[runId];
-  if (!r) return null;
-  const s = seriesBuffers.get(runId);
-  return {
-    runId: r.runId,
-    config: r.config,
-    backend: r.backend,
-    state: r.state,
-    divergedAt: r.divergedAt,
-    train: s.train,
-    evals: s.evals,
-  };
-}
-
-export function allRunRecords(): RunRecord[] {
-  return useRunsStore
-    .getState()
-    .order.map(runRecord)
-    .filter((r): r is RunRecord => r !== null);
 }

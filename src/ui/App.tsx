@@ -1,6 +1,7 @@
 // The page: controls on the left; status, charts and export on the right.
 import { useEffect } from 'react';
-import { ensureDataset, requestedBackend } from '../store/runner';
+import { requestedBackend } from '../store/backendParam';
+import { ensureDataset } from '../store/dataset';
 import { useConfigStore } from '../store/configStore';
 import { Alerts } from './Alerts';
 import { hasHardwareGpu } from './hardwareGpu';

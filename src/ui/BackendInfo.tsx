@@ -1,5 +1,5 @@
 // Which backend was asked for (URL ?backend=) and any notice about it.
-import { requestedBackend } from '../store/runner';
+import { requestedBackend } from '../store/backendParam';
 import { useRunsStore } from '../store/runsStore';
 
 export function BackendInfo() {

@@ -1,7 +1,7 @@
 // The three charts side by side, for the runs of the latest Start, with one shared legend.
 import { useDeferredValue, useEffect, useMemo } from 'react';
 import { optimizerInfo } from '../optim/catalog';
-import { budgetIterations } from '../store/runner';
+import { budgetIterations } from '../store/dataset';
 import { useRunsStore } from '../store/runsStore';
 import { pruneSeriesCache } from './chartSeries';
 import { ChartFigure, type ChartRun } from './ChartFigure';

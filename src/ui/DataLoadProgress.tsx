@@ -1,5 +1,5 @@
 // MNIST loading progress (a real <progress>) and, on failure, an alert with a retry button.
-import { ensureDataset } from '../store/runner';
+import { ensureDataset } from '../store/dataset';
 import { useRunsStore } from '../store/runsStore';
 
 function mb(bytes: number): string {

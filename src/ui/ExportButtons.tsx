@@ -2,7 +2,8 @@
 import { useShallow } from 'zustand/react/shallow';
 import { referenceCsv, referenceCsvFilename } from '../export/referenceCsv';
 import { tidyCsv, tidyCsvFilename } from '../export/tidyCsv';
-import { allRunRecords, runItersPerEpoch, runRecord } from '../store/runner';
+import { runItersPerEpoch } from '../store/dataset';
+import { allRunRecords, runRecord } from '../store/records';
 import { useRunsStore, type RunMeta } from '../store/runsStore';
 import { downloadText } from './download';
 

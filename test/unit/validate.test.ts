@@ -12,8 +12,6 @@ import {
   type FieldTexts,
 } from '../../src/store/validate';
 import { DEFAULT_TEXTS, DEFAULTS } from '../../src/store/configStore';
-import { buildSpecs, parseBackendParam } from '../../src/store/runner';
-import { SeriesBuffers } from '../../src/series/buffers';
 
 const err = (r: ReturnType<typeof validateField>) => (r.ok ? null : r.message);
 const val = (r: ReturnType<typeof validateField>) => (r.ok ? r.value : undefined);
@@ -142,91 +140,5 @@ describe('log sliders and number formatting', () => {
     // Out-of-range values clamp to the ends.
     expect(logToSlider(10, ALPHA0_RANGE, steps)).toBe(steps);
     expect(logToSlider(1e-9, ALPHA0_RANGE, steps)).toBe(0);
-  });
-});
-
-describe('runner helpers', () => {
-  it('reads ?backend= and falls back to auto with a message', () => {
-    expect(parseBackendParam('')).toEqual({ backend: 'auto' });
-    expect(parseBackendParam('?backend=wasm')).toEqual({ backend: 'wasm' });
-    expect(parseBackendParam('?x=1&backend=WebGL')).toEqual({ backend: 'webgl' });
-    const bad = parseBackendParam('?backend=cuda');
-    expect(bad.backend).toBe('auto');
-    expect(bad.warning).toMatch(/cuda/);
-  });
-  it('builds one spec per optimizer with the β of its group', () => {
-    const base = {
-      dataset: 'mnist' as const,
-      model: 'ffnn100' as const,
-      alpha0: 1e-3,
-      momentum: 0.9,
-      weightDecay: 1e-4,
-      batchSize: 128,
-      epochs: 1,
-      iterations: null,
-      seed: 1,
-      evalEvery: null,
-    };
-    const specs = buildSpecs(['SGD', 'SGDN-HD', 'Adam', 'Adam-HD'], base, { sgd: 1e-3, adam: 1e-7 }, 'r1');
-    expect(specs.map((s) => [s.runId, s.config.optimizer, s.config.beta])).toEqual([
-      ['r1-SGD', 'SGD', 1e-3],
-      ['r1-SGDN-HD', 'SGDN-HD', 1e-3],
-      ['r1-Adam', 'Adam', 1e-7],
-      ['r1-Adam-HD', 'Adam-HD', 1e-7],
-    ]);
-    expect(new Set(specs.map((s) => s.runId)).size).toBe(4);
-    expect(specs.every((s) => s.config.seed === 1 && s.config.alpha0 === 1e-3)).toBe(true);
-  });
-});
-
-// (The page's series buffers: kept here with the other page-state tests.)
-describe('SeriesBuffers', () => {
-  const batch = (runId: string, from: number, n: number) => ({
-    runId,
-    train: {
-      iteration: Array.from({ length: n }, (_, i) => from + i),
-      epoch: Array.from({ length: n }, () => 0),
-      loss: Array.from({ length: n }, (_, i) => 2 - (from + i) / 1000),
-      lr: Array.from({ length: n }, () => 1e-3),
-      time: Array.from({ length: n }, (_, i) => (from + i) / 100),
-    },
-    evals: from === 1 ? [{ iteration: 0, epoch: 0, time: 0, valLoss: 2.3, valAccuracy: 0.1 }] : [],
-  });
-
-  it('appends batches into growable columns, keeps raw series intact and notifies', () => {
-    const b = new SeriesBuffers();
-    const seen: string[][] = [];
-    const unsub = b.subscribe((ids) => seen.push([...ids]));
-    b.appendBatch(batch('a', 1, 1000));
-    b.appendBatch(batch('a', 1001, 1500));
-    b.appendBatch(batch('b', 1, 3));
-    expect(b.length('a')).toBe(2500);
-    const a = b.get('a');
-    expect(a.train.iteration.length).toBe(2500);
-    expect(a.train.iteration[0]).toBe(1);
-    expect(a.train.iteration[2499]).toBe(2500);
-    expect(a.train.loss[1999]).toBeCloseTo(2 - 2000 / 1000, 12);
-    expect(a.evals).toEqual([{ iteration: 0, epoch: 0, time: 0, valLoss: 2.3, valAccuracy: 0.1 }]);
-    expect(b.view('a')?.iteration.length).toBe(2500);
-    expect(b.lastEval('b')?.valAccuracy).toBe(0.1);
-    expect(seen).toEqual([['a'], ['a'], ['b']]);
-    unsub();
-    b.appendBatch(batch('b', 4, 1));
-    expect(seen.length).toBe(3);
-    // get() returns copies: mutating them does not touch the buffers.
-    a.train.loss[0] = 99;
-    expect(b.get('a').train.loss[0]).toBe(2 - 1 / 1000);
-  });
-
-  it('versions change per append; unknown runs read as empty; clear empties everything', () => {
-    const b = new SeriesBuffers();
-    b.ensure('x');
-    const v0 = b.view('x')!.version;
-    b.appendBatch(batch('x', 1, 2));
-    expect(b.view('x')!.version).toBeGreaterThan(v0);
-    expect(b.get('nope').train.iteration).toEqual([]);
-    expect(b.view('nope')).toBeUndefined();
-    b.clear();
-    expect(b.has('x')).toBe(false);
   });
 });

@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { SeriesBuffers } from '../../src/series/buffers';
+
+describe('SeriesBuffers', () => {
+  const batch = (runId: string, from: number, n: number) => ({
+    runId,
+    train: {
+      iteration: Array.from({ length: n }, (_, i) => from + i),
+      epoch: Array.from({ length: n }, () => 0),
+      loss: Array.from({ length: n }, (_, i) => 2 - (from + i) / 1000),
+      lr: Array.from({ length: n }, () => 1e-3),
+      time: Array.from({ length: n }, (_, i) => (from + i) / 100),
+    },
+    evals: from === 1 ? [{ iteration: 0, epoch: 0, time: 0, valLoss: 2.3, valAccuracy: 0.1 }] : [],
+  });
+
+  it('appends batches into growable columns, keeps raw series intact and notifies', () => {
+    const b = new SeriesBuffers();
+    const seen: string[][] = [];
+    const unsub = b.subscribe((ids) => seen.push([...ids]));
+    b.appendBatch(batch('a', 1, 1000));
+    b.appendBatch(batch('a', 1001, 1500));
+    b.appendBatch(batch('b', 1, 3));
+    expect(b.length('a')).toBe(2500);
+    const a = b.get('a');
+    expect(a.train.iteration.length).toBe(2500);
+    expect(a.train.iteration[0]).toBe(1);
+    expect(a.train.iteration[2499]).toBe(2500);
+    expect(a.train.loss[1999]).toBeCloseTo(2 - 2000 / 1000, 12);
+    expect(a.evals).toEqual([{ iteration: 0, epoch: 0, time: 0, valLoss: 2.3, valAccuracy: 0.1 }]);
+    expect(b.view('a')?.iteration.length).toBe(2500);
+    expect(b.lastEval('b')?.valAccuracy).toBe(0.1);
+    expect(seen).toEqual([['a'], ['a'], ['b']]);
+    unsub();
+    b.appendBatch(batch('b', 4, 1));
+    expect(seen.length).toBe(3);
+    // get() returns copies: mutating them does not touch the buffers.
+    a.train.loss[0] = 99;
+    expect(b.get('a').train.loss[0]).toBe(2 - 1 / 1000);
+  });
+
+  it('versions change per append; unknown runs read as empty; clear empties everything', () => {
+    const b = new SeriesBuffers();
+    b.ensure('x');
+    const v0 = b.view('x')!.version;
+    b.appendBatch(batch('x', 1, 2));
+    expect(b.view('x')!.version).toBeGreaterThan(v0);
+    expect(b.get('nope').train.iteration).toEqual([]);
+    expect(b.view('nope')).toBeUndefined();
+    b.clear();
+    expect(b.has('x')).toBe(false);
+  });
+});
