@@ -4,9 +4,15 @@ import { optimizerInfo } from '../optim/catalog';
 import { budgetIterations } from '../store/dataset';
 import { useRunsStore } from '../store/runsStore';
 import { pruneSeriesCache } from './chartSeries';
-import { ChartFigure, type ChartRun } from './ChartFigure';
+import { ChartFigure, type ChartKind, type ChartRun } from './ChartFigure';
 import { ChartLegend } from './ChartLegend';
 import { optimizerStyle } from './colors';
+
+const CHARTS: readonly { kind: ChartKind; title: string; caption: string }[] = [
+  { kind: 'loss', title: 'Loss', caption: 'training loss per iteration (thin lines); validation loss at each evaluation (thick lines, circles)' },
+  { kind: 'accuracy', title: 'Accuracy', caption: 'validation accuracy (fraction of the 10,000 test images) at each evaluation (circles)' },
+  { kind: 'lr', title: 'Learning rate', caption: 'α after each iteration, linear axis (hypergradient α may go negative)' },
+];
 
 export function Charts() {
   // Deferred: mounting the lines of a new batch renders in the background, not in the Start click's task.
@@ -54,30 +60,9 @@ export function Charts() {
         <ChartLegend runs={runs} />
       )}
       <div className="charts">
-        <ChartFigure
-          kind="loss"
-          title="Loss"
-          caption="training loss per iteration (thin lines); validation loss at each evaluation (thick lines, circles)"
-          runs={runs}
-          xMax={xMax}
-          phaseMs={0}
-        />
-        <ChartFigure
-          kind="accuracy"
-          title="Accuracy"
-          caption="validation accuracy (fraction of the 10,000 test images) at each evaluation (circles)"
-          runs={runs}
-          xMax={xMax}
-          phaseMs={80}
-        />
-        <ChartFigure
-          kind="lr"
-          title="Learning rate"
-          caption="α after each iteration, linear axis (hypergradient α may go negative)"
-          runs={runs}
-          xMax={xMax}
-          phaseMs={160}
-        />
+        {CHARTS.map((c, i) => (
+          <ChartFigure key={c.kind} {...c} runs={runs} xMax={xMax} phaseMs={i * 80} />
+        ))}
       </div>
     </section>
   );
