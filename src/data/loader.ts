@@ -62,7 +62,9 @@ async function gunzip(bytes: Uint8Array<ArrayBuffer>, url: string): Promise<Uint
     const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'));
     return new Uint8Array(await new Response(stream).arrayBuffer());
   } catch (e) {
-    throw new DataFormatError(url, `corrupt gzip data: ${errText(e)}`, { cause: e });
+    // Chromium reports a broken stream as a bare "Failed to fetch", which says nothing about the file.
+    const detail = /failed to fetch/i.test(errText(e)) ? 'the stream is damaged or cut short' : errText(e);
+    throw new DataFormatError(url, `corrupt gzip data: ${detail}`, { cause: e });
   }
 }
 

@@ -152,7 +152,8 @@ export function validateAll(texts: FieldTexts, selectedOptimizers: readonly stri
 
 /** Compact text for a number in a field: 0.001 -> '0.001', 1e-7 -> '1e-7', 0.000123 -> '1.23e-4'. */
 export function formatForPeople(v: number): string {
-  if (v === 0) return '0';
+  if (v === 0 || !Number.isFinite(v)) return String(v); // 'NaN', 'Infinity': a diverged run's last loss
+
   const a = Math.abs(v);
   if (a >= 1e-3 && a < 1e5) return String(Number(v.toPrecision(3)));
   const [m, e] = v.toExponential(2).split('e');

@@ -4,6 +4,7 @@
 import { memo, useCallback, useEffect, useMemo, useRef } from 'react';
 import { CartesianGrid, ComposedChart, ReferenceLine, XAxis, YAxis } from 'recharts';
 import { formatForPeople } from '../store/validate';
+import { seriesBuffers } from '../series/buffers';
 import { seriesPoints } from './chartSeries';
 import type { LineStyle } from './colors';
 import { niceDomain } from './niceDomain';
@@ -59,6 +60,23 @@ function yDomainOf(kind: ChartKind, runs: readonly ChartRun[], budget: number): 
   return niceDomain(lo, hi, kind === 'loss') ?? (kind === 'loss' ? [0, 3] : [0, 1]);
 }
 
+/** The latest value of each run, as text for screen readers (the SVG lines say nothing to them). */
+function summaryOf(kind: ChartKind, runs: readonly ChartRun[]): string {
+  const parts: string[] = [];
+  for (const r of runs) {
+    const v = seriesBuffers.view(r.runId);
+    if (!v) continue;
+    if (kind === 'accuracy') {
+      const e = v.evals[v.evals.length - 1];
+      if (e) parts.push(`${r.label} ${(e.valAccuracy * 100).toFixed(1)} % at iteration ${e.iteration}`);
+    } else {
+      const n = v.iteration.length;
+      if (n > 0) parts.push(`${r.label} ${formatForPeople(kind === 'loss' ? v.loss[n - 1] : v.lr[n - 1])} at iteration ${v.iteration[n - 1]}`);
+    }
+  }
+  return parts.length > 0 ? `Latest: ${parts.join('; ')}.` : 'No data yet.';
+}
+
 function tick(v: number): string {
   return formatForPeople(v);
 }
@@ -74,6 +92,7 @@ function ChartFigureImpl({ kind, title, caption, runs, xMax, phaseMs }: Props) {
   // re-render the figure on every redraw.
   const onDrawn = useCallback((n: number) => figureRef.current?.setAttribute('data-points', String(n)), []);
   useEffect(committed, [domainTick, committed]);
+  const summary = useMemo(() => summaryOf(kind, runs), [kind, runs, domainTick]);
   const layerRuns = useMemo(() => runs.map((r) => ({ runId: r.runId, style: r.style })), [runs]);
 
   const frame = useMemo(
@@ -102,6 +121,7 @@ function ChartFigureImpl({ kind, title, caption, runs, xMax, phaseMs }: Props) {
     <figure ref={figureRef} className="chart" role="figure" aria-label={title} data-kind={kind} data-points="0">
       <figcaption>
         <span className="chart-title">{title}</span> <span className="chart-caption">{caption}</span>
+        <span className="visually-hidden"> {summary}</span>
       </figcaption>
       <div className="chart-box" ref={boxRef}>
         {frame}

@@ -71,6 +71,8 @@ describe('the playground page', () => {
       const fig = page.getByRole('figure', { name, exact: true });
       await page.waitForFunction((el) => Number(el.getAttribute('data-points')) > 0, await fig.elementHandle(), { timeout: 10_000 });
       assert.ok((await fig.locator('path.series-line').count()) >= 2, `${name}: one line per run`);
+      // Screen readers get the latest values in words.
+      await fig.filter({ hasText: new RegExp(`Latest: .*SGD-HD .* at iteration ${name === 'Accuracy' ? ITERS : '\\d+'}`) }).waitFor({ timeout: 5_000 });
     }
     // Each run reports the backend it actually ran on (the header only echoes the requested one).
     const statusText = await page.getByRole('status').innerText();

@@ -120,6 +120,10 @@ describe('validateAll', () => {
 });
 
 describe('log sliders and number formatting', () => {
+  it('non-finite numbers read as themselves (a diverged run)', () => {
+    expect(formatForPeople(NaN)).toBe('NaN');
+    expect(formatForPeople(-Infinity)).toBe('-Infinity');
+  });
   it('formats compactly', () => {
     expect(formatForPeople(1e-3)).toBe('0.001');
     expect(formatForPeople(1e-7)).toBe('1e-7');
