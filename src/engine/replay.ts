@@ -5,6 +5,7 @@ import type { Tensor, Tensor1D, Tensor2D } from '@tensorflow/tfjs';
 import { crossEntropy, forward, toTensors, toTorchFlat } from '../models/mlp';
 import { disposeReplaced } from '../optim/dispose';
 import { fromReference, type ReferenceConfig } from '../optim/reference';
+import type { Hyper } from '../optim/hyper';
 import type { Optimizer } from '../optim/types';
 import { trainStep } from './step';
 
@@ -34,31 +35,40 @@ export interface GoldenFile {
 
 export type ReplayResult = { id: string; steps: GoldenStep[] } | { id: string; error: string };
 
-/** Batching rule of the schema: step t uses rows [bs·((t−1) mod (N/bs)), +bs), in order. */
+/**
+ * Batching rule of the schema: step t uses rows [bs·((t−1) mod ⌊N/bs⌋), +bs), in order. When bs does not
+ * divide N, the last N mod bs rows are never used (the rule taken literally: only whole batches).
+ */
 export function batchStart(t: number, n: number, bs: number): number {
   return bs * ((t - 1) % Math.floor(n / bs));
 }
 
+/** Why a batch size cannot be used with N rows, or null when it can (an integer in 1..N). */
+export function batchSizeError(bs: unknown, n: number): string | null {
+  if (typeof bs !== 'number' || !Number.isInteger(bs) || bs < 1) return `batch_size ${JSON.stringify(bs)} must be an integer ≥ 1`;
+  if (bs > n) return `batch_size ${bs} is larger than N = ${n}`;
+  return null;
+}
+
 /** Replays a run with the optimizer its reference class and arguments map to. */
 export async function replayRun(problem: GoldenProblem, run: GoldenRun): Promise<ReplayResult> {
-  const opt = fromReference(run.class, run.config_with_defaults);
-  if (!opt) return { id: run.id, error: `unknown optimizer class "${run.class}"` };
-  return replayWith(problem, run, opt);
+  const ref = fromReference(run.class, run.config_with_defaults);
+  if (!ref) return { id: run.id, error: `unknown optimizer class "${run.class}"` };
+  return replayWith(problem, run, ref.optimizer, ref.hp);
 }
 
 /** Replays a run's problem, steps and recording points with a given optimizer. */
-export async function replayWith(problem: GoldenProblem, run: GoldenRun, opt: Optimizer): Promise<ReplayResult> {
+export async function replayWith(problem: GoldenProblem, run: GoldenRun, opt: Optimizer, hp: Hyper): Promise<ReplayResult> {
   const { N, D, C, X_rowmajor, y } = problem.data;
   const bs = problem.batch_size;
-  if (!(Number.isInteger(bs) && bs > 0 && N % bs === 0)) {
-    return { id: run.id, error: `batch_size ${bs} must be a positive divisor of N = ${N}` };
-  }
+  const bad = batchSizeError(bs, N);
+  if (bad) return { id: run.id, error: bad };
   const layers = problem.model.layer_sizes;
   const perTensor = problem.model.param_layout.map((l) => problem.init.init_params.slice(l.offset, l.offset + l.size));
   const X = tf.tensor2d(Float32Array.from(X_rowmajor), [N, D]);
   const Y = tf.tensor1d(Int32Array.from(y), 'int32');
   let params: Tensor[] = toTensors(layers, perTensor);
-  let state = opt.init(params);
+  let state = opt.init(params, hp);
   const record = new Set(run.steps.filter((s) => s.params).map((s) => s.step));
   const nSteps = run.steps.length ? run.steps[run.steps.length - 1].step : 0;
   const steps: GoldenStep[] = [];

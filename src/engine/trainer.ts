@@ -9,7 +9,7 @@ import { batchRange, createRng, epochPermutation, gatherBatch, itersPerEpoch } f
 import { modelInfo } from '../models/catalog';
 import { crossEntropy, forward, initTorchLayout, toTensors } from '../models/mlp';
 import { disposeReplaced } from '../optim/dispose';
-import { buildOptimizer } from '../optim/registry';
+import { buildOptimizer, hyperFor } from '../optim/registry';
 import { evalDue, totalIterations } from './budget';
 import { batchLoss, evaluate } from './evaluate';
 import { toDeviceBatch } from './inputs';
@@ -52,8 +52,9 @@ export async function train(run: RunSpec, data: DatasetBuffers, sink: TrainerSin
 
   // Same seed → same initial weights and same minibatch order in every run of a comparison.
   let params: Tensor[] = toTensors(layers, initTorchLayout(layers, createRng(cfg.seed)));
-  const opt = buildOptimizer(cfg.optimizer, cfg);
-  let state = opt.init(params);
+  const opt = buildOptimizer(cfg.optimizer);
+  const hp = hyperFor(cfg.optimizer, { ...cfg.options, alpha0: cfg.alpha0, beta: cfg.beta, momentum: cfg.momentum, weightDecay: cfg.weightDecay });
+  let state = opt.init(params, hp);
   let perm = epochPermutation(nTrain, cfg.seed, 1);
   let permEpoch = 1;
   const batch = (t: number) => {

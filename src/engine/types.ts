@@ -1,5 +1,6 @@
 // Plain data shared by the engine, the worker protocol, the stores, the UI and the exporters.
 // Nothing here imports tfjs or React, so every layer can depend on it.
+import type { Hyper } from '../optim/hyper';
 
 export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
 /** Order in which the automatic choice tries backends (DESIGN.md). */
@@ -30,6 +31,11 @@ export interface TrainConfig {
   seed: number;
   /** Evaluate on the test set every N iterations; null = at the end of every epoch. */
   evalEvery: number | null;
+  /**
+   * Any other hyperparameter, quirk option, safeguard or schedule (src/optim/hyper.ts); the optimizer's
+   * own defaults apply to what is not set, and settings it does not use are ignored.
+   */
+  options?: Partial<Hyper>;
 }
 
 export interface RunSpec {

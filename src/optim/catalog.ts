@@ -1,35 +1,80 @@
 // What the page, the workers and the command line know about each named optimizer, without tfjs.
 // The math lives in src/optim/registry.ts, keyed by the same names.
+import type { Hyper } from './hyper';
 
 /** Which β slider an HD optimizer reads: the reference work uses 1e-3 for SGD-type, 1e-7 for Adam-type. */
 export type BetaGroup = 'sgd' | 'adam';
-/** Colour family: an optimizer and its HD variants share one hue (charts). */
-export type Family = 'sgd' | 'sgdn' | 'adam';
+/** Colour family: an optimizer, its HD optimizer and the variants on the same model optimizer share one hue. */
+export type Family = 'sgd' | 'sgdm' | 'sgdn' | 'adam' | 'adagrad' | 'adadelta' | 'adamax' | 'rmsprop';
+export type Group = 'classic' | 'hypergradient' | 'variant';
 
 export interface OptimizerInfo {
   name: string;
-  group: 'classic' | 'hypergradient';
+  group: Group;
   family: Family;
-  /** The optimizer this one is read against: an HD optimizer's plain counterpart. */
+  /**
+   * What this one is read against: a variant's HD optimizer with the same model optimizer
+   * (SGDop-* → SGD-HD, SGDNop-* → SGDN-HD, Adamop-* → Adam-HD); an HD optimizer's plain counterpart.
+   */
   baseline: string | null;
   /** Present for optimizers that adapt α by hypergradient. */
   betaGroup: BetaGroup | null;
+  /** Hyperparameters (beyond α₀ and weight decay) that a person may set for this optimizer. */
+  tunable: readonly (keyof Hyper)[];
+  /** Defaults that differ from HYPER_DEFAULTS (torch's per-optimizer defaults, the reference settings). */
+  defaults: Partial<Hyper>;
   description: string;
 }
 
+const ADAM_T: (keyof Hyper)[] = ['beta1', 'beta2', 'eps'];
+const HD: (keyof Hyper)[] = ['beta', 'lrMin', 'lrMax'];
+const LR_MOMENTUM: (keyof Hyper)[] = ['lrMomentum', 'lrDampening', 'lrNesterov'];
+const LR_ADAM: (keyof Hyper)[] = ['lrBeta1', 'lrBeta2', 'lrEps', 'correctedLrBiasCorrection'];
+const ADAM_HD: (keyof Hyper)[] = [...ADAM_T, 'legacyAdamEps', 'globalHypergradient'];
+const NESTEROV = { momentum: 0.9, nesterov: true } as const;
+
 export const OPTIMIZERS: readonly OptimizerInfo[] = [
-  { name: 'SGD', group: 'classic', family: 'sgd', baseline: null, betaGroup: null,
-    description: 'Plain stochastic gradient descent (torch.optim.SGD).' },
-  { name: 'SGDN', group: 'classic', family: 'sgdn', baseline: null, betaGroup: null,
+  // Classic (torch.optim, 1.13 semantics; spec §3)
+  { name: 'SGD', group: 'classic', family: 'sgd', baseline: null, betaGroup: null, tunable: ['schedule'], defaults: {},
+    description: 'Stochastic gradient descent (torch.optim.SGD).' },
+  { name: 'SGDM', group: 'classic', family: 'sgdm', baseline: null, betaGroup: null, tunable: ['momentum', 'dampening', 'schedule'],
+    defaults: { momentum: 0.9 }, description: 'SGD with heavy-ball momentum μ (and dampening).' },
+  { name: 'SGDN', group: 'classic', family: 'sgdn', baseline: null, betaGroup: null, tunable: ['momentum', 'schedule'], defaults: NESTEROV,
     description: 'SGD with Nesterov momentum μ (torch.optim.SGD, nesterov=True).' },
-  { name: 'Adam', group: 'classic', family: 'adam', baseline: null, betaGroup: null,
-    description: 'Adam, torch ≥ 1.3 ε placement (torch.optim.Adam).' },
-  { name: 'SGD-HD', group: 'hypergradient', family: 'sgd', baseline: 'SGD', betaGroup: 'sgd',
+  { name: 'Adagrad', group: 'classic', family: 'adagrad', baseline: null, betaGroup: null, tunable: ['eps', 'lrDecay', 'initialAccumulator', 'schedule'],
+    defaults: { eps: 1e-10 }, description: 'Adagrad (torch.optim.Adagrad): per-coordinate steps shrink with the summed squared gradients.' },
+  { name: 'Adadelta', group: 'classic', family: 'adadelta', baseline: null, betaGroup: null, tunable: ['rho', 'eps', 'schedule'],
+    defaults: { eps: 1e-6 }, description: 'Adadelta (torch.optim.Adadelta, ρ = 0.9); torch default α₀ is 1.' },
+  { name: 'Adamax', group: 'classic', family: 'adamax', baseline: null, betaGroup: null, tunable: [...ADAM_T, 'schedule'], defaults: {},
+    description: 'Adamax (torch.optim.Adamax): Adam with an infinity norm.' },
+  { name: 'RMSProp', group: 'classic', family: 'rmsprop', baseline: null, betaGroup: null, tunable: ['rmsAlpha', 'eps', 'momentum', 'centered', 'schedule'],
+    defaults: {}, description: 'RMSprop (torch.optim.RMSprop), optionally with momentum and centred.' },
+  { name: 'Adam', group: 'classic', family: 'adam', baseline: null, betaGroup: null, tunable: [...ADAM_T, 'schedule'], defaults: {},
+    description: 'Adam with torch ≥ 1.3 ε placement (torch.optim.Adam).' },
+
+  // Hypergradient descent (spec §1a, §2a)
+  { name: 'SGD-HD', group: 'hypergradient', family: 'sgd', baseline: 'SGD', betaGroup: 'sgd', tunable: HD, defaults: {},
     description: 'SGD whose α follows the hypergradient g_t·g_{t−1} (SGDHD).' },
-  { name: 'SGDN-HD', group: 'hypergradient', family: 'sgdn', baseline: 'SGDN', betaGroup: 'sgd',
+  { name: 'SGDM-HD', group: 'hypergradient', family: 'sgdm', baseline: 'SGDM', betaGroup: 'sgd', tunable: ['momentum', 'dampening', ...HD],
+    defaults: { momentum: 0.9 }, description: 'Heavy-ball SGD with hypergradient α (SGDHD, momentum, nesterov=False).' },
+  { name: 'SGDN-HD', group: 'hypergradient', family: 'sgdn', baseline: 'SGDN', betaGroup: 'sgd', tunable: ['momentum', ...HD], defaults: NESTEROV,
     description: 'Nesterov SGD with hypergradient α (SGDHD, nesterov=True).' },
-  { name: 'Adam-HD', group: 'hypergradient', family: 'adam', baseline: 'Adam', betaGroup: 'adam',
-    description: 'Adam with hypergradient α, per-tensor in-loop update and legacy ε (AdamHD).' },
+  { name: 'Adam-HD', group: 'hypergradient', family: 'adam', baseline: 'Adam', betaGroup: 'adam', tunable: [...ADAM_HD, ...HD], defaults: {},
+    description: 'Adam with hypergradient α; reference: per-tensor in-loop α update, legacy ε (AdamHD).' },
+
+  // Variants {model optimizer}op-{lr optimizer}lop (V's classes, spec §1b, §1c, §2b, §2c)
+  { name: 'SGDop-SGDNlop', group: 'variant', family: 'sgd', baseline: 'SGD-HD', betaGroup: 'sgd', tunable: [...LR_MOMENTUM, ...HD], defaults: {},
+    description: 'SGD on θ; Nesterov momentum (or heavy-ball) on α (op_Sgd_lop_Sgdn).' },
+  { name: 'SGDNop-SGDNlop', group: 'variant', family: 'sgdn', baseline: 'SGDN-HD', betaGroup: 'sgd', tunable: ['momentum', ...LR_MOMENTUM, ...HD],
+    defaults: NESTEROV, description: 'Nesterov SGD on θ; Nesterov momentum (or heavy-ball) on α (op_Sgd_lop_Sgdn).' },
+  { name: 'SGDop-Adamlop', group: 'variant', family: 'sgd', baseline: 'SGD-HD', betaGroup: 'sgd', tunable: [...LR_ADAM, ...HD], defaults: {},
+    description: 'SGD on θ; Adam on α: each α step ≈ β·sign(h) (op_Sgd_lop_Adam).' },
+  { name: 'SGDNop-Adamlop', group: 'variant', family: 'sgdn', baseline: 'SGDN-HD', betaGroup: 'sgd', tunable: ['momentum', ...LR_ADAM, ...HD],
+    defaults: NESTEROV, description: 'Nesterov SGD on θ; Adam on α (op_Sgd_lop_Adam).' },
+  { name: 'Adamop-SGDNlop', group: 'variant', family: 'adam', baseline: 'Adam-HD', betaGroup: 'adam', tunable: [...ADAM_HD, ...LR_MOMENTUM, ...HD],
+    defaults: {}, description: 'Adam on θ; Nesterov momentum (or heavy-ball) on α (op_Adam_lop_Sgdn).' },
+  { name: 'Adamop-Adamlop', group: 'variant', family: 'adam', baseline: 'Adam-HD', betaGroup: 'adam', tunable: [...ADAM_HD, ...LR_ADAM, ...HD],
+    defaults: {}, description: 'Adam on θ and on α; reference: α moves by up to β per parameter tensor per step (op_Adam_lop_Adam).' },
 ];
 
 export const OPTIMIZER_NAMES: readonly string[] = OPTIMIZERS.map((o) => o.name);

@@ -1,8 +1,10 @@
 // Named optimizers are compositions: weight decay, then an update direction, then a learning rate
-// that is either fixed or adapted by hypergradient descent.
+// that is either fixed (with a schedule) or adapted by hypergradient descent.
 import * as tf from '@tensorflow/tfjs';
 import type { Scalar, Tensor } from '@tensorflow/tfjs';
 import { tidyTree } from './dispose';
+import type { Hyper } from './hyper';
+import { scheduleFactor } from './schedules';
 import type { Direction, LrRule, OptState, Optimizer } from './types';
 
 /** L2 weight decay the way every reference class does it: g ← g + wd·θ, before anything else. */
@@ -11,68 +13,69 @@ function withWeightDecay(g: Tensor, p: Tensor, wd: number): Tensor {
 }
 
 export interface FixedLrState<D> extends OptState {
-  weightDecay: number;
   dirs: D[];
 }
 
-/** θ ← θ − α·u with α fixed (the classic optimizers; a schedule would set `lr` between steps). */
-export function fixedLr<D>(name: string, dir: Direction<D>, opts: { lr: number; weightDecay: number }): Optimizer<FixedLrState<D>> {
+/** θ ← θ − α_t·u with α_t = α₀ · schedule(t) (the classic optimizers). */
+export function fixedLr<D>(name: string, dir: Direction<D>): Optimizer<FixedLrState<D>> {
   return {
     name,
-    init: (params) => ({ t: 0, lr: tf.scalar(opts.lr), weightDecay: opts.weightDecay, dirs: params.map((p) => dir.init(p)) }),
+    init: (params, hp) => ({ t: 0, lr: tf.scalar(hp.alpha0), hp, dirs: params.map((p) => dir.init(p, hp)) }),
     step(params, grads, state) {
       return tidyTree(() => {
         const t = state.t + 1;
+        const { hp } = state;
+        const lr = tf.scalar(hp.alpha0 * scheduleFactor(hp.schedule, t));
         const dirs: D[] = [];
         const next = params.map((p, i) => {
-          const g = withWeightDecay(grads[i], p, state.weightDecay);
-          const r = dir.apply(g, state.dirs[i], t);
+          const r = dir.apply(withWeightDecay(grads[i], p, hp.weightDecay), state.dirs[i], t, hp);
           dirs.push(r.state);
-          return tf.sub(p, tf.mul(state.lr, r.u));
+          return tf.sub(p, tf.mul(lr, r.u));
         });
-        return { params: next, state: { ...state, t, dirs } };
+        return { params: next, state: { ...state, t, lr, dirs } };
       });
     },
   };
 }
 
 export interface HypergradientState<D, L> extends OptState {
-  weightDecay: number;
   dirs: D[];
   /** u_{t−1} per tensor: the previous update DIRECTION (momentum included), spec §1. */
   uPrev: Tensor[] | null;
-  /** One lr-optimizer state (global) or one per tensor (per-tensor mode). */
+  /** One lr-optimizer state per tensor (per-tensor mode uses all; global mode the first). */
   rule: L[];
 }
 
-export interface HypergradientOptions {
-  alpha0: number;
-  weightDecay: number;
-  /**
-   * 'global': one hypergradient over all parameters, α updated once per step (SGD family, spec §1).
-   * 'per-tensor': the reference Adam family's loop, α updated after each tensor's partial dot product,
-   * in parameter order, before that tensor moves (spec §2, quirk 4.4).
-   */
-  mode: 'global' | 'per-tensor';
+/** The optional safeguards: α clipped to [lrMin, lrMax] after every update (off by default). */
+function guard(lr: Scalar, { lrMin, lrMax }: Hyper): Scalar {
+  if (lrMin === null && lrMax === null) return lr;
+  return tf.clipByValue(lr, lrMin ?? -Infinity, lrMax ?? Infinity) as Scalar;
 }
 
-/** Hypergradient descent around any direction and any lr rule. */
-export function hypergradient<D, L>(name: string, dir: Direction<D>, rule: LrRule<L>, opts: HypergradientOptions): Optimizer<HypergradientState<D, L>> {
-  const perTensor = opts.mode === 'per-tensor';
+/**
+ * Hypergradient descent around any direction and any lr rule.
+ * `family` 'sgd': one global hypergradient over all parameters, α updated once per step (spec §1).
+ * `family` 'adam': the reference's loop, α updated after each tensor's partial dot product, in parameter
+ * order, before that tensor moves (spec §2, quirk 4.4) — or one global hypergradient when
+ * hp.globalHypergradient is set.
+ */
+export function hypergradient<D, L>(name: string, dir: Direction<D>, rule: LrRule<L>, family: 'sgd' | 'adam'): Optimizer<HypergradientState<D, L>> {
   return {
     name,
-    init: (params) => ({
+    init: (params, hp) => ({
       t: 0,
-      lr: tf.scalar(opts.alpha0),
-      weightDecay: opts.weightDecay,
-      dirs: params.map((p) => dir.init(p)),
+      lr: tf.scalar(hp.alpha0),
+      hp,
+      dirs: params.map((p) => dir.init(p, hp)),
       uPrev: null,
-      rule: perTensor ? params.map(() => rule.init()) : [rule.init()],
+      rule: params.map(() => rule.init()),
     }),
     step(params, grads, state) {
       return tidyTree(() => {
         const t = state.t + 1;
-        const gs = params.map((p, i) => withWeightDecay(grads[i], p, state.weightDecay));
+        const { hp } = state;
+        const perTensor = family === 'adam' && !hp.globalHypergradient;
+        const gs = params.map((p, i) => withWeightDecay(grads[i], p, hp.weightDecay));
         // True hypergradient ∂f/∂α of a slice of the parameters: −g_t·u_{t−1} (0 at t = 1).
         const hyper = (from: number, to: number): Scalar => {
           if (state.uPrev === null) return tf.scalar(0);
@@ -82,20 +85,17 @@ export function hypergradient<D, L>(name: string, dir: Direction<D>, rule: LrRul
         };
         let lr = state.lr;
         const ruleStates = state.rule.slice();
-        if (!perTensor) {
-          const r = rule.apply(hyper(0, params.length), lr, ruleStates[0], t);
-          lr = r.lr;
-          ruleStates[0] = r.state;
-        }
+        const update = (i: number, h: Scalar) => {
+          const r = rule.apply(h, lr, ruleStates[i], t, hp);
+          lr = guard(r.lr, hp);
+          ruleStates[i] = r.state;
+        };
+        if (!perTensor) update(0, hyper(0, params.length));
         const dirs: D[] = [];
         const us: Tensor[] = [];
         const next = params.map((p, i) => {
-          if (perTensor) {
-            const r = rule.apply(hyper(i, i + 1), lr, ruleStates[i], t);
-            lr = r.lr;
-            ruleStates[i] = r.state;
-          }
-          const d = dir.apply(gs[i], state.dirs[i], t);
+          if (perTensor) update(i, hyper(i, i + 1));
+          const d = dir.apply(gs[i], state.dirs[i], t, hp);
           dirs.push(d.state);
           us.push(d.u);
           return tf.sub(p, tf.mul(lr, d.u));

@@ -1,8 +1,7 @@
 // Maps a reference class and its constructor arguments (golden files: `class`, `config_with_defaults`)
-// onto this project's compositions. Used by the golden tests and the trace tool.
-import { adamDirection, sgdDirection } from './directions';
-import { fixedLr, hypergradient } from './compose';
-import { adamLr, momentumLr, sgdLr } from './lrRules';
+// onto this project's registry optimizers and hyperparameters. Used by the golden tests and the trace tool.
+import { HYPER_DEFAULTS, type Hyper } from './hyper';
+import { buildOptimizer } from './registry';
 import type { Optimizer } from './types';
 
 export type ReferenceConfig = Record<string, number | boolean | number[]>;
@@ -19,46 +18,60 @@ const pair = (c: ReferenceConfig, k: string): [number, number] => {
   return [v[0], v[1]];
 };
 
-function sgdDir(c: ReferenceConfig) {
-  return sgdDirection({ momentum: num(c, 'momentum'), dampening: num(c, 'dampening'), nesterov: bool(c, 'nesterov') });
-}
-function adamDir(c: ReferenceConfig, epsPlacement: 'torch' | 'legacy') {
+const sgdArgs = (c: ReferenceConfig): Partial<Hyper> => ({ momentum: num(c, 'momentum'), dampening: num(c, 'dampening'), nesterov: bool(c, 'nesterov') });
+const adamArgs = (c: ReferenceConfig): Partial<Hyper> => {
   const [beta1, beta2] = pair(c, 'betas');
-  return adamDirection({ beta1, beta2, eps: num(c, 'eps'), epsPlacement });
-}
-function momentumRule(c: ReferenceConfig) {
-  return momentumLr({ beta: num(c, 'hypergrad_lr'), momentum: num(c, 'momentum_h'), dampening: num(c, 'dampening_h'), nesterov: bool(c, 'nesterov_h') });
-}
-function adamRule(c: ReferenceConfig) {
-  const [beta1, beta2] = pair(c, 'lr_betas');
-  return adamLr({ beta: num(c, 'hypergrad_lr'), beta1, beta2, eps: num(c, 'lr_eps'), referenceBiasCorrection: true });
-}
+  return { beta1, beta2, eps: num(c, 'eps') };
+};
+const lrMomentumArgs = (c: ReferenceConfig): Partial<Hyper> => ({
+  lrMomentum: num(c, 'momentum_h'), lrDampening: num(c, 'dampening_h'), lrNesterov: bool(c, 'nesterov_h') });
+const lrAdamArgs = (c: ReferenceConfig): Partial<Hyper> => {
+  const [lrBeta1, lrBeta2] = pair(c, 'lr_betas');
+  return { lrBeta1, lrBeta2, lrEps: num(c, 'lr_eps') };
+};
 
-/** Returns null for a class this project does not implement (the caller reports it by id). */
-export function fromReference(cls: string, c: ReferenceConfig): Optimizer | null {
-  const base = { alpha0: num(c, 'lr'), weightDecay: num(c, 'weight_decay') };
-  const fixed = { lr: base.alpha0, weightDecay: base.weightDecay };
+/** Registry name and hyperparameter choices per reference class; null for an unknown class. */
+function resolve(cls: string, c: ReferenceConfig): { name: string; hp: Partial<Hyper> } | null {
+  const hd = () => ({ beta: num(c, 'hypergrad_lr') });
+  // The SGD-family classes take any momentum/nesterov; the registry name only fixes defaults, and the
+  // reference's arguments are set explicitly below, so SGD-HD with momentum is exactly SGDHD(momentum).
   switch (cls) {
     case 'torch.optim.SGD':
-      return fixedLr('SGD', sgdDir(c), fixed);
+      return { name: 'SGD', hp: sgdArgs(c) };
     case 'torch.optim.Adam':
-      if (bool(c, 'amsgrad')) return null;
-      return fixedLr('Adam', adamDir(c, 'torch'), fixed);
+      return bool(c, 'amsgrad') ? null : { name: 'Adam', hp: adamArgs(c) };
+    case 'torch.optim.Adagrad':
+      return { name: 'Adagrad', hp: { eps: num(c, 'eps'), lrDecay: num(c, 'lr_decay'), initialAccumulator: num(c, 'initial_accumulator_value') } };
+    case 'torch.optim.Adadelta':
+      return { name: 'Adadelta', hp: { rho: num(c, 'rho'), eps: num(c, 'eps') } };
+    case 'torch.optim.Adamax':
+      return { name: 'Adamax', hp: adamArgs(c) };
+    case 'torch.optim.RMSprop':
+      return { name: 'RMSProp', hp: { rmsAlpha: num(c, 'alpha'), eps: num(c, 'eps'), momentum: num(c, 'momentum'), centered: bool(c, 'centered') } };
     case 'SGDHD':
     case 'SGD_HD':
-      return hypergradient(cls, sgdDir(c), sgdLr(num(c, 'hypergrad_lr')), { ...base, mode: 'global' });
+      return { name: 'SGD-HD', hp: { ...sgdArgs(c), ...hd() } };
     case 'AdamHD':
     case 'Adam_HD':
-      return hypergradient(cls, adamDir(c, 'legacy'), sgdLr(num(c, 'hypergrad_lr')), { ...base, mode: 'per-tensor' });
+      return { name: 'Adam-HD', hp: { ...adamArgs(c), ...hd() } };
     case 'op_Sgd_lop_Sgdn':
-      return hypergradient(cls, sgdDir(c), momentumRule(c), { ...base, mode: 'global' });
+      return { name: 'SGDop-SGDNlop', hp: { ...sgdArgs(c), ...lrMomentumArgs(c), ...hd() } };
     case 'op_Sgd_lop_Adam':
-      return hypergradient(cls, sgdDir(c), adamRule(c), { ...base, mode: 'global' });
+      return { name: 'SGDop-Adamlop', hp: { ...sgdArgs(c), ...lrAdamArgs(c), ...hd() } };
     case 'op_Adam_lop_Sgdn':
-      return hypergradient(cls, adamDir(c, 'legacy'), momentumRule(c), { ...base, mode: 'per-tensor' });
+      return { name: 'Adamop-SGDNlop', hp: { ...adamArgs(c), ...lrMomentumArgs(c), ...hd() } };
     case 'op_Adam_lop_Adam':
-      return hypergradient(cls, adamDir(c, 'legacy'), adamRule(c), { ...base, mode: 'per-tensor' });
+      return { name: 'Adamop-Adamlop', hp: { ...adamArgs(c), ...lrAdamArgs(c), ...hd() } };
     default:
       return null;
   }
+}
+
+/** The optimizer and hyperparameters a reference run maps to, or null for an unknown class. */
+export function fromReference(cls: string, c: ReferenceConfig): { optimizer: Optimizer; hp: Hyper } | null {
+  const r = resolve(cls, c);
+  if (!r) return null;
+  // Reference runs set every argument explicitly: start from the library defaults, not the page's.
+  const hp: Hyper = { ...HYPER_DEFAULTS, legacyAdamEps: true, ...r.hp, alpha0: num(c, 'lr'), weightDecay: num(c, 'weight_decay') };
+  return { optimizer: buildOptimizer(r.name), hp };
 }

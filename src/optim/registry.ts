@@ -1,41 +1,55 @@
 // The one registry of named optimizers that the page, the workers and the command line read.
-// Metadata (groups, colour families, baselines) is in catalog.ts; this file holds the math.
-import { adamDirection, sgdDirection } from './directions';
+// Metadata (groups, colour families, baselines, defaults) is in catalog.ts; this file holds the math.
+import { adadeltaDirection, adagradDirection, adamaxDirection, adamDirection, rmspropDirection, sgdDirection } from './directions';
 import { fixedLr, hypergradient } from './compose';
-import { sgdLr } from './lrRules';
+import { adamLr, momentumLr, sgdLr } from './lrRules';
 import { optimizerInfo } from './catalog';
+import { HYPER_DEFAULTS, type Hyper } from './hyper';
 import type { Optimizer } from './types';
 
-export interface Hyperparameters {
-  alpha0: number;
-  beta: number;
-  momentum: number;
-  weightDecay: number;
-}
+const torchAdam = () => adamDirection(() => false);
+const hdAdam = () => adamDirection((hp) => hp.legacyAdamEps);
 
-/** torch defaults for Adam (spec §2, §3). */
-const ADAM = { beta1: 0.9, beta2: 0.999, eps: 1e-8 } as const;
-
-type Builder = (hp: Hyperparameters) => Optimizer;
-
-const BUILDERS: Record<string, Builder> = {
-  SGD: (hp) => fixedLr('SGD', sgdDirection({ momentum: 0, dampening: 0, nesterov: false }), { lr: hp.alpha0, weightDecay: hp.weightDecay }),
-  SGDN: (hp) => fixedLr('SGDN', sgdDirection({ momentum: hp.momentum, dampening: 0, nesterov: true }), { lr: hp.alpha0, weightDecay: hp.weightDecay }),
-  Adam: (hp) => fixedLr('Adam', adamDirection({ ...ADAM, epsPlacement: 'torch' }), { lr: hp.alpha0, weightDecay: hp.weightDecay }),
-  'SGD-HD': (hp) =>
-    hypergradient('SGD-HD', sgdDirection({ momentum: 0, dampening: 0, nesterov: false }), sgdLr(hp.beta), {
-      alpha0: hp.alpha0, weightDecay: hp.weightDecay, mode: 'global' }),
-  'SGDN-HD': (hp) =>
-    hypergradient('SGDN-HD', sgdDirection({ momentum: hp.momentum, dampening: 0, nesterov: true }), sgdLr(hp.beta), {
-      alpha0: hp.alpha0, weightDecay: hp.weightDecay, mode: 'global' }),
-  'Adam-HD': (hp) =>
-    hypergradient('Adam-HD', adamDirection({ ...ADAM, epsPlacement: 'legacy' }), sgdLr(hp.beta), {
-      alpha0: hp.alpha0, weightDecay: hp.weightDecay, mode: 'per-tensor' }),
+const BUILDERS: Record<string, () => Optimizer> = {
+  SGD: () => fixedLr('SGD', sgdDirection()),
+  SGDM: () => fixedLr('SGDM', sgdDirection()),
+  SGDN: () => fixedLr('SGDN', sgdDirection()),
+  Adagrad: () => fixedLr('Adagrad', adagradDirection()),
+  Adadelta: () => fixedLr('Adadelta', adadeltaDirection()),
+  Adamax: () => fixedLr('Adamax', adamaxDirection()),
+  RMSProp: () => fixedLr('RMSProp', rmspropDirection()),
+  Adam: () => fixedLr('Adam', torchAdam()),
+  'SGD-HD': () => hypergradient('SGD-HD', sgdDirection(), sgdLr(), 'sgd'),
+  'SGDM-HD': () => hypergradient('SGDM-HD', sgdDirection(), sgdLr(), 'sgd'),
+  'SGDN-HD': () => hypergradient('SGDN-HD', sgdDirection(), sgdLr(), 'sgd'),
+  'Adam-HD': () => hypergradient('Adam-HD', hdAdam(), sgdLr(), 'adam'),
+  'SGDop-SGDNlop': () => hypergradient('SGDop-SGDNlop', sgdDirection(), momentumLr(), 'sgd'),
+  'SGDNop-SGDNlop': () => hypergradient('SGDNop-SGDNlop', sgdDirection(), momentumLr(), 'sgd'),
+  'SGDop-Adamlop': () => hypergradient('SGDop-Adamlop', sgdDirection(), adamLr(), 'sgd'),
+  'SGDNop-Adamlop': () => hypergradient('SGDNop-Adamlop', sgdDirection(), adamLr(), 'sgd'),
+  'Adamop-SGDNlop': () => hypergradient('Adamop-SGDNlop', hdAdam(), momentumLr(), 'adam'),
+  'Adamop-Adamlop': () => hypergradient('Adamop-Adamlop', hdAdam(), adamLr(), 'adam'),
 };
 
-export function buildOptimizer(name: string, hp: Hyperparameters): Optimizer {
-  optimizerInfo(name); // throws a clear error for unknown names
+/** The optimizer of a registry name (throws a clear error for unknown names). */
+export function buildOptimizer(name: string): Optimizer {
+  optimizerInfo(name);
   const build = BUILDERS[name];
   if (!build) throw new Error(`Optimizer "${name}" is in the catalog but has no implementation`);
-  return build(hp);
+  return build();
+}
+
+/**
+ * The hyperparameters of a run: library defaults, then the optimizer's own defaults, then what the
+ * person set. Settings the optimizer does not use (e.g. μ for plain SGD) are dropped, so a page-wide
+ * μ never turns SGD into SGDM.
+ */
+export function hyperFor(name: string, set: Partial<Hyper>): Hyper {
+  const info = optimizerInfo(name);
+  const allowed = new Set<keyof Hyper>(['alpha0', 'weightDecay', ...info.tunable]);
+  const chosen: Partial<Hyper> = {};
+  for (const [k, v] of Object.entries(set) as [keyof Hyper, Hyper[keyof Hyper]][]) {
+    if (allowed.has(k) && v !== undefined) (chosen as Record<string, unknown>)[k] = v;
+  }
+  return { ...HYPER_DEFAULTS, ...info.defaults, ...chosen };
 }

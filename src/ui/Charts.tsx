@@ -1,6 +1,5 @@
 // The three charts side by side, for the runs of the latest Start, with one shared legend.
 import { useDeferredValue, useEffect, useMemo } from 'react';
-import { optimizerInfo } from '../optim/catalog';
 import { budgetIterations } from '../store/dataset';
 import { useRunsStore } from '../store/runsStore';
 import { pruneSeriesCache } from './chartSeries';
@@ -23,23 +22,12 @@ export function Charts() {
   // Labels, configs and budgets of a run never change after Start: read them once per batch.
   const { runs, xMax: budgetMax } = useMemo(() => {
     const all = useRunsStore.getState().runs;
-    const hdIndex = new Map<string, number>();
     const list: ChartRun[] = [];
     let max = 1;
     for (const id of current) {
       const r = all[id];
       if (!r) continue;
-      let variant = 0;
-      try {
-        const info = optimizerInfo(r.config.optimizer);
-        if (info.group === 'hypergradient') {
-          variant = hdIndex.get(info.family) ?? 0;
-          hdIndex.set(info.family, variant + 1);
-        }
-      } catch {
-        /* unknown optimizer: fallback colour */
-      }
-      list.push({ runId: id, label: r.label, style: optimizerStyle(r.config.optimizer, variant) });
+      list.push({ runId: id, label: r.label, style: optimizerStyle(r.config.optimizer) });
       max = Math.max(max, budgetIterations(r.config));
     }
     return { runs: list, xMax: max };

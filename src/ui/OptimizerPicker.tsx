@@ -37,6 +37,7 @@ function OptimizerCheckbox({ info, checked }: { info: OptimizerInfo; checked: bo
 const GROUPS: { key: OptimizerInfo['group']; legend: string }[] = [
   { key: 'classic', legend: 'Classic' },
   { key: 'hypergradient', legend: 'Hypergradient' },
+  { key: 'variant', legend: 'Variants (vs HD baseline)' },
 ];
 
 export function OptimizerPicker() {

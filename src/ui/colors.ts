@@ -1,7 +1,7 @@
 // A run's colour comes from its optimizer's family, so each hypergradient variant is read against
-// its baseline: the plain optimizer is drawn solid in the family's hue, its HD variants in a darker
-// shade of the same hue, dashed.
-import { optimizerInfo, type Family, type OptimizerInfo } from '../optim/catalog';
+// its baseline: the plain optimizer is drawn solid in the family's hue, its HD optimizer and the
+// variants on the same model optimizer in darker shades of the same hue, each with its own dash.
+import { OPTIMIZERS, optimizerInfo, type Family, type OptimizerInfo } from '../optim/catalog';
 
 export interface LineStyle {
   color: string;
@@ -14,6 +14,11 @@ const FAMILY_SHADES: Record<Family, readonly string[]> = {
   sgd: ['#4a90d9', '#1a4f8f', '#0d3566', '#2c6db3'], // blue
   sgdn: ['#e0892b', '#9a4f07', '#6e3700', '#c06a12'], // orange
   adam: ['#3fa55b', '#1c6b33', '#0d4a20', '#2d8a47'], // green
+  sgdm: ['#17a2b8', '#0b6574', '#06434d'], // teal
+  adagrad: ['#c2477a'], // the classic-only families: one hue each
+  adadelta: ['#8e6cc7'],
+  adamax: ['#b8860b'],
+  rmsprop: ['#7a7a7a'],
 };
 
 const FALLBACK = ['#8e6cc7', '#5b3a94', '#c2477a', '#7a7a7a'];
@@ -29,11 +34,13 @@ function infoOrNull(name: string): OptimizerInfo | null {
   }
 }
 
-/**
- * Style for an optimizer. `variantIndex` separates several hypergradient variants of the same
- * family (0 = the first, e.g. SGD-HD; later issues add SGDop-SGDNlop and friends).
- */
-export function optimizerStyle(name: string, variantIndex = 0): LineStyle {
+/** Position among the family's hypergradient optimizers in catalog order (0 = the HD optimizer). */
+function variantIndexOf(info: OptimizerInfo): number {
+  return OPTIMIZERS.filter((o) => o.family === info.family && o.group !== 'classic').indexOf(info);
+}
+
+/** Style for an optimizer: fixed per name, so the same optimizer looks the same everywhere. */
+export function optimizerStyle(name: string): LineStyle {
   const info = infoOrNull(name);
   if (!info) {
     let h = 0;
@@ -42,6 +49,6 @@ export function optimizerStyle(name: string, variantIndex = 0): LineStyle {
   }
   const shades = FAMILY_SHADES[info.family];
   if (info.group === 'classic') return { color: shades[0] };
-  const v = Math.max(0, variantIndex);
-  return { color: shades[1 + (v % (shades.length - 1))], dash: DASHES[v % DASHES.length] };
+  const v = Math.max(0, variantIndexOf(info));
+  return { color: shades[1 + (v % Math.max(1, shades.length - 1))] ?? shades[0], dash: DASHES[v % DASHES.length] };
 }

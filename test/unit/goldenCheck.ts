@@ -5,6 +5,7 @@ import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { replayRun, replayWith, type GoldenFile, type GoldenRun } from '../../src/engine/replay';
+import type { Hyper } from '../../src/optim/hyper';
 import type { Optimizer } from '../../src/optim/types';
 
 export const GOLDEN_DIR = path.resolve(__dirname, '../../../shared/golden');
@@ -13,8 +14,6 @@ export function loadGolden(name: 'P1' | 'P2'): GoldenFile {
   return JSON.parse(readFileSync(path.join(GOLDEN_DIR, `${name}.json`), 'utf8')) as GoldenFile;
 }
 
-/** Classes not implemented yet (issue 3 adds them); the golden test asserts this exact set is reported. */
-export const NOT_YET_IMPLEMENTED = ['torch.optim.Adagrad', 'torch.optim.Adadelta', 'torch.optim.Adamax', 'torch.optim.RMSprop'];
 
 /**
  * Tolerances from golden/README.md ("Suggested checks"): 1e-4 relative, about 10x over the worst float32
@@ -25,8 +24,8 @@ export function tolerance(run: GoldenRun): number {
 }
 
 /** Replays `run` (with `opt`, or the optimizer its reference class maps to) and compares with the golden steps. */
-export async function checkRun(run: GoldenRun, file: GoldenFile, opt?: Optimizer): Promise<void> {
-  const result = opt ? await replayWith(file.problem, run, opt) : await replayRun(file.problem, run);
+export async function checkRun(run: GoldenRun, file: GoldenFile, use?: { optimizer: Optimizer; hp: Hyper }): Promise<void> {
+  const result = use ? await replayWith(file.problem, run, use.optimizer, use.hp) : await replayRun(file.problem, run);
   if ('error' in result) throw new Error(`${run.id}: ${result.error}`);
   const tol = tolerance(run);
   const lrScale = Math.max(...run.steps.map((s) => Math.abs(s.lr)));
@@ -56,19 +55,17 @@ export function goldenSuite(backend: string, setUp: () => Promise<string>, selec
   });
   for (const name of ['P1', 'P2'] as const) {
     const file = loadGolden(name);
-    const supported = file.runs.filter((r) => !NOT_YET_IMPLEMENTED.includes(r.class));
     describe(`golden ${name} on ${backend}`, () => {
-      for (const run of select(supported)) it(run.id, () => checkRun(run, file));
+      for (const run of select(file.runs)) it(run.id, () => checkRun(run, file));
 
-      it('reports runs of unknown classes by id instead of skipping them', async () => {
-        const unknown = file.runs.filter((r) => NOT_YET_IMPLEMENTED.includes(r.class));
-        expect(unknown.length).toBeGreaterThan(0);
-        for (const run of unknown) expect(await replayRun(file.problem, run)).toEqual({ id: run.id, error: `unknown optimizer class "${run.class}"` });
+      it('reports a run of an unknown class by id instead of skipping it', async () => {
+        const run = { ...file.runs[0], id: 'made_up', class: 'NoSuchOptimizer' };
+        expect(await replayRun(file.problem, run)).toEqual({ id: 'made_up', error: 'unknown optimizer class "NoSuchOptimizer"' });
       });
 
       it('leaks no tensors over a whole replay', async () => {
         const before = tf.memory().numTensors;
-        await checkRun(supported.find((r) => r.id === 'adam_hd')!, file);
+        await checkRun(file.runs.find((r) => r.id === 'adam_hd')!, file);
         expect(tf.memory().numTensors).toBe(before);
       });
     });

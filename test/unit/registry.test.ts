@@ -1,20 +1,33 @@
-// The optimizers the page and workers build by NAME (src/optim/registry.ts) against the golden runs of the
+// The optimizers the page and workers build by NAME (src/optim/registry.ts), with only what the page sets
+// (α₀, β, μ, weight decay) and the registry's defaults for the rest, against the golden runs of the
 // reference classes with the same settings: the paper's settings (α₀ 1e-3, β 1e-3 / 1e-7, weight decay
-// 1e-4, μ 0.9) and the torch baselines with weight decay.
+// 1e-4, μ 0.9) where the golden file has them, the torch baselines at torch's defaults.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useNodeBackend } from '../../src/engine/nodeBackends';
-import { buildOptimizer } from '../../src/optim/registry';
+import { buildOptimizer, hyperFor } from '../../src/optim/registry';
 import { OPTIMIZER_NAMES } from '../../src/optim/catalog';
 import { checkRun, loadGolden } from './goldenCheck';
 
 /** Registry name → golden run id with the same optimizer and settings. */
 const CASES: Record<string, string> = {
   SGD: 'sgd',
+  SGDM: 'sgd_momentum',
   SGDN: 'sgd_nesterov_wd',
+  Adagrad: 'adagrad',
+  Adadelta: 'adadelta',
+  Adamax: 'adamax',
+  RMSProp: 'rmsprop',
   Adam: 'adam_wd',
   'SGD-HD': 'paper_sgd_hd',
+  'SGDM-HD': 'sgdm_hd',
   'SGDN-HD': 'paper_sgdn_hd',
   'Adam-HD': 'paper_adam_hd',
+  'SGDop-SGDNlop': 'paper_sgd_op_sgdn_lop',
+  'SGDNop-SGDNlop': 'paper_sgdn_op_sgdn_lop',
+  'SGDop-Adamlop': 'paper_sgd_op_adam_lop',
+  'SGDNop-Adamlop': 'sgdn_op_adam_lop',
+  'Adamop-SGDNlop': 'paper_adam_op_sgdn_lop',
+  'Adamop-Adamlop': 'paper_adam_op_adam_lop',
 };
 
 beforeAll(async () => {
@@ -31,8 +44,9 @@ describe('registry optimizers follow the reference runs', () => {
       it(`${problem}: ${name} = ${id}`, async () => {
         const run = file.runs.find((r) => r.id === id)!;
         const c = run.config_with_defaults as Record<string, number>;
-        const opt = buildOptimizer(name, { alpha0: c.lr, beta: c.hypergrad_lr ?? 0, momentum: c.momentum ?? 0, weightDecay: c.weight_decay });
-        await checkRun(run, file, opt);
+        // What the page does: the name, plus α₀, β, μ and weight decay as set by the person.
+        const hp = hyperFor(name, { alpha0: c.lr, beta: c.hypergrad_lr, momentum: c.momentum, weightDecay: c.weight_decay });
+        await checkRun(run, file, { optimizer: buildOptimizer(name), hp });
       });
     }
   }

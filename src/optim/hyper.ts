@@ -1,0 +1,90 @@
+// Every hyperparameter an optimizer of this project reads, as plain values in its state, so they can
+// change between steps (a slider, a schedule). Each optimizer reads the fields it needs; defaults are
+// torch 1.13's and the reference classes' (spec §1-§3).
+import type { ScheduleSpec } from './schedules';
+import { CONSTANT } from './schedules';
+
+export interface Hyper {
+  /** Initial learning rate α₀ (fixed-rate optimizers: the base of the schedule). */
+  alpha0: number;
+  /** L2 weight decay, folded into the gradient before anything else (spec §0). */
+  weightDecay: number;
+
+  // SGD family (torch.optim.SGD)
+  momentum: number;
+  dampening: number;
+  nesterov: boolean;
+
+  // Adam / Adamax
+  beta1: number;
+  beta2: number;
+  /** ε of the model optimizer (Adam 1e-8, Adagrad 1e-10, Adadelta 1e-6, RMSprop 1e-8, Adamax 1e-8). */
+  eps: number;
+  // Adagrad
+  lrDecay: number;
+  initialAccumulator: number;
+  // Adadelta
+  rho: number;
+  // RMSprop
+  rmsAlpha: number;
+  centered: boolean;
+
+  // Hypergradient
+  /** β, the hypergradient learning rate. */
+  beta: number;
+  /** lr optimizer "SGDN"/"SGDM" (op_*_lop_Sgdn): momentum μ_h, dampening, Nesterov or heavy-ball. */
+  lrMomentum: number;
+  lrDampening: number;
+  lrNesterov: boolean;
+  /** lr optimizer "Adam" (op_*_lop_Adam). */
+  lrBeta1: number;
+  lrBeta2: number;
+  lrEps: number;
+
+  // Reference quirks (spec §4), reference behaviour by default
+  /**
+   * Adam-family HD: false = the reference's per-tensor, in-loop α update in parameter order (quirk 4.4);
+   * true = one global hypergradient per step, as the paper's algorithm. (The SGD family is always global.)
+   */
+  globalHypergradient: boolean;
+  /** Adam on α: false = the reference's bias correction with exponent t (quirk 4.3); true = t − 1. */
+  correctedLrBiasCorrection: boolean;
+  /** Adam-family HD: true = legacy ε placement √bc2/bc1·m/(√v+ε) (quirk 4.6); false = torch ≥ 1.3's. */
+  legacyAdamEps: boolean;
+
+  // Learning-rate safeguards for HD optimizers (off = null: α may go negative or explode, as the reference)
+  lrMin: number | null;
+  lrMax: number | null;
+
+  /** Schedule of fixed-rate optimizers: α_t = α₀ · factor(t). */
+  schedule: ScheduleSpec;
+}
+
+export const HYPER_DEFAULTS: Hyper = {
+  alpha0: 1e-3,
+  weightDecay: 0,
+  momentum: 0,
+  dampening: 0,
+  nesterov: false,
+  beta1: 0.9,
+  beta2: 0.999,
+  eps: 1e-8,
+  lrDecay: 0,
+  initialAccumulator: 0,
+  rho: 0.9,
+  rmsAlpha: 0.99,
+  centered: false,
+  beta: 1e-3,
+  lrMomentum: 0.9,
+  lrDampening: 0,
+  lrNesterov: true,
+  lrBeta1: 0.9,
+  lrBeta2: 0.999,
+  lrEps: 1e-8,
+  globalHypergradient: false,
+  correctedLrBiasCorrection: false,
+  legacyAdamEps: true,
+  lrMin: null,
+  lrMax: null,
+  schedule: CONSTANT,
+};
