@@ -6,6 +6,7 @@ import { evalDue, totalIterations } from '../../src/engine/budget';
 import { train } from '../../src/engine/trainer';
 import type { DatasetBuffers, EvalRecord, MetricBatch, RunSpec, RunState, TrainConfig } from '../../src/engine/types';
 import { createRng } from '../../src/data/batching';
+import { OPTIMIZERS } from '../../src/optim/catalog';
 
 beforeAll(async () => {
   await useNodeBackend('cpu');
@@ -107,6 +108,16 @@ describe('trainer', () => {
     expect(at).toBeLessThan(50);
     expect(r.states.at(-1)).toMatchObject({ state: 'diverged', iteration: at });
   });
+
+  // Deliberately aggressive: α₀ = 1e37 puts float32 logits past their range within a few steps, for every
+  // optimizer (adaptive ones step by about α₀ per coordinate). The run must be reported as diverged.
+  for (const { name } of OPTIMIZERS) {
+    it(`reports divergence: ${name} at α₀ = 1e37`, async () => {
+      const r = await collect({ ...base, optimizer: name, alpha0: 1e37, iterations: 30 }, data);
+      expect(r.outcome).toBe('diverged');
+      expect(r.states.at(-1)?.message).toMatch(/non-finite at iteration \d+/);
+    });
+  }
 
   it('stops on request and leaks no tensors', async () => {
     const before = tf.memory().numTensors;
