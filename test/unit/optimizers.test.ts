@@ -2,7 +2,7 @@
 // full batch), plus the options of src/optim/hyper.ts: schedules, safeguards, quirk switches.
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
-import type { Scalar, Tensor, Tensor1D, Tensor2D } from '@tensorflow/tfjs';
+import type { Tensor, Tensor1D, Tensor2D } from '@tensorflow/tfjs';
 import { useNodeBackend } from '../../src/engine/nodeBackends';
 import { trainStep } from '../../src/engine/step';
 import { crossEntropy, forward, toTensors } from '../../src/models/mlp';
