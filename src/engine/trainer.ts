@@ -9,6 +9,8 @@ import { batchRange, createRng, epochPermutation, gatherBatch, itersPerEpoch } f
 import { modelInfo } from '../models/catalog';
 import { crossEntropy, forward, initTorchLayout, toTensors } from '../models/mlp';
 import { disposeReplaced } from '../optim/dispose';
+import { optimizerInfo } from '../optim/catalog';
+import type { Hyper } from '../optim/hyper';
 import { buildOptimizer, hyperFor } from '../optim/registry';
 import { evalDue, totalIterations } from './budget';
 import { batchLoss, evaluate } from './evaluate';
@@ -53,7 +55,7 @@ export async function train(run: RunSpec, data: DatasetBuffers, sink: TrainerSin
   // Same seed → same initial weights and same minibatch order in every run of a comparison.
   let params: Tensor[] = toTensors(layers, initTorchLayout(layers, createRng(cfg.seed)));
   const opt = buildOptimizer(cfg.optimizer);
-  const hp = hyperFor(cfg.optimizer, { ...cfg.options, alpha0: cfg.alpha0, beta: cfg.beta, momentum: cfg.momentum, weightDecay: cfg.weightDecay });
+  const hp = hyperFor(cfg.optimizer, { ...pageWide(cfg), ...cfg.options });
   let state = opt.init(params, hp);
   let perm = epochPermutation(nTrain, cfg.seed, 1);
   let permEpoch = 1;
@@ -143,6 +145,15 @@ export async function train(run: RunSpec, data: DatasetBuffers, sink: TrainerSin
     for (const p of pending) tf.dispose([p.loss, p.lr]);
     disposeReplaced([params, state], []);
   }
+}
+
+/**
+ * The page-wide settings of a run; its per-optimizer `options` override them. The page's μ is meant for
+ * the momentum optimizers (those whose defaults set μ): RMSProp keeps its own μ = 0 unless set per run.
+ */
+function pageWide(cfg: RunSpec['config']): Partial<Hyper> {
+  const withMomentum = optimizerInfo(cfg.optimizer).defaults.momentum !== undefined;
+  return { alpha0: cfg.alpha0, beta: cfg.beta, weightDecay: cfg.weightDecay, ...(withMomentum ? { momentum: cfg.momentum } : {}) };
 }
 
 function emptyColumns(): TrainColumns {

@@ -9,13 +9,62 @@
 // is train_loss, lr, val_loss, val_accuracy. The evaluation before training is iteration 0 and has
 // only val_* rows. `lr` is α after update t, `train_loss` the minibatch loss before it (types.ts).
 import type { EvalRecord, RunRecord, TrainConfig } from '../engine/types';
+import { optimizerInfo } from '../optim/catalog';
+import { HYPER_DEFAULTS, type Hyper } from '../optim/hyper';
+import { describeSchedule, type ScheduleSpec } from '../optim/schedules';
 import { escapeField, formatNumber, joinLines } from './csv';
+
+function scheduleText(spec: ScheduleSpec): string {
+  try {
+    return describeSchedule(spec);
+  } catch {
+    return 'invalid';
+  }
+}
+
+function optionValueText(key: keyof Hyper, v: unknown): string {
+  if (key === 'schedule') return scheduleText(v as ScheduleSpec);
+  if (v === null || v === undefined) return 'none';
+  if (typeof v === 'number') return formatNumber(v);
+  return String(v);
+}
+
+/**
+ * The `options` cell: every entry of `config.options` whose value differs from the optimizer's own
+ * default (HYPER_DEFAULTS overlaid with its catalog `defaults`), as `key=value` joined by `;`, in the
+ * order of the fields of HYPER_DEFAULTS. Numbers as in the other columns, booleans `true`/`false`,
+ * a null safeguard `none`, the schedule in describeSchedule's form (e.g. `step(size=100;gamma=0.5)`).
+ * Empty when the run used only defaults. (Escaped by the caller.)
+ */
+export function optionsText(config: TrainConfig): string {
+  const set = config.options;
+  if (!set) return '';
+  let defaults: Hyper = HYPER_DEFAULTS;
+  try {
+    defaults = { ...HYPER_DEFAULTS, ...optimizerInfo(config.optimizer).defaults };
+  } catch {
+    // An optimizer unknown to this build: compare with the library defaults.
+  }
+  const pairs: string[] = [];
+  const keys = [...Object.keys(HYPER_DEFAULTS), ...Object.keys(set).filter((k) => !(k in HYPER_DEFAULTS))] as (keyof Hyper)[];
+  for (const key of keys) {
+    if (!(key in set)) continue;
+    const v = set[key];
+    if (v === undefined) continue;
+    const text = optionValueText(key, v);
+    if (text === optionValueText(key, defaults[key])) continue;
+    pairs.push(`${key}=${text}`);
+  }
+  return pairs.join(';');
+}
 
 export const TIDY_COLUMNS = [
   'run_id', 'optimizer', 'dataset', 'model', 'alpha0', 'beta', 'batch_size', 'seed',
   'iteration', 'epoch', 'metric', 'value',
   // Appended config columns: same value on every row of a run.
   'momentum', 'weight_decay', 'eval_every', 'backend', 'state',
+  // The run's options (src/optim/hyper.ts) that differ from its optimizer's defaults.
+  'options',
 ] as const;
 
 export type TidyMetric = 'train_loss' | 'lr' | 'val_loss' | 'val_accuracy';
@@ -36,6 +85,7 @@ function runSuffix(run: RunRecord): string {
     formatNumber(c.momentum), formatNumber(c.weightDecay),
     c.evalEvery === null ? '' : formatNumber(c.evalEvery),
     run.backend === null ? '' : escapeField(run.backend), escapeField(run.state),
+    escapeField(optionsText(c)),
   ].join(',');
 }
 

@@ -3,7 +3,8 @@
 import { create } from 'zustand';
 import type { DatasetName, ModelName } from '../engine/types';
 import { OPTIMIZER_NAMES } from '../optim/catalog';
-import { formatForPeople, validateAll, type FieldTexts, type NumericField, type Validation } from './validate';
+import { validateForm, type FormValidation, type PerOptimizerTexts } from './optimizerOptions';
+import { formatForPeople, type FieldTexts, type NumericField } from './validate';
 
 /** The reference experiment settings (issue 2, Deliver 7). */
 export const DEFAULTS = {
@@ -41,7 +42,16 @@ export interface ConfigState {
   texts: FieldTexts;
   model: ModelName;
   dataset: DatasetName;
+  /**
+   * Per-optimizer settings the person changed (sparse: a missing key shows and runs with the
+   * optimizer's default, or the page-wide μ / β for the linked fields; see optimizerOptions.ts).
+   */
+  perOptimizer: PerOptimizerTexts;
   setText: (field: NumericField, text: string) => void;
+  /** Sets one per-optimizer control: a Hyper key or `schedule.<field>` / `schedule.kind`. */
+  setOption: (name: string, key: string, value: string | boolean) => void;
+  /** Back to the optimizer's defaults (and the page-wide μ / β). */
+  resetOptions: (name: string) => void;
   toggleOptimizer: (name: string, on: boolean) => void;
   setModel: (model: ModelName) => void;
   setDataset: (dataset: DatasetName) => void;
@@ -52,7 +62,16 @@ export const useConfigStore = create<ConfigState>()((set) => ({
   texts: { ...DEFAULT_TEXTS },
   model: DEFAULTS.model,
   dataset: DEFAULTS.dataset,
+  perOptimizer: {},
   setText: (field, text) => set((s) => ({ texts: { ...s.texts, [field]: text } })),
+  setOption: (name, key, value) =>
+    set((s) => ({ perOptimizer: { ...s.perOptimizer, [name]: { ...s.perOptimizer[name], [key]: value } } })),
+  resetOptions: (name) =>
+    set((s) => {
+      const next = { ...s.perOptimizer };
+      delete next[name];
+      return { perOptimizer: next };
+    }),
   toggleOptimizer: (name, on) =>
     set((s) => {
       const chosen = new Set(s.optimizers);
@@ -65,18 +84,20 @@ export const useConfigStore = create<ConfigState>()((set) => ({
   setDataset: (dataset) => set({ dataset }),
 }));
 
-// validateAll allocates; memoise on the (immutable) inputs so selectors stay stable.
+// validateForm allocates; memoise on the (immutable) inputs so selectors stay stable.
 let lastTexts: FieldTexts | null = null;
 let lastOpts: string[] | null = null;
-let lastResult: Validation | null = null;
+let lastPer: PerOptimizerTexts | null = null;
+let lastResult: FormValidation | null = null;
 
-export function selectValidation(s: Pick<ConfigState, 'texts' | 'optimizers'>): Validation {
-  if (s.texts !== lastTexts || s.optimizers !== lastOpts || !lastResult) {
+export function selectValidation(s: Pick<ConfigState, 'texts' | 'optimizers' | 'perOptimizer'>): FormValidation {
+  if (s.texts !== lastTexts || s.optimizers !== lastOpts || s.perOptimizer !== lastPer || !lastResult) {
     lastTexts = s.texts;
     lastOpts = s.optimizers;
-    lastResult = validateAll(s.texts, s.optimizers);
+    lastPer = s.perOptimizer;
+    lastResult = validateForm(s.texts, s.optimizers, s.perOptimizer);
   }
   return lastResult;
 }
 
-export const useValidation = (): Validation => useConfigStore(selectValidation);
+export const useValidation = (): FormValidation => useConfigStore(selectValidation);

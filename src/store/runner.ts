@@ -3,11 +3,13 @@
 import type { BackendName, DatasetBuffers, RunSpec, TrainConfig } from '../engine/types';
 import type { FromWorker, ToWorker } from '../worker/protocol';
 import { optimizerInfo } from '../optim/catalog';
+import type { Hyper } from '../optim/hyper';
 import { seriesBuffers } from '../series/buffers';
 import { yieldToEventLoop } from '../util/yieldToEventLoop';
 import { requestedBackend } from './backendParam';
 import { selectValidation, useConfigStore } from './configStore';
 import { budgetIterations, ensureDataset } from './dataset';
+import type { ParsedOptimizerOptions } from './optimizerOptions';
 import { FINISHED_STATES, useRunsStore, type RunMeta } from './runsStore';
 
 const workers = new Map<string, Worker>();
@@ -128,19 +130,33 @@ function spawn(spec: RunSpec, data: DatasetBuffers, backend: BackendName | 'auto
   worker.postMessage(msg, [data.trainImages.buffer, data.trainLabels.buffer, data.testImages.buffer, data.testLabels.buffer]);
 }
 
-/** Builds one RunSpec per selected optimizer from the (valid) configuration. */
+/**
+ * Builds one RunSpec per selected optimizer from the (valid) configuration. `perOptimizer` holds
+ * each optimizer's parsed settings (optimizerOptions.ts): they go into `config.options`, keeping
+ * only keys of that optimizer's `tunable` list; a μ or β changed per optimizer also replaces the
+ * page-wide `config.momentum` / `config.beta` of that run (the engine reads those).
+ */
 export function buildSpecs(
   optimizers: readonly string[],
-  base: Omit<TrainConfig, 'optimizer' | 'beta'>,
+  base: Omit<TrainConfig, 'optimizer' | 'beta' | 'options'>,
   betas: { sgd: number; adam: number },
   idPrefix: string,
+  perOptimizer: Readonly<Record<string, ParsedOptimizerOptions>> = {},
 ): RunSpec[] {
   return optimizers.map((name) => {
     const info = optimizerInfo(name);
     // β is recorded even for non-HD optimizers: the value of the group the optimizer belongs to.
     const group = info.betaGroup ?? (info.family === 'adam' ? 'adam' : 'sgd');
-    const beta = group === 'adam' ? betas.adam : betas.sgd;
-    return { runId: `${idPrefix}-${name}`, config: { ...base, optimizer: name, beta } };
+    const own = perOptimizer[name];
+    const beta = own?.beta ?? (group === 'adam' ? betas.adam : betas.sgd);
+    const config: TrainConfig = { ...base, optimizer: name, beta, momentum: own?.momentum ?? base.momentum };
+    if (own) {
+      const allowed = new Set<string>(info.tunable);
+      const options: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(own.options)) if (allowed.has(k) && v !== undefined) options[k] = v;
+      if (Object.keys(options).length > 0) config.options = options as Partial<Hyper>;
+    }
+    return { runId: `${idPrefix}-${name}`, config };
   });
 }
 
@@ -172,6 +188,7 @@ export async function startRuns(): Promise<void> {
     },
     { sgd: n.betaSgd, adam: n.betaAdam },
     `r${runCounter}`,
+    v.perOptimizer ?? {},
   );
   const metas: RunMeta[] = specs.map((s) => ({
     runId: s.runId,

@@ -6,6 +6,7 @@ import { LogSliderField } from './LogSliderField';
 import { ModelDataFields } from './ModelDataFields';
 import { NumberField } from './NumberField';
 import { OptimizerPicker } from './OptimizerPicker';
+import { OptimizerSettings } from './OptimizerSettings';
 import { RunButtons } from './RunButtons';
 
 export function Controls() {
@@ -17,6 +18,7 @@ export function Controls() {
     <form className="controls" onSubmit={onSubmit} noValidate aria-label="Training configuration">
       <RunButtons />
       <OptimizerPicker />
+      <OptimizerSettings />
 
       <fieldset className="group">
         <legend>Learning rates</legend>
@@ -32,17 +34,17 @@ export function Controls() {
           label="β SGD family"
           sliderLabel="Hypergradient rate for SGD and SGDN, log scale"
           range={BETA_RANGE}
-          hint="hypergradient rate of SGD-HD, SGDN-HD"
+          hint="hypergradient rate of the SGD-type HD optimizers and variants, unless changed in their settings"
         />
         <LogSliderField
           field="betaAdam"
           label="β Adam family"
           sliderLabel="Hypergradient rate for Adam, log scale"
           range={BETA_RANGE}
-          hint="hypergradient rate of Adam-HD"
+          hint="hypergradient rate of Adam-HD and the Adamop variants, unless changed in their settings"
         />
         <div className="row2">
-          <NumberField field="momentum" label="Momentum μ" hint="SGDN, SGDN-HD; 0 < μ < 1" />
+          <NumberField field="momentum" label="Momentum μ" hint="every optimizer with μ, unless changed in its settings; 0 < μ < 1" />
           <NumberField field="weightDecay" label="Weight decay" hint="L2, ≥ 0" />
         </div>
       </fieldset>

@@ -1,10 +1,13 @@
-// Checkboxes, one per optimizer, grouped classic / hypergradient. Each checkbox is named exactly by
-// the optimizer's name; its description is the accessible description (and the tooltip).
+// Checkboxes, one per optimizer, grouped classic / hypergradient / variants. Each checkbox is named
+// exactly by the optimizer's name; its description is the accessible description (and the tooltip).
+// HD optimizers and variants show what they are read against ("vs SGD-HD"), and a gentle hint asks
+// for the baseline when it is not ticked (a hint, not an error: Start stays enabled).
 import { OPTIMIZERS, type OptimizerInfo } from '../optim/catalog';
 import { useConfigStore, useValidation } from '../store/configStore';
 import { LineSwatch } from './ChartLegend';
 import { optimizerStyle } from './colors';
 import { FieldError } from './FieldError';
+import { missingBaselines } from '../store/optimizerOptions';
 
 function domId(name: string): string {
   return `opt-${name.replace(/[^A-Za-z0-9_-]/g, '_')}`;
@@ -14,19 +17,25 @@ function OptimizerCheckbox({ info, checked }: { info: OptimizerInfo; checked: bo
   const toggle = useConfigStore((s) => s.toggleOptimizer);
   const id = domId(info.name);
   const style = optimizerStyle(info.name);
+  const vs = info.baseline !== null ? `vs ${info.baseline}` : null;
   return (
-    <div className="opt" title={info.description}>
+    <div className="opt" title={vs ? `${info.description} Read ${vs}.` : info.description}>
       <input
         id={id}
         type="checkbox"
         checked={checked}
-        aria-describedby={`${id}-desc`}
+        aria-describedby={vs ? `${id}-vs ${id}-desc` : `${id}-desc`}
         onChange={(e) => toggle(info.name, e.target.checked)}
       />
       <label htmlFor={id}>
         <LineSwatch color={style.color} dash={style.dash} />
         {info.name}
       </label>
+      {vs && (
+        <span id={`${id}-vs`} className="opt-vs">
+          {vs}
+        </span>
+      )}
       <span id={`${id}-desc`} className="visually-hidden">
         {info.description}
       </span>
@@ -43,6 +52,7 @@ const GROUPS: { key: OptimizerInfo['group']; legend: string }[] = [
 export function OptimizerPicker() {
   const selected = useConfigStore((s) => s.optimizers);
   const error = useValidation().errors.optimizers;
+  const missing = missingBaselines(selected);
   return (
     <fieldset className="optimizers" aria-describedby={error ? 'optimizers-error' : undefined}>
       <legend>Optimizers</legend>
@@ -57,6 +67,13 @@ export function OptimizerPicker() {
         ))}
       </div>
       <FieldError id="optimizers-error" message={error} />
+      <div className="baseline-hint field-hint" aria-live="polite">
+        {missing.map((m) => (
+          <p key={m.name}>
+            {m.name}: also tick {m.baseline} to compare
+          </p>
+        ))}
+      </div>
     </fieldset>
   );
 }

@@ -148,3 +148,46 @@ describe('run control', () => {
     assert.deepEqual(pageErrors, []);
   });
 });
+
+describe('per-optimizer settings', () => {
+  it('runs a variant next to its HD baseline with a safeguard and a quirk option, and exports them', async () => {
+    const VARIANT = 'SGDop-Adamlop';
+    const ITERS_HERE = 20;
+    for (const box of await page.getByRole('checkbox').all()) if (await box.isChecked()) await box.uncheck();
+    await page.getByRole('checkbox', { name: VARIANT, exact: true }).check();
+    // Without its baseline the page asks for it (a hint, not an error).
+    await page.getByText(`${VARIANT}: also tick SGD-HD to compare`).waitFor({ timeout: 5_000 });
+    await page.getByRole('checkbox', { name: 'SGD-HD', exact: true }).check();
+    await page.getByText(`${VARIANT}: also tick SGD-HD to compare`).waitFor({ state: 'detached', timeout: 5_000 });
+
+    await page.locator('summary', { hasText: `Settings: ${VARIANT}` }).click();
+    await page.getByRole('checkbox', { name: `${VARIANT}: Forbid negative α`, exact: true }).check();
+    assert.equal(await page.getByRole('textbox', { name: `${VARIANT}: α min`, exact: true }).inputValue(), '0');
+    await page.getByRole('checkbox', { name: new RegExp(`^${VARIANT}: Corrected bias correction`) }).check();
+    await page.getByLabel('Iterations', { exact: true }).fill(String(ITERS_HERE));
+    await page.getByRole('button', { name: 'Start' }).click();
+
+    const status = page.getByRole('status');
+    await status.filter({ hasText: new RegExp(`${VARIANT}[^:\\n]*: done`) }).waitFor({ timeout: 180_000 });
+    await status.filter({ hasText: /SGD-HD[^:\n]*: done/ }).waitFor({ timeout: 60_000 });
+
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export CSV' }).click()]);
+    const { header, rows } = parseCsv(readFileSync(await download.path(), 'utf8'));
+    assert.equal(header.at(-1), 'options');
+    const mine = rows.filter((r) => r.optimizer === VARIANT);
+    assert.ok(mine.length > 0, 'the variant run is exported');
+    for (const r of mine) {
+      const opts = r.options.split(';');
+      assert.ok(opts.includes('lrMin=0'), `options cell: ${r.options}`);
+      assert.ok(opts.includes('correctedLrBiasCorrection=true'), `options cell: ${r.options}`);
+    }
+    const lr = mine.filter((r) => r.metric === 'lr').map((r) => Number(r.value));
+    assert.equal(lr.length, ITERS_HERE);
+    assert.ok(lr.every((a) => a >= 0), `α never negative: ${lr.join(' ')}`);
+    // The baseline of the same Start ran with its defaults: an empty options cell.
+    const runId = mine[0].run_id;
+    const baseline = rows.filter((r) => r.optimizer === 'SGD-HD' && r.run_id === runId.replace(VARIANT, 'SGD-HD'));
+    assert.ok(baseline.length > 0 && baseline.every((r) => r.options === ''));
+    assert.deepEqual(pageErrors, []);
+  });
+});

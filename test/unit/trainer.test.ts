@@ -119,6 +119,16 @@ describe('trainer', () => {
     });
   }
 
+  it("the page's μ reaches the momentum optimizers only, and a run's own options override it", async () => {
+    const cfg = { ...base, iterations: 6, momentum: 0.5 };
+    const rms = await collect({ ...cfg, optimizer: 'RMSProp', alpha0: 0.01 }, data);
+    const rmsNoMomentum = await collect({ ...cfg, optimizer: 'RMSProp', alpha0: 0.01, momentum: 0.9 }, data);
+    expect(rms.loss).toEqual(rmsNoMomentum.loss); // RMSProp ignores the page μ (its default is 0)
+    const sgdn = await collect({ ...cfg, optimizer: 'SGDN' }, data);
+    const sgdnOwn = await collect({ ...cfg, optimizer: 'SGDN', momentum: 0.9, options: { momentum: 0.5 } }, data);
+    expect(sgdnOwn.loss).toEqual(sgdn.loss); // per-run μ 0.5 beats the page's 0.9
+  });
+
   it('stops on request and leaks no tensors', async () => {
     const before = tf.memory().numTensors;
     const r = await collect({ ...base, optimizer: 'Adam-HD', alpha0: 1e-3, beta: 1e-7 }, data, 3);

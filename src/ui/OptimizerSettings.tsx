@@ -1,0 +1,296 @@
+// Per-optimizer settings: one collapsible "Settings: NAME" section per selected optimizer, with a
+// control per key of its catalog `tunable` list, grouped model optimizer / learning-rate optimizer /
+// reference quirks / safeguards / schedule. Every control's accessible name starts with the
+// optimizer's name ("SGDop-Adamlop: β₁ (lr)"; the prefix is visually hidden), so names are unique
+// on the page. A section's controls are rendered only while it is open.
+import { useState } from 'react';
+import { optimizerInfo } from '../optim/catalog';
+import { SCHEDULE_KINDS, type ScheduleKind } from '../optim/schedules';
+import { useConfigStore, useValidation } from '../store/configStore';
+import {
+  FORBID_NEGATIVE_LABEL,
+  GROUP_LEGENDS,
+  OPTION_META,
+  SCHEDULE_FIELD_META,
+  SCHEDULE_KIND_KEY,
+  SCHEDULE_KIND_LABELS,
+  displayedChecked,
+  displayedScheduleKind,
+  displayedScheduleText,
+  displayedText,
+  forbidsNegative,
+  hasChanges,
+  hasSchedule,
+  isLinked,
+  optionKeysOf,
+  scheduleFieldsOf,
+  scheduleKey,
+  type OptionGroup,
+  type OptionKey,
+} from '../store/optimizerOptions';
+import { FieldError } from './FieldError';
+
+const EMPTY: Record<string, string> = {};
+
+function domId(name: string, key: string): string {
+  return `os-${name.replace(/[^A-Za-z0-9_-]/g, '_')}-${key.replace(/[^A-Za-z0-9_-]/g, '_')}`;
+}
+
+function useOptionErrors(name: string): Record<string, string> {
+  return useValidation().optionErrors[name] ?? EMPTY;
+}
+
+/** Visible short label with the optimizer's name as a visually hidden prefix. */
+function Label({ htmlFor, name, text }: { htmlFor: string; name: string; text: string }) {
+  return (
+    <label htmlFor={htmlFor}>
+      <span className="visually-hidden">{name}: </span>
+      {text}
+    </label>
+  );
+}
+
+interface TextControlProps {
+  name: string;
+  controlKey: string;
+  label: string;
+  hint?: string;
+  value: string;
+  placeholder?: string;
+  inputMode?: 'decimal' | 'numeric';
+}
+
+function TextControl({ name, controlKey, label, hint, value, placeholder, inputMode = 'decimal' }: TextControlProps) {
+  const setOption = useConfigStore((s) => s.setOption);
+  const error = useOptionErrors(name)[controlKey];
+  const id = domId(name, controlKey);
+  const errId = `${id}-error`;
+  const hintId = `${id}-hint`;
+  const describedBy = [error ? errId : null, hint ? hintId : null].filter(Boolean).join(' ') || undefined;
+  return (
+    <div className={`field${error ? ' invalid' : ''}`}>
+      <Label htmlFor={id} name={name} text={label} />
+      <input
+        id={id}
+        type="text"
+        inputMode={inputMode}
+        autoComplete="off"
+        spellCheck={false}
+        value={value}
+        placeholder={placeholder}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={describedBy}
+        onChange={(e) => setOption(name, controlKey, e.target.value)}
+      />
+      {hint && (
+        <span id={hintId} className="field-hint">
+          {hint}
+        </span>
+      )}
+      <FieldError id={errId} message={error} />
+    </div>
+  );
+}
+
+interface CheckControlProps {
+  name: string;
+  controlKey: string;
+  label: string;
+  hint?: string;
+  checked: boolean;
+  onChange: (checked: boolean) => void;
+}
+
+function CheckControl({ name, controlKey, label, hint, checked, onChange }: CheckControlProps) {
+  const id = domId(name, controlKey);
+  const hintId = `${id}-hint`;
+  return (
+    <div className="check-field">
+      <div className="check-row">
+        <input
+          id={id}
+          type="checkbox"
+          checked={checked}
+          aria-describedby={hint ? hintId : undefined}
+          onChange={(e) => onChange(e.target.checked)}
+        />
+        <Label htmlFor={id} name={name} text={label} />
+      </div>
+      {hint && (
+        <span id={hintId} className="field-hint">
+          {hint}
+        </span>
+      )}
+    </div>
+  );
+}
+
+function OptionControl({ name, optionKey }: { name: string; optionKey: OptionKey }) {
+  const texts = useConfigStore((s) => s.perOptimizer[name]);
+  const page = useConfigStore((s) => s.texts);
+  const setOption = useConfigStore((s) => s.setOption);
+  const meta = OPTION_META[optionKey];
+  if (meta.kind === 'boolean') {
+    return (
+      <CheckControl
+        name={name}
+        controlKey={optionKey}
+        label={meta.label}
+        hint={meta.hint}
+        checked={displayedChecked(name, optionKey, texts)}
+        onChange={(on) => setOption(name, optionKey, on)}
+      />
+    );
+  }
+  const linkedUnchanged = isLinked(optionKey) && typeof texts?.[optionKey] !== 'string';
+  return (
+    <TextControl
+      name={name}
+      controlKey={optionKey}
+      label={meta.label}
+      hint={linkedUnchanged ? meta.hint : isLinked(optionKey) ? 'changed here: this optimizer only' : meta.hint}
+      value={displayedText(name, optionKey, texts, page)}
+      placeholder={optionKey === 'lrMin' || optionKey === 'lrMax' ? 'off' : undefined}
+    />
+  );
+}
+
+function ForbidNegative({ name }: { name: string }) {
+  const texts = useConfigStore((s) => s.perOptimizer[name]);
+  const page = useConfigStore((s) => s.texts);
+  const setOption = useConfigStore((s) => s.setOption);
+  return (
+    <CheckControl
+      name={name}
+      controlKey="forbidNegative"
+      label={FORBID_NEGATIVE_LABEL}
+      hint="Sets α min to 0, so α never goes negative. The reference has no safeguard: α may go negative (default, off)."
+      checked={forbidsNegative(name, texts, page)}
+      onChange={(on) => setOption(name, 'lrMin', on ? '0' : '')}
+    />
+  );
+}
+
+function ScheduleControls({ name }: { name: string }) {
+  const texts = useConfigStore((s) => s.perOptimizer[name]);
+  const setOption = useConfigStore((s) => s.setOption);
+  const error = useOptionErrors(name)[SCHEDULE_KIND_KEY];
+  const kind = displayedScheduleKind(name, texts);
+  const id = domId(name, SCHEDULE_KIND_KEY);
+  const hintId = `${id}-hint`;
+  return (
+    <>
+      <div className={`field${error ? ' invalid' : ''}`}>
+        <Label htmlFor={id} name={name} text="Schedule" />
+        <select
+          id={id}
+          value={kind}
+          aria-describedby={[hintId, error ? `${id}-error` : null].filter(Boolean).join(' ')}
+          onChange={(e) => setOption(name, SCHEDULE_KIND_KEY, e.target.value as ScheduleKind)}
+        >
+          {SCHEDULE_KINDS.map((k) => (
+            <option key={k} value={k}>
+              {SCHEDULE_KIND_LABELS[k]}
+            </option>
+          ))}
+        </select>
+        <span id={hintId} className="field-hint">
+          α_t = α₀ · factor(t), counted in iterations; warm-up first, then the decay
+        </span>
+        <FieldError id={`${id}-error`} message={error} />
+      </div>
+      <div className="row2">
+        {scheduleFieldsOf(kind).map((f) => (
+          <TextControl
+            key={f}
+            name={name}
+            controlKey={scheduleKey(f)}
+            label={SCHEDULE_FIELD_META[f].label}
+            hint={SCHEDULE_FIELD_META[f].hint}
+            value={displayedScheduleText(name, f, texts)}
+            inputMode={f === 'stepSize' || f === 'tMax' || f === 'warmup' ? 'numeric' : 'decimal'}
+          />
+        ))}
+      </div>
+    </>
+  );
+}
+
+const GROUP_ORDER: readonly OptionGroup[] = ['model', 'lr', 'quirk', 'safeguard'];
+
+function SectionBody({ name }: { name: string }) {
+  const info = optimizerInfo(name);
+  const changed = useConfigStore((s) => hasChanges(s.perOptimizer[name]));
+  const reset = useConfigStore((s) => s.resetOptions);
+  const keys = optionKeysOf(info);
+  const numbersFirst = (a: OptionKey, b: OptionKey) =>
+    Number(OPTION_META[a].kind === 'boolean') - Number(OPTION_META[b].kind === 'boolean');
+  return (
+    <div className="opt-settings-body">
+      {GROUP_ORDER.map((g) => {
+        const mine = keys.filter((k) => OPTION_META[k].group === g).sort(numbersFirst);
+        if (mine.length === 0) return null;
+        const numbers = mine.filter((k) => OPTION_META[k].kind === 'number');
+        const booleans = mine.filter((k) => OPTION_META[k].kind === 'boolean');
+        return (
+          <fieldset key={g} className="opt-settings-group">
+            <legend>{GROUP_LEGENDS[g]}</legend>
+            {g === 'safeguard' && keys.includes('lrMin') && <ForbidNegative name={name} />}
+            {numbers.length > 0 && (
+              <div className="row2">
+                {numbers.map((k) => (
+                  <OptionControl key={k} name={name} optionKey={k} />
+                ))}
+              </div>
+            )}
+            {booleans.map((k) => (
+              <OptionControl key={k} name={name} optionKey={k} />
+            ))}
+          </fieldset>
+        );
+      })}
+      {hasSchedule(info) && (
+        <fieldset className="opt-settings-group">
+          <legend>{GROUP_LEGENDS.schedule}</legend>
+          <ScheduleControls name={name} />
+        </fieldset>
+      )}
+      <button type="button" className="small" disabled={!changed} onClick={() => reset(name)}>
+        Reset {name} settings to defaults
+      </button>
+    </div>
+  );
+}
+
+function OptimizerSection({ name }: { name: string }) {
+  const [open, setOpen] = useState(false);
+  const invalid = useValidation().optionErrors[name] !== undefined;
+  const changed = useConfigStore((s) => hasChanges(s.perOptimizer[name]));
+  return (
+    <details className={`opt-settings${invalid ? ' invalid' : ''}`} open={open} onToggle={(e) => setOpen(e.currentTarget.open)}>
+      <summary>
+        Settings: {name}
+        {changed && <span className="opt-settings-mark"> · changed</span>}
+        {invalid && <span className="opt-settings-mark invalid"> · invalid</span>}
+      </summary>
+      {open && <SectionBody name={name} />}
+    </details>
+  );
+}
+
+export function OptimizerSettings() {
+  const selected = useConfigStore((s) => s.optimizers);
+  if (selected.length === 0) return null;
+  return (
+    <fieldset className="group" aria-describedby="opt-settings-hint">
+      <legend>Per-optimizer settings</legend>
+      <p id="opt-settings-hint" className="field-hint opt-settings-hint">
+        Pre-filled with each optimizer&apos;s defaults. μ and β show the page-wide Momentum μ and β until you change them
+        here; a value changed here applies to that optimizer only. α₀ and weight decay are page-wide.
+      </p>
+      {selected.map((name) => (
+        <OptimizerSection key={name} name={name} />
+      ))}
+    </fieldset>
+  );
+}
