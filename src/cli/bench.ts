@@ -1,6 +1,6 @@
 // Benchmark: the engine's time per step against a minimal hand-written tfjs loop for the same model,
 // backend and data, in the same process. Prints numbers and ratios; asserts nothing.
-//   npm run bench -- [--backend wasm|cpu] [--models ffnn100,logreg,mlp]
+//   npm run bench -- [--backend wasm|cpu] [--models ffnn100,logreg,mlp] [--rounds 3]
 import * as tf from '@tensorflow/tfjs';
 import type { Tensor, Tensor2D, Variable } from '@tensorflow/tfjs';
 import { parseArgs } from 'node:util';
@@ -13,10 +13,10 @@ import { modelInfo } from '../models/catalog';
 import { crossEntropy, forward, initTorchLayout, toTensors } from '../models/mlp';
 import { loadMnistFromPackage } from './mnistNode';
 
-const { values } = parseArgs({ options: { backend: { type: 'string', default: 'wasm' }, models: { type: 'string', default: 'logreg,ffnn100,mlp' } } });
+const { values } = parseArgs({ options: { backend: { type: 'string', default: 'wasm' }, models: { type: 'string', default: 'logreg,ffnn100,mlp' }, rounds: { type: 'string', default: '3' } } });
 const ITERS: Record<ModelName, number> = { logreg: 300, ffnn100: 300, mlp: 40 };
 const WARMUP = 5;
-const ROUNDS = 3;
+const ROUNDS = Number(values.rounds);
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
