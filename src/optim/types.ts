@@ -37,3 +37,8 @@ export interface LrRule<L> {
   init(): L;
   apply(h: Scalar, lr: Scalar, state: L, t: number, hp: Hyper): { lr: Scalar; state: L };
 }
+
+/** The same state with some hyperparameters changed: they take effect from the next step. */
+export function withHyper<S extends OptState>(state: S, patch: Partial<Hyper>): S {
+  return { ...state, hp: { ...state.hp, ...patch } };
+}

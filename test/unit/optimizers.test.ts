@@ -11,6 +11,7 @@ import { disposeReplaced } from '../../src/optim/dispose';
 import type { Hyper } from '../../src/optim/hyper';
 import { buildOptimizer, hyperFor } from '../../src/optim/registry';
 import { CONSTANT, scheduleFactor } from '../../src/optim/schedules';
+import { withHyper } from '../../src/optim/types';
 import { loadGolden } from './goldenCheck';
 
 const P1 = loadGolden('P1').problem;
@@ -80,6 +81,28 @@ describe('every registry optimizer', () => {
       const model = o.name.split('op-')[0];
       expect(o.baseline).toBe(`${model}-HD`);
     }
+  });
+});
+
+describe('hyperparameters live in the state', () => {
+  it('changing α₀ and β between steps takes effect from the next step', async () => {
+    const opt = buildOptimizer('SGD-HD');
+    let params = initParams();
+    let state = opt.init(params, hyperFor('SGD-HD', { alpha0: 0.1, beta: 0 }));
+    const lrs: number[] = [];
+    for (let t = 1; t <= 4; t++) {
+      if (t === 3) state = withHyper(state, { beta: 0.01 });
+      const r = trainStep(opt, params, state, (ps) => crossEntropy(forward(ps, X), Y, 10));
+      params = r.params;
+      state = r.state;
+      lrs.push((await state.lr.data())[0]);
+      r.loss.dispose();
+    }
+    disposeReplaced([params, state], []);
+    // β = 0 keeps α at 0.1 for steps 1-2; from step 3 on, β = 0.01 moves it (full batch: g_t·g_{t−1} > 0, α grows).
+    expect(lrs[0]).toBeCloseTo(0.1, 7);
+    expect(lrs[1]).toBeCloseTo(0.1, 7);
+    expect(lrs[2]).toBeGreaterThan(0.1 + 1e-6);
   });
 });
 
