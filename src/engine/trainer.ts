@@ -9,7 +9,7 @@ import { batchRange, createRng, epochPermutation, gatherBatch, itersPerEpoch } f
 import { modelInfo } from '../models/catalog';
 import { crossEntropy, forward, initTorchLayout, toTensors } from '../models/mlp';
 import { disposeReplaced } from '../optim/dispose';
-import { optimizerInfo } from '../optim/catalog';
+import { optimizerInfo, takesPageMomentum } from '../optim/catalog';
 import type { Hyper } from '../optim/hyper';
 import { buildOptimizer, hyperFor } from '../optim/registry';
 import { evalDue, totalIterations } from './budget';
@@ -152,7 +152,7 @@ export async function train(run: RunSpec, data: DatasetBuffers, sink: TrainerSin
  * the momentum optimizers (those whose defaults set μ): RMSProp keeps its own μ = 0 unless set per run.
  */
 function pageWide(cfg: RunSpec['config']): Partial<Hyper> {
-  const withMomentum = optimizerInfo(cfg.optimizer).defaults.momentum !== undefined;
+  const withMomentum = takesPageMomentum(optimizerInfo(cfg.optimizer));
   return { alpha0: cfg.alpha0, beta: cfg.beta, weightDecay: cfg.weightDecay, ...(withMomentum ? { momentum: cfg.momentum } : {}) };
 }
 

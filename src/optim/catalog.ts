@@ -79,6 +79,14 @@ export const OPTIMIZERS: readonly OptimizerInfo[] = [
 
 export const OPTIMIZER_NAMES: readonly string[] = OPTIMIZERS.map((o) => o.name);
 
+/**
+ * Does the page-wide Momentum μ apply to this optimizer? Only to the momentum optimizers, whose defaults
+ * set μ (SGDM, SGDN, their HD and variant forms); RMSProp keeps its own μ = 0 unless set per run.
+ */
+export function takesPageMomentum(info: OptimizerInfo): boolean {
+  return info.defaults.momentum !== undefined;
+}
+
 export function optimizerInfo(name: string): OptimizerInfo {
   const info = OPTIMIZERS.find((o) => o.name === name);
   if (!info) throw new Error(`Unknown optimizer "${name}". Known: ${OPTIMIZER_NAMES.join(', ')}`);

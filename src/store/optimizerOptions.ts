@@ -12,7 +12,7 @@
 // - α₀ and weight decay stay page-wide only.
 import type { Hyper } from '../optim/hyper';
 import { HYPER_DEFAULTS } from '../optim/hyper';
-import { optimizerInfo, type OptimizerInfo } from '../optim/catalog';
+import { optimizerInfo, takesPageMomentum, type OptimizerInfo } from '../optim/catalog';
 import {
   CONSTANT,
   SCHEDULE_KINDS,
@@ -159,8 +159,8 @@ export function hasSchedule(info: OptimizerInfo): boolean {
 }
 
 /** Fields that show (and run with) a page-wide field until changed per optimizer. */
-export function isLinked(key: string): key is 'momentum' | 'beta' {
-  return key === 'momentum' || key === 'beta';
+export function isLinked(key: string, info: OptimizerInfo): key is 'momentum' | 'beta' {
+  return key === 'beta' || (key === 'momentum' && takesPageMomentum(info));
 }
 
 /** The page-wide text a linked field mirrors. */
@@ -182,7 +182,7 @@ export function displayedText(name: string, key: OptionKey, texts: OptionTexts |
   const own = texts?.[key];
   if (typeof own === 'string') return own;
   const info = optimizerInfo(name);
-  if (isLinked(key)) return linkedText(info, key, page);
+  if (isLinked(key, info)) return linkedText(info, key, page);
   const d = optimizerDefaults(name)[key];
   return typeof d === 'number' || d === null ? numberText(d) : String(d);
 }
@@ -285,7 +285,7 @@ export function validateOptimizerOptions(name: string, texts: OptionTexts | unde
       continue;
     }
     // A linked field the person has not changed: the page-wide field (validated there) applies.
-    if (isLinked(key) && typeof texts?.[key] !== 'string') continue;
+    if (isLinked(key, info) && typeof texts?.[key] !== 'string') continue;
     const text = displayedText(name, key, texts, page);
     if ((key === 'lrMin' || key === 'lrMax') && text.trim() === '') {
       options[key] = null;
@@ -302,7 +302,8 @@ export function validateOptimizerOptions(name: string, texts: OptionTexts | unde
       continue;
     }
     options[key] = v;
-    if (key === 'momentum') parsed.momentum = v;
+    // A changed linked μ replaces the page-wide one for this run (RMSProp's own μ is just an option).
+    if (key === 'momentum' && isLinked(key, info)) parsed.momentum = v;
     if (key === 'beta') parsed.beta = v;
   }
 

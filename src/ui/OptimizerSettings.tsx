@@ -142,13 +142,16 @@ function OptionControl({ name, optionKey }: { name: string; optionKey: OptionKey
       />
     );
   }
-  const linkedUnchanged = isLinked(optionKey) && typeof texts?.[optionKey] !== 'string';
+  const linked = isLinked(optionKey, optimizerInfo(name));
+  const linkedUnchanged = linked && typeof texts?.[optionKey] !== 'string';
+  // μ of an optimizer that does not take the page's μ (RMSProp) is its own, default 0.
+  const ownHint = optionKey === 'momentum' && !linked ? 'this optimizer only; torch default 0' : meta.hint;
   return (
     <TextControl
       name={name}
       controlKey={optionKey}
       label={meta.label}
-      hint={linkedUnchanged ? meta.hint : isLinked(optionKey) ? 'changed here: this optimizer only' : meta.hint}
+      hint={linkedUnchanged ? meta.hint : linked ? 'changed here: this optimizer only' : ownHint}
       value={displayedText(name, optionKey, texts, page)}
       placeholder={optionKey === 'lrMin' || optionKey === 'lrMax' ? 'off' : undefined}
     />

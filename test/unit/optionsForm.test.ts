@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { OPTIMIZERS, optimizerInfo } from '../../src/optim/catalog';
+import { OPTIMIZERS, optimizerInfo, takesPageMomentum } from '../../src/optim/catalog';
 import { HYPER_DEFAULTS } from '../../src/optim/hyper';
 import { CONSTANT } from '../../src/optim/schedules';
 import { DEFAULT_TEXTS, selectValidation, useConfigStore } from '../../src/store/configStore';
@@ -49,6 +49,8 @@ describe('per-optimizer settings: displayed values', () => {
     expect(displayedText('SGD-HD', 'beta', undefined, p)).toBe('2e-3');
     expect(displayedText('Adam-HD', 'beta', undefined, p)).toBe('3e-8');
     expect(displayedText('SGDN', 'momentum', { momentum: '0.8' }, p)).toBe('0.8');
+    // RMSProp does not take the page's μ (the engine ignores it): its own default, torch's 0, shows.
+    expect(displayedText('RMSProp', 'momentum', undefined, p)).toBe('0');
   });
 
   it('"Forbid negative α" reads α min = 0', () => {
@@ -65,8 +67,8 @@ describe('per-optimizer settings: validation', () => {
       expect(r.errors, o.name).toEqual({});
       const keys = Object.keys(r.parsed!.options);
       for (const k of keys) expect(o.tunable as readonly string[], `${o.name}.${k}`).toContain(k);
-      // μ and β stay page-wide while unchanged.
-      expect(keys).not.toContain('momentum');
+      // μ and β stay page-wide while unchanged (μ only where the page's μ applies; RMSProp's is its own).
+      if (takesPageMomentum(o)) expect(keys).not.toContain('momentum');
       expect(keys).not.toContain('beta');
       expect(r.parsed!.momentum).toBeUndefined();
       expect(r.parsed!.beta).toBeUndefined();
