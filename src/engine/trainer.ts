@@ -32,6 +32,11 @@ export interface TrainerOptions {
   /** Longest time between two reads of the pending per-step metrics. */
   flushMs?: number;
   now?: () => number;
+  /**
+   * Stop once a minibatch loss falls below this (the reference's loss-threshold experiments): the run
+   * ends at that iteration, with a final evaluation, and reports it in its 'done' message.
+   */
+  stopBelow?: number;
 }
 
 interface Pending {
@@ -81,16 +86,20 @@ export async function train(run: RunSpec, data: DatasetBuffers, sink: TrainerSin
     sink.metrics({ runId: run.runId, train: emptyColumns(), evals: [rec] });
   };
 
-  /** Reads the pending steps back in one go; returns the iteration of divergence, if any. */
-  const flush = async (): Promise<number | null> => {
+  /**
+   * Reads the pending steps back in one go and streams them, up to the first that diverged or reached
+   * the threshold (later steps are dropped: the run ends there).
+   */
+  const flush = async (): Promise<{ diverged: number | null; below: number | null }> => {
     lastFlush = now();
-    if (pending.length === 0) return null;
+    if (pending.length === 0) return { diverged: null, below: null };
     const losses = tf.stack(pending.map((p) => p.loss));
     const lrs = tf.stack(pending.map((p) => p.lr));
     const [lv, av] = await Promise.all([losses.data(), lrs.data()]);
     tf.dispose([losses, lrs, ...pending.map((p) => p.loss), ...pending.map((p) => p.lr)]);
     const cols = emptyColumns();
     let diverged: number | null = null;
+    let below: number | null = null;
     for (let k = 0; k < pending.length; k++) {
       cols.iteration.push(pending[k].t);
       cols.epoch.push(pending[k].epoch);
@@ -101,10 +110,14 @@ export async function train(run: RunSpec, data: DatasetBuffers, sink: TrainerSin
         diverged = pending[k].t;
         break;
       }
+      if (opts.stopBelow !== undefined && lv[k] < opts.stopBelow) {
+        below = pending[k].t;
+        break;
+      }
     }
     pending.length = 0;
     sink.metrics({ runId: run.runId, train: cols, evals: [] });
-    return diverged;
+    return { diverged, below };
   };
 
   let outcome: RunState = 'done';
@@ -125,11 +138,17 @@ export async function train(run: RunSpec, data: DatasetBuffers, sink: TrainerSin
       pending.push({ t, epoch: b.epoch, time: elapsed(), loss: r.loss, lr: tf.clone(state.lr) });
 
       const evalNow = evalDue(t, total, cfg.evalEvery, perEpoch);
-      if (evalNow || t === total || now() - lastFlush >= flushMs) {
-        const divergedAt = await flush();
-        if (divergedAt !== null) {
-          sink.status('diverged', divergedAt, total, `loss became non-finite at iteration ${divergedAt}`);
+      // With a threshold every step is read at once, so the run stops exactly where the loss crossed it.
+      if (evalNow || t === total || opts.stopBelow !== undefined || now() - lastFlush >= flushMs) {
+        const { diverged, below } = await flush();
+        if (diverged !== null) {
+          sink.status('diverged', diverged, total, `loss became non-finite at iteration ${diverged}`);
           return (outcome = 'diverged');
+        }
+        if (below !== null) {
+          await emitEval(below, b.epoch);
+          sink.status('done', below, total, `loss below ${opts.stopBelow} at iteration ${below}`);
+          return outcome;
         }
         if (evalNow) await emitEval(t, b.epoch);
         sink.status('training', t, total);

@@ -1,0 +1,136 @@
+// One headless run to files: the engine on Node data, the reference-layout CSV and the page's tidy CSV
+// under an output folder, and the run's summary (what `sweep` aggregates). No argument parsing here.
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { itersPerEpoch } from '../data/batching';
+import { totalIterations } from '../engine/budget';
+import { train } from '../engine/trainer';
+import type { BackendName, DatasetBuffers, EvalRecord, RunRecord, RunState, TrainConfig } from '../engine/types';
+import { referenceCsv, referenceCsvPath } from '../export/referenceCsv';
+import { tidyCsv } from '../export/tidyCsv';
+
+export interface RunSummary {
+  dataset: string;
+  model: string;
+  optimizer: string;
+  alpha0: number;
+  beta: number;
+  seed: number;
+  iterations: number;
+  /** Mean minibatch loss over the last epoch (epoch budgets) or the last 100 iterations (iteration budgets). */
+  train_loss: number | null;
+  /** On the full test set at the end; accuracy as a fraction. */
+  val_loss: number | null;
+  val_accuracy: number | null;
+  lr_final: number | null;
+  lr_min: number | null;
+  lr_max: number | null;
+  /** First iteration whose minibatch loss fell below the threshold; null when not reached or not asked. */
+  iterations_to_threshold: number | null;
+  wall_s: number;
+  state: 'done' | 'diverged' | 'threshold' | 'stopped';
+}
+
+export interface Progress {
+  iteration: number;
+  total: number;
+  loss: number;
+  lr: number;
+}
+
+/** JSON cannot hold NaN/Infinity: a diverged run's numbers become null. */
+const finite = (x: number | undefined): number | null => (x !== undefined && Number.isFinite(x) ? x : null);
+
+export function summarize(run: RunRecord, threshold: number | null, wallS: number): RunSummary {
+  const c = run.config;
+  const { loss, lr, epoch, iteration } = run.train;
+  const n = loss.length;
+  let window: number[];
+  if (c.iterations === null && n > 0) {
+    const last = epoch[n - 1];
+    window = loss.filter((_, i) => epoch[i] === last);
+  } else {
+    window = loss.slice(Math.max(0, n - 100));
+  }
+  const lastEval: EvalRecord | undefined = run.evals[run.evals.length - 1];
+  const below = threshold === null ? -1 : loss.findIndex((l) => l < threshold);
+  const finiteLr = lr.filter(Number.isFinite);
+  return {
+    dataset: c.dataset,
+    model: c.model,
+    optimizer: c.optimizer,
+    alpha0: c.alpha0,
+    beta: c.beta,
+    seed: c.seed,
+    iterations: n > 0 ? iteration[n - 1] : 0,
+    train_loss: window.length > 0 ? finite(window.reduce((a, b) => a + b, 0) / window.length) : null,
+    val_loss: finite(lastEval?.valLoss),
+    val_accuracy: finite(lastEval?.valAccuracy),
+    lr_final: finite(lr[n - 1]),
+    lr_min: finiteLr.length ? Math.min(...finiteLr) : null,
+    lr_max: finiteLr.length ? Math.max(...finiteLr) : null,
+    iterations_to_threshold: below >= 0 ? iteration[below] : null,
+    wall_s: wallS,
+    state: run.state === 'diverged' ? 'diverged' : below >= 0 ? 'threshold' : run.state === 'stopped' ? 'stopped' : 'done',
+  };
+}
+
+export interface ExperimentOptions {
+  backend: BackendName;
+  outDir: string;
+  threshold: number | null;
+  onProgress?: (p: Progress) => void;
+}
+
+/** Writes text atomically (tmp + rename), so an interrupted run never leaves a half file that looks done. */
+export function writeAtomic(file: string, text: string): void {
+  mkdirSync(path.dirname(file), { recursive: true });
+  const tmp = `${file}.tmp-${process.pid}`;
+  writeFileSync(tmp, text);
+  renameSync(tmp, file);
+}
+
+export async function runExperiment(config: TrainConfig, data: DatasetBuffers, opts: ExperimentOptions): Promise<{ record: RunRecord; summary: RunSummary; files: string[] }> {
+  const record: RunRecord = {
+    runId: `${config.optimizer}-${config.seed}`,
+    config,
+    backend: opts.backend,
+    state: 'training',
+    train: { iteration: [], epoch: [], loss: [], lr: [], time: [] },
+    evals: [],
+  };
+  const nTrain = data.trainLabels.length;
+  const total = totalIterations(config, nTrain);
+  const started = performance.now();
+  const state: RunState = await train(
+    { runId: record.runId, config },
+    data,
+    {
+      metrics: (b) => {
+        const t = record.train;
+        t.iteration.push(...b.train.iteration);
+        t.epoch.push(...b.train.epoch);
+        t.loss.push(...b.train.loss);
+        t.lr.push(...b.train.lr);
+        t.time.push(...b.train.time);
+        record.evals.push(...b.evals);
+        const n = t.iteration.length;
+        if (n > 0) opts.onProgress?.({ iteration: t.iteration[n - 1], total, loss: t.loss[n - 1], lr: t.lr[n - 1] });
+      },
+      status: (s, it) => {
+        record.state = s;
+        if (s === 'diverged') record.divergedAt = it;
+      },
+    },
+    { checkpoint: async () => 'go' },
+    { stopBelow: opts.threshold ?? undefined },
+  );
+  record.state = state;
+  const wallS = (performance.now() - started) / 1000;
+  const rel = referenceCsvPath(record);
+  const refFile = path.join(opts.outDir, rel);
+  const tidyFile = refFile.replace(/\.csv$/, '.tidy.csv');
+  writeAtomic(refFile, referenceCsv(record, itersPerEpoch(nTrain, config.batchSize)));
+  writeAtomic(tidyFile, tidyCsv([record]));
+  return { record, summary: summarize(record, opts.threshold, wallS), files: [refFile, tidyFile] };
+}

@@ -1,0 +1,189 @@
+// npm run train -- --dataset mnist --model logreg --optimizer SGD-HD --alpha0 1e-3 --beta 1e-3 --epochs 20
+//   --batch-size 128 --weight-decay 1e-4 --seed 1 --out results/ [--iterations N] [--eval-every N]
+//   [--threshold L] [--backend wasm|cpu] [--no-normalize] [--summary-json FILE] [--quiet]
+//   and every optimizer hyperparameter as a flag (--beta1, --lr-nesterov false, --schedule "step(size=100;gamma=0.5)", ...).
+// One run of the same engine, optimizers and data as the page; writes the reference-layout CSV and the
+// page's tidy CSV under --out, and (with --summary-json) the run's summary for `sweep`.
+import { parseArgs } from 'node:util';
+import { useNodeBackend } from '../engine/nodeBackends';
+import type { ModelName, TrainConfig } from '../engine/types';
+import { MODELS } from '../models/catalog';
+import { OPTIMIZER_NAMES, optimizerInfo } from '../optim/catalog';
+import { HYPER_DEFAULTS, type Hyper } from '../optim/hyper';
+import { parseSchedule } from '../optim/schedules';
+import { runExperiment, writeAtomic } from './experiment';
+import { loadMnistFromPackage } from './mnistNode';
+import { ProgressBar } from './progressBar';
+
+export class UsageError extends Error {}
+
+/** Hyperparameters with a flag of their own: every Hyper key but those with a main flag. */
+const MAIN_KEYS = new Set<keyof Hyper>(['alpha0', 'weightDecay', 'beta', 'momentum']);
+const HYPER_FLAGS = (Object.keys(HYPER_DEFAULTS) as (keyof Hyper)[])
+  .filter((k) => !MAIN_KEYS.has(k))
+  .map((key) => ({ key, flag: key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`).replace(/(\d+)/, '$1') }));
+
+const OPTIONS = {
+  dataset: { type: 'string', default: 'mnist' },
+  model: { type: 'string', default: 'logreg' },
+  optimizer: { type: 'string' },
+  alpha0: { type: 'string', default: '1e-3' },
+  beta: { type: 'string' },
+  momentum: { type: 'string', default: '0.9' },
+  'weight-decay': { type: 'string', default: '1e-4' },
+  'batch-size': { type: 'string', default: '128' },
+  epochs: { type: 'string', default: '1' },
+  iterations: { type: 'string' },
+  seed: { type: 'string', default: '1' },
+  'eval-every': { type: 'string' },
+  threshold: { type: 'string' },
+  out: { type: 'string', default: 'results' },
+  backend: { type: 'string', default: 'wasm' },
+  'no-normalize': { type: 'boolean', default: false },
+  'summary-json': { type: 'string' },
+  quiet: { type: 'boolean', default: false },
+  help: { type: 'boolean', default: false },
+  ...Object.fromEntries(HYPER_FLAGS.map(({ flag }) => [flag, { type: 'string' }])),
+} as const;
+
+function num(flag: string, text: string, check?: (v: number) => string | null): number {
+  const v = Number(text);
+  if (text.trim() === '' || !Number.isFinite(v)) throw new UsageError(`--${flag}: "${text}" is not a number`);
+  const problem = check?.(v);
+  if (problem) throw new UsageError(`--${flag}: ${problem} (got ${text})`);
+  return v;
+}
+const positiveInt = (v: number) => (Number.isInteger(v) && v >= 1 ? null : 'must be a whole number ≥ 1');
+const nonNegative = (v: number) => (v >= 0 ? null : 'must be ≥ 0');
+
+function bool(flag: string, text: string): boolean {
+  if (text === 'true' || text === '1') return true;
+  if (text === 'false' || text === '0') return false;
+  throw new UsageError(`--${flag}: "${text}" is not true or false`);
+}
+
+export interface TrainArgs {
+  config: TrainConfig;
+  threshold: number | null;
+  backend: 'wasm' | 'cpu';
+  out: string;
+  normalize: boolean;
+  summaryJson: string | null;
+  quiet: boolean;
+}
+
+export function parseTrainArgs(argv: string[]): TrainArgs | 'help' {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    values = parseArgs({ args: argv, options: OPTIONS, strict: true, allowPositionals: false }).values;
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  if (values.help) return 'help';
+  const s = (k: string) => values[k] as string | undefined;
+  if (s('dataset') !== 'mnist') throw new UsageError(`--dataset: "${s('dataset')}" is not available (mnist)`);
+  const model = s('model') as ModelName;
+  if (!MODELS.some((m) => m.name === model)) throw new UsageError(`--model: unknown model "${model}" (${MODELS.map((m) => m.name).join(', ')})`);
+  const optimizer = s('optimizer');
+  if (!optimizer) throw new UsageError(`--optimizer is required (${OPTIMIZER_NAMES.join(', ')})`);
+  if (!OPTIMIZER_NAMES.includes(optimizer)) throw new UsageError(`--optimizer: unknown optimizer "${optimizer}" (${OPTIMIZER_NAMES.join(', ')})`);
+  const info = optimizerInfo(optimizer);
+  const backend = s('backend');
+  if (backend !== 'wasm' && backend !== 'cpu') throw new UsageError(`--backend: "${backend}" is not wasm or cpu`);
+
+  const options: Partial<Hyper> = {};
+  for (const { key, flag } of HYPER_FLAGS) {
+    const text = s(flag);
+    if (text === undefined) continue;
+    const d = HYPER_DEFAULTS[key];
+    let v: unknown;
+    if (key === 'schedule') {
+      try {
+        v = parseSchedule(text);
+      } catch (e) {
+        throw new UsageError(`--${flag}: ${(e as Error).message}`);
+      }
+    } else if (typeof d === 'boolean') v = bool(flag, text);
+    else if (key === 'lrMin' || key === 'lrMax') v = text === 'none' ? null : num(flag, text);
+    else v = num(flag, text);
+    (options as Record<string, unknown>)[key] = v;
+  }
+  const iterations = s('iterations') !== undefined ? num('iterations', s('iterations')!, positiveInt) : null;
+  const config: TrainConfig = {
+    dataset: 'mnist',
+    model,
+    optimizer,
+    alpha0: num('alpha0', s('alpha0')!, nonNegative),
+    // β defaults to the reference's value for the optimizer's family: 1e-3 SGD-type, 1e-7 Adam-type.
+    beta: s('beta') !== undefined ? num('beta', s('beta')!, nonNegative) : info.family === 'adam' ? 1e-7 : 1e-3,
+    momentum: num('momentum', s('momentum')!, (v) => (v >= 0 && v < 1 ? null : 'must be ≥ 0 and < 1')),
+    weightDecay: num('weight-decay', s('weight-decay')!, nonNegative),
+    batchSize: num('batch-size', s('batch-size')!, positiveInt),
+    epochs: num('epochs', s('epochs')!, positiveInt),
+    iterations,
+    seed: num('seed', s('seed')!, (v) => (Number.isInteger(v) && v >= 0 ? null : 'must be a whole number ≥ 0')),
+    evalEvery: s('eval-every') !== undefined ? num('eval-every', s('eval-every')!, positiveInt) : null,
+    ...(Object.keys(options).length > 0 ? { options } : {}),
+  };
+  return {
+    config,
+    threshold: s('threshold') !== undefined ? num('threshold', s('threshold')!) : null,
+    backend,
+    out: s('out')!,
+    normalize: !values['no-normalize'],
+    summaryJson: s('summary-json') ?? null,
+    quiet: values.quiet === true,
+  };
+}
+
+const HELP = `usage: npm run train -- --optimizer NAME [--model logreg|ffnn100|mlp] [--alpha0 1e-3] [--beta β]
+  [--epochs N | --iterations N] [--batch-size 128] [--weight-decay 1e-4] [--momentum 0.9] [--seed 1]
+  [--eval-every N] [--threshold L] [--backend wasm|cpu] [--no-normalize] [--out results] [--summary-json FILE]
+  optimizer hyperparameters: ${HYPER_FLAGS.map((f) => `--${f.flag}`).join(' ')}
+optimizers: ${OPTIMIZER_NAMES.join(', ')}`;
+
+async function main(argv: string[]): Promise<number> {
+  let args: TrainArgs | 'help';
+  try {
+    args = parseTrainArgs(argv);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      process.stderr.write(`train: ${e.message}\n${HELP}\n`);
+      return 2;
+    }
+    throw e;
+  }
+  if (args === 'help') {
+    process.stdout.write(`${HELP}\n`);
+    return 0;
+  }
+  // tfjs prints a hint about tfjs-node on the console: keep stdout for results.
+  console.log = (...a: unknown[]) => process.stderr.write(`${a.join(' ')}\n`);
+  await useNodeBackend(args.backend);
+  const data = loadMnistFromPackage();
+  if (!args.normalize) Object.assign(data, { mean: 0, std: 1 }); // inputs in [0, 1], as the classic tutorial
+  const c = args.config;
+  const bar = args.quiet ? null : new ProgressBar(`${c.optimizer} ${c.model} α₀=${c.alpha0} β=${c.beta} seed ${c.seed}`);
+  const { summary, files } = await runExperiment(c, data, {
+    backend: args.backend,
+    outDir: args.out,
+    threshold: args.threshold,
+    onProgress: (p) => bar?.update(p.iteration, p.total, p.loss, p.lr),
+  });
+  bar?.done(
+    `${summary.state}: ${summary.iterations} iterations in ${summary.wall_s.toFixed(1)} s, train loss ${summary.train_loss}, ` +
+      `val loss ${summary.val_loss}, val accuracy ${summary.val_accuracy}` +
+      (args.threshold !== null ? `, iterations to threshold ${summary.iterations_to_threshold ?? 'not reached'}` : ''),
+  );
+  if (args.summaryJson) writeAtomic(args.summaryJson, `${JSON.stringify(summary)}\n`);
+  process.stdout.write(`${files.join('\n')}\n`);
+  return 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (e) => {
+    process.stderr.write(`train: ${(e as Error).stack ?? e}\n`);
+    process.exit(1);
+  },
+);
