@@ -1,27 +1,11 @@
 // Pure functions behind a sweep's DIR/summary.json and DIR/summary.md: the per-run row, grouping by
 // configuration over seeds, mean and sample standard deviation, and a markdown table with numbers
 // written as people write them. No file system, no tfjs.
+import type { RunSummary } from './experiment';
 
-/** One row of summary.json (issue 5 §4), plus the run's final state. */
-export interface SummaryRow {
+/** One row of summary.json (issue 5 §4): a run's summary (from train), plus its preset. */
+export interface SummaryRow extends RunSummary {
   preset: string;
-  dataset: string;
-  model: string;
-  optimizer: string;
-  alpha0: number;
-  beta: number;
-  seed: number;
-  iterations: number;
-  train_loss: number | null;
-  val_loss: number | null;
-  val_accuracy: number | null;
-  lr_final: number | null;
-  lr_min: number | null;
-  lr_max: number | null;
-  iterations_to_threshold: number | null;
-  wall_s: number;
-  /** 'done' | 'diverged' | 'threshold' (train's summary); not one of the issue's fields, kept for reading. */
-  state: string;
 }
 
 export const SUMMARY_FIELDS = [
@@ -58,7 +42,7 @@ export function toSummaryRow(
     lr_max: num(train.lr_max),
     iterations_to_threshold: num(train.iterations_to_threshold),
     wall_s: num(train.wall_s) ?? 0,
-    state: str('state', 'done'),
+    state: str('state', 'done') as RunSummary['state'],
   };
 }
 
