@@ -57,10 +57,11 @@ export async function train(run: RunSpec, data: DatasetBuffers, sink: TrainerSin
   const perEpoch = itersPerEpoch(nTrain, cfg.batchSize);
   const total = totalIterations(cfg, nTrain);
 
-  // Same seed → same initial weights and same minibatch order in every run of a comparison.
-  let params: Tensor[] = toTensors(layers, initTorchLayout(layers, createRng(cfg.seed)));
+  // Resolved before any tensor exists, so a bad name leaks nothing.
   const opt = buildOptimizer(cfg.optimizer);
   const hp = hyperFor(cfg.optimizer, { ...pageWide(cfg), ...cfg.options });
+  // Same seed → same initial weights and same minibatch order in every run of a comparison.
+  let params: Tensor[] = toTensors(layers, initTorchLayout(layers, createRng(cfg.seed)));
   let state = opt.init(params, hp);
   let perm = epochPermutation(nTrain, cfg.seed, 1);
   let permEpoch = 1;
