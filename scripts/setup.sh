@@ -7,12 +7,15 @@ cd "$(dirname "$0")/.."
 
 # chromium: the browser of the end-to-end tests; it also ships SwiftShader's Vulkan driver, which with
 # the Vulkan loader (libvulkan1) lets the WebGPU tests run in Node through the npm package `webgpu`.
-if [ ! -x /usr/bin/chromium ] || ! ldconfig -p | grep -q libvulkan.so.1; then
-  echo "setup: installing Debian chromium and libvulkan1 for the browser and WebGPU tests"
+# dataset-fashion-mnist: Fashion-MNIST's gzipped IDX files under /usr/share/datasets/fashion-mnist/, from
+# which the prepare step builds the page's Fashion-MNIST shards (and the real-files test reads them).
+if [ ! -x /usr/bin/chromium ] || ! ldconfig -p | grep -q libvulkan.so.1 \
+  || [ ! -f /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz ]; then
+  echo "setup: installing Debian chromium, libvulkan1 and dataset-fashion-mnist for the browser, WebGPU and Fashion-MNIST tests"
   SUDO=""
   [ "$(id -u)" = 0 ] || SUDO="sudo"
   $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium libvulkan1 >/dev/null
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium libvulkan1 dataset-fashion-mnist >/dev/null
 fi
 
 npm ci --no-audit --no-fund

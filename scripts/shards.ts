@@ -9,6 +9,8 @@ import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import { checkImagesLabels, encodeIdx } from '../src/data/idx';
 import { MNIST_MEAN, MNIST_STD, type readMnistFiles } from '../src/cli/mnistNode';
+import type { FashionMnistFiles } from '../src/cli/fashionMnistNode';
+import { pixelMeanStd } from '../src/data/datasets';
 import { MANIFEST_VERSION, type DatasetManifest, type ManifestFile, type ShardRole } from '../src/data/manifest';
 
 const gzipAsync = promisify(gzip);
@@ -124,6 +126,22 @@ export function mnistSpec(source: string, files: ReturnType<typeof readMnistFile
     numClasses: 10,
     mean: MNIST_MEAN,
     std: MNIST_STD,
+    train: { images: files.train.images.data, labels: files.train.labels.data },
+    test: { images: files.test.images.data, labels: files.test.labels.data },
+    trainShardSize: 10_000,
+  };
+}
+
+/** The Fashion-MNIST shard spec: its own mean/std, computed from the training pixels (0..1 scale). */
+export function fashionMnistSpec(source: string, files: FashionMnistFiles): ShardSpec {
+  const { mean, std } = pixelMeanStd(files.train.images.data);
+  return {
+    dataset: 'fashion-mnist',
+    source,
+    imageShape: [28, 28],
+    numClasses: 10,
+    mean,
+    std,
     train: { images: files.train.images.data, labels: files.train.labels.data },
     test: { images: files.test.images.data, labels: files.test.labels.data },
     trainShardSize: 10_000,

@@ -7,9 +7,10 @@ import { DataFormatError } from '../data/errors';
 import { checkImagesLabels, parseIdx, type IdxArray } from '../data/idx';
 import type { DatasetBuffers } from '../engine/types';
 
-/** The MNIST normalisation constants of the reference experiments (torchvision's). */
-export const MNIST_MEAN = 0.1307;
-export const MNIST_STD = 0.3081;
+import { MNIST_MEAN, MNIST_STD } from '../data/datasets';
+
+/** The MNIST normalisation constants of the reference experiments (torchvision's); see src/data/datasets.ts. */
+export { MNIST_MEAN, MNIST_STD };
 
 export interface MnistPackage {
   version: string;

@@ -13,6 +13,9 @@ import { HYPER_DEFAULTS, type Hyper } from '../optim/hyper';
 import { parseSchedule } from '../optim/schedules';
 import { runExperiment, writeAtomic } from './experiment';
 import { loadMnistFromPackage } from './mnistNode';
+import { loadFashionMnistFromDebian } from './fashionMnistNode';
+import { DATASET_NAMES, isDatasetName } from '../data/datasets';
+import { DataFormatError } from '../data/errors';
 import { ProgressBar } from './progressBar';
 
 export class UsageError extends Error {}
@@ -81,7 +84,8 @@ export function parseTrainArgs(argv: string[]): TrainArgs | 'help' {
   }
   if (values.help) return 'help';
   const s = (k: string) => values[k] as string | undefined;
-  if (s('dataset') !== 'mnist') throw new UsageError(`--dataset: "${s('dataset')}" is not available (mnist)`);
+  const dataset = s('dataset');
+  if (!isDatasetName(dataset)) throw new UsageError(`--dataset: "${dataset}" is not available (${DATASET_NAMES.join(', ')})`);
   const model = s('model') as ModelName;
   if (!MODELS.some((m) => m.name === model)) throw new UsageError(`--model: unknown model "${model}" (${MODELS.map((m) => m.name).join(', ')})`);
   const optimizer = s('optimizer');
@@ -110,7 +114,7 @@ export function parseTrainArgs(argv: string[]): TrainArgs | 'help' {
   }
   const iterations = s('iterations') !== undefined ? num('iterations', s('iterations')!, positiveInt) : null;
   const config: TrainConfig = {
-    dataset: 'mnist',
+    dataset,
     model,
     optimizer,
     alpha0: num('alpha0', s('alpha0')!, nonNegative),
@@ -136,7 +140,7 @@ export function parseTrainArgs(argv: string[]): TrainArgs | 'help' {
   };
 }
 
-const HELP = `usage: npm run train -- --optimizer NAME [--model logreg|ffnn100|mlp] [--alpha0 1e-3] [--beta β]
+const HELP = `usage: npm run train -- --optimizer NAME [--dataset mnist|fashion-mnist] [--model logreg|ffnn100|mlp] [--alpha0 1e-3] [--beta β]
   [--epochs N | --iterations N] [--batch-size 128] [--weight-decay 1e-4] [--momentum 0.9] [--seed 1]
   [--eval-every N] [--threshold L] [--backend wasm|cpu] [--no-normalize] [--out results] [--summary-json FILE]
   optimizer hyperparameters: ${HYPER_FLAGS.map((f) => `--${f.flag}`).join(' ')}
@@ -160,7 +164,14 @@ async function main(argv: string[]): Promise<number> {
   // tfjs prints a hint about tfjs-node on the console: keep stdout for results.
   console.log = (...a: unknown[]) => process.stderr.write(`${a.join(' ')}\n`);
   await useNodeBackend(args.backend);
-  const data = loadMnistFromPackage();
+  let data;
+  try {
+    data = args.config.dataset === 'fashion-mnist' ? loadFashionMnistFromDebian() : loadMnistFromPackage();
+  } catch (e) {
+    if (!(e instanceof DataFormatError)) throw e;
+    process.stderr.write(`train: ${e.message}\n`);
+    return 1;
+  }
   if (!args.normalize) Object.assign(data, { mean: 0, std: 1 }); // inputs in [0, 1], as the classic tutorial
   const c = args.config;
   const bar = args.quiet ? null : new ProgressBar(`${c.optimizer} ${c.model} α₀=${c.alpha0} β=${c.beta} seed ${c.seed}`);

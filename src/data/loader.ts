@@ -11,6 +11,14 @@ import { parseManifest, SHARD_ROLES, type ManifestFile, type ShardRole } from '.
 
 export type ProgressFn = (loadedBytes: number, totalBytes: number) => void;
 
+export interface LoadOptions {
+  /**
+   * What to tell the user when the dataset is not on the server at all (the manifest is a 404),
+   * e.g. the registry's "how to get it" line; appended to the message.
+   */
+  missingHint?: string;
+}
+
 /** Parallel downloads: enough to hide latency, few enough to keep memory and sockets modest. */
 const CONCURRENCY = 4;
 
@@ -119,10 +127,19 @@ export async function loadDataset(
   baseUrl: string,
   onProgress?: ProgressFn,
   fetchImpl: typeof fetch = fetch,
+  options: LoadOptions = {},
 ): Promise<DatasetBuffers> {
   const base = baseUrl.replace(/\/+$/, '');
   const manifestUrl = `${base}/manifest.json`;
-  const manifestRes = await fetchOk(fetchImpl, manifestUrl);
+  let manifestRes: Response;
+  try {
+    manifestRes = await fetchOk(fetchImpl, manifestUrl);
+  } catch (e) {
+    if (options.missingHint && e instanceof DataFormatError && / 404\b/.test(e.message)) {
+      throw new DataFormatError(manifestUrl, `HTTP 404 Not Found: the dataset is not on this server. To get it: ${options.missingHint}`, { cause: e });
+    }
+    throw e;
+  }
   let json: unknown;
   try {
     json = JSON.parse(new TextDecoder().decode(await readBody(manifestRes, manifestUrl, () => {})));

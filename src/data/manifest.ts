@@ -2,6 +2,7 @@
 // scripts/shards.ts, read by loader.ts). Plain JSON; shard paths are relative to the manifest.
 
 import type { DatasetName } from '../engine/types';
+import { DATASET_NAMES, isDatasetName } from './datasets';
 import { DataFormatError } from './errors';
 
 export type ShardRole = 'trainImages' | 'trainLabels' | 'testImages' | 'testLabels';
@@ -50,7 +51,9 @@ export function parseManifest(json: unknown, name: string): DatasetManifest {
   };
   if (typeof json !== 'object' || json === null) return fail('not a JSON object');
   const m = json as Record<string, unknown>;
-  if (m.dataset !== 'mnist') fail(`dataset ${JSON.stringify(m.dataset)} is not supported (expected "mnist")`);
+  if (!isDatasetName(m.dataset)) {
+    fail(`dataset ${JSON.stringify(m.dataset)} is not supported (expected one of ${DATASET_NAMES.map((n) => JSON.stringify(n)).join(', ')})`);
+  }
   if (m.version !== MANIFEST_VERSION) fail(`version ${JSON.stringify(m.version)}, expected ${MANIFEST_VERSION}`);
   if (!isCount(m.nTrain) || !isCount(m.nTest)) fail('nTrain and nTest must be non-negative integers');
   const shape = m.imageShape;

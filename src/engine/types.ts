@@ -7,7 +7,7 @@ export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
 export const BACKEND_ORDER: readonly BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
 
 export type ModelName = 'logreg' | 'ffnn100' | 'mlp';
-export type DatasetName = 'mnist';
+export type DatasetName = 'mnist' | 'fashion-mnist';
 
 /** Everything that determines one training run. Plain JSON: it crosses the worker boundary. */
 export interface TrainConfig {

@@ -205,7 +205,7 @@ export async function startRuns(): Promise<void> {
 
   let data: DatasetBuffers;
   try {
-    data = await ensureDataset();
+    data = await ensureDataset(cfg.dataset);
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     const patches: Record<string, Partial<RunMeta>> = {};

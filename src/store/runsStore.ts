@@ -1,6 +1,6 @@
 // Run metadata only (what React renders): never metric series — those live in src/series/buffers.ts.
 import { create } from 'zustand';
-import type { BackendName, RunState, TrainConfig } from '../engine/types';
+import type { BackendName, DatasetName, RunState, TrainConfig } from '../engine/types';
 
 export interface RunMeta {
   runId: string;
@@ -17,11 +17,15 @@ export interface RunMeta {
   divergedAt?: number;
 }
 
-export type DataLoadState =
+export type DataLoadState = (
   | { state: 'idle' }
   | { state: 'loading'; loadedBytes: number; totalBytes: number }
   | { state: 'ready'; nTrain: number; nTest: number }
-  | { state: 'error'; message: string };
+  | { state: 'error'; message: string }
+) & {
+  /** The dataset this state is about (the selected one); absent only before anything loads. */
+  dataset?: DatasetName;
+};
 
 export interface RunsState {
   runs: Record<string, RunMeta>;

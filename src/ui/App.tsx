@@ -18,7 +18,7 @@ export function App() {
     const { backend } = requestedBackend();
     const gpuBackend = backend === 'auto' || backend === 'webgl' || backend === 'webgpu';
     if (gpuBackend && hasHardwareGpu()) useConfigStore.getState().setModel('mlp');
-    // Start fetching MNIST at once; Start reuses the same promise.
+    // Start fetching the selected dataset at once; Start reuses the same promise.
     ensureDataset().catch(() => undefined);
   }, []);
   return (
@@ -26,7 +26,7 @@ export function App() {
       <header className="app-header">
         <h1>Hypergradient Playground</h1>
         <p className="tagline">
-          Compare learning-rate-adapting optimizers on MNIST, live in your browser: each run trains in its own worker.
+          Compare learning-rate-adapting optimizers on MNIST and Fashion-MNIST, live in your browser: each run trains in its own worker.
         </p>
         <BackendInfo />
       </header>

@@ -1,4 +1,6 @@
-// MNIST loading progress (a real <progress>) and, on failure, an alert with a retry button.
+// The selected dataset's loading progress (a real <progress>) and, on failure, an alert with a retry button.
+import { datasetInfo } from '../data/datasets';
+import { useConfigStore } from '../store/configStore';
 import { ensureDataset } from '../store/dataset';
 import { useRunsStore } from '../store/runsStore';
 
@@ -8,11 +10,14 @@ function mb(bytes: number): string {
 
 export function DataLoadProgress() {
   const data = useRunsStore((s) => s.data);
+  const selected = useConfigStore((s) => s.dataset);
+  const name = data.dataset ?? selected;
+  const label = datasetInfo(name).label;
   if (data.state === 'loading') {
     const known = data.totalBytes > 0;
     return (
       <div className="data-load">
-        <label htmlFor="data-progress">Loading MNIST</label>
+        <label htmlFor="data-progress">Loading {label}</label>
         <progress id="data-progress" max={known ? data.totalBytes : undefined} value={known ? data.loadedBytes : undefined} />
         <span className="field-hint">
           {known ? `${mb(data.loadedBytes)} of ${mb(data.totalBytes)} MB` : 'starting…'}
@@ -23,9 +28,9 @@ export function DataLoadProgress() {
   if (data.state === 'error') {
     return (
       <div className="alert data-error" role="alert">
-        <strong>MNIST could not be loaded.</strong> {data.message}{' '}
-        <button type="button" className="small" onClick={() => void ensureDataset().catch(() => undefined)}>
-          Retry loading MNIST
+        <strong>{label} could not be loaded.</strong> {data.message}{' '}
+        <button type="button" className="small" onClick={() => void ensureDataset(name).catch(() => undefined)}>
+          Retry loading {label}
         </button>
       </div>
     );
@@ -33,7 +38,7 @@ export function DataLoadProgress() {
   if (data.state === 'ready') {
     return (
       <p className="data-ready field-hint">
-        MNIST ready: {data.nTrain.toLocaleString('en-US')} training and {data.nTest.toLocaleString('en-US')} test images.
+        {label} ready: {data.nTrain.toLocaleString('en-US')} training and {data.nTest.toLocaleString('en-US')} test images.
       </p>
     );
   }

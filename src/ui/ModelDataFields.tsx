@@ -1,6 +1,8 @@
 // Dataset and model selects; the model shows its parameter count.
 import type { DatasetName, ModelName } from '../engine/types';
+import { DATASETS } from '../data/datasets';
 import { MODELS, parameterCount } from '../models/catalog';
+import { ensureDataset } from '../store/dataset';
 import { useConfigStore } from '../store/configStore';
 
 const fmt = new Intl.NumberFormat('en-US');
@@ -15,8 +17,21 @@ export function ModelDataFields() {
     <>
       <div className="field">
         <label htmlFor="field-dataset">Dataset</label>
-        <select id="field-dataset" value={dataset} onChange={(e) => setDataset(e.target.value as DatasetName)}>
-          <option value="mnist">MNIST (60,000 train / 10,000 test)</option>
+        <select
+          id="field-dataset"
+          value={dataset}
+          onChange={(e) => {
+            const name = e.target.value as DatasetName;
+            setDataset(name);
+            // Load (or re-show) the chosen dataset at once; each dataset is fetched only once.
+            ensureDataset(name).catch(() => undefined);
+          }}
+        >
+          {DATASETS.map((d) => (
+            <option key={d.name} value={d.name}>
+              {d.label} ({fmt.format(d.nTrain)} train / {fmt.format(d.nTest)} test)
+            </option>
+          ))}
         </select>
       </div>
       <div className="field">

@@ -191,3 +191,24 @@ describe('per-optimizer settings', () => {
     assert.deepEqual(pageErrors, []);
   });
 });
+
+describe('datasets', () => {
+  it('trains SGD on Fashion-MNIST', async () => {
+    // pageUrl(...) already carries ?backend=wasm (test/e2e/browser.ts); say so explicitly all the same.
+    await page.goto(`${server.url}/?backend=wasm`);
+    await page.getByText(/^MNIST ready/).waitFor({ timeout: 60_000 });
+    await page.getByLabel('Dataset').selectOption('fashion-mnist');
+    await page.getByText(/^Fashion-MNIST ready: 60,000 training and 10,000 test images/).waitFor({ timeout: 60_000 });
+    for (const box of await page.getByRole('checkbox').all()) if (await box.isChecked()) await box.uncheck();
+    await page.getByRole('checkbox', { name: 'SGD', exact: true }).check();
+    await page.getByLabel('Iterations', { exact: true }).fill('10');
+    await page.getByRole('button', { name: 'Start' }).click();
+    await page.getByRole('status').filter({ hasText: /SGD: done/ }).waitFor({ timeout: 60_000 });
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export CSV' }).click()]);
+    const { rows } = parseCsv(readFileSync(await download.path(), 'utf8'));
+    const mine = rows.filter((r) => r.optimizer === 'SGD' && r.metric === 'train_loss');
+    assert.equal(mine.length, 10);
+    assert.ok(mine.every((r) => r.dataset === 'fashion-mnist'), 'the run records the chosen dataset');
+    assert.deepEqual(pageErrors, []);
+  });
+});
