@@ -19,27 +19,8 @@ import {
   parseCifarBatch,
 } from '../../src/data/cifar';
 import { DataFormatError } from '../../src/data/errors';
+import { rejected, thrown } from './dataErrors';
 import { encodeTar, gunzipTo, parseTar, type TarInput } from '../../src/data/tar';
-
-function thrown(fn: () => unknown): DataFormatError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(DataFormatError);
-    return e as DataFormatError;
-  }
-  throw new Error('expected a DataFormatError');
-}
-
-async function rejected(p: Promise<unknown>): Promise<DataFormatError> {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).toBeInstanceOf(DataFormatError);
-    return e as DataFormatError;
-  }
-  throw new Error('expected a DataFormatError');
-}
 
 /** Deterministic pseudo-random bytes (LCG). */
 function bytes(n: number, seed: number): Uint8Array {

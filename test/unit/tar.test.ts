@@ -6,27 +6,8 @@ import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DataFormatError } from '../../src/data/errors';
+import { rejected, thrown } from './dataErrors';
 import { encodeTar, gunzipTo, parseTar } from '../../src/data/tar';
-
-function thrown(fn: () => unknown): DataFormatError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(DataFormatError);
-    return e as DataFormatError;
-  }
-  throw new Error('expected a DataFormatError');
-}
-
-async function rejected(p: Promise<unknown>): Promise<DataFormatError> {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).toBeInstanceOf(DataFormatError);
-    return e as DataFormatError;
-  }
-  throw new Error('expected a DataFormatError');
-}
 
 /** Recompute the checksum of the header at `off` after a test edited it. */
 function fixChecksum(tar: Uint8Array, off: number): void {
