@@ -52,7 +52,8 @@ export function summarize(run: RunRecord, threshold: number | null, wallS: numbe
   } else {
     window = loss.slice(Math.max(0, n - 100));
   }
-  const lastEval: EvalRecord | undefined = run.evals[run.evals.length - 1];
+  // A diverged run has no evaluation at its end: report none rather than an earlier one.
+  const lastEval: EvalRecord | undefined = run.state === 'diverged' ? undefined : run.evals[run.evals.length - 1];
   const below = threshold === null ? -1 : loss.findIndex((l) => l < threshold);
   const finiteLr = lr.filter(Number.isFinite);
   return {
@@ -67,8 +68,8 @@ export function summarize(run: RunRecord, threshold: number | null, wallS: numbe
     val_loss: finite(lastEval?.valLoss),
     val_accuracy: finite(lastEval?.valAccuracy),
     lr_final: finite(lr[n - 1]),
-    lr_min: finiteLr.length ? Math.min(...finiteLr) : null,
-    lr_max: finiteLr.length ? Math.max(...finiteLr) : null,
+    lr_min: finiteLr.length ? finiteLr.reduce((a, b) => Math.min(a, b)) : null, // no spread: long runs overflow the stack
+    lr_max: finiteLr.length ? finiteLr.reduce((a, b) => Math.max(a, b)) : null,
     iterations_to_threshold: below >= 0 ? iteration[below] : null,
     wall_s: wallS,
     state: run.state === 'diverged' ? 'diverged' : below >= 0 ? 'threshold' : run.state === 'stopped' ? 'stopped' : 'done',

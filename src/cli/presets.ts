@@ -267,9 +267,10 @@ export function trainArgs(c: RunConfig, o: { out: string; summaryJson: string; b
     '--beta', arg(c.beta),
     '--batch-size', String(c.batchSize),
     '--weight-decay', arg(c.weightDecay),
-    '--momentum', arg(c.momentum),
     '--seed', String(c.seed),
   ];
+  // train refuses --momentum for optimizers that do not use μ; the others record μ = 0, what they run with.
+  if (takesPageMomentum(optimizerInfo(c.optimizer))) a.push('--momentum', arg(c.momentum));
   if ('epochs' in c.budget) a.push('--epochs', String(c.budget.epochs));
   else a.push('--iterations', String(c.budget.iterations));
   if (c.threshold !== null) a.push('--threshold', arg(c.threshold));

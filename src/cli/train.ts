@@ -8,7 +8,7 @@ import { parseArgs } from 'node:util';
 import { useNodeBackend } from '../engine/nodeBackends';
 import type { ModelName, TrainConfig } from '../engine/types';
 import { MODELS } from '../models/catalog';
-import { OPTIMIZER_NAMES, optimizerInfo } from '../optim/catalog';
+import { OPTIMIZER_NAMES, optimizerInfo, takesPageMomentum } from '../optim/catalog';
 import { HYPER_DEFAULTS, type Hyper } from '../optim/hyper';
 import { parseSchedule } from '../optim/schedules';
 import { runExperiment, writeAtomic } from './experiment';
@@ -30,9 +30,9 @@ const OPTIONS = {
   dataset: { type: 'string', default: 'mnist' },
   model: { type: 'string', default: 'logreg' },
   optimizer: { type: 'string' },
-  alpha0: { type: 'string', default: '1e-3' },
+  alpha0: { type: 'string' },
   beta: { type: 'string' },
-  momentum: { type: 'string', default: '0.9' },
+  momentum: { type: 'string' },
   'weight-decay': { type: 'string', default: '1e-4' },
   'batch-size': { type: 'string', default: '128' },
   epochs: { type: 'string', default: '1' },
@@ -58,6 +58,15 @@ function num(flag: string, text: string, check?: (v: number) => string | null): 
 }
 const positiveInt = (v: number) => (Number.isInteger(v) && v >= 1 ? null : 'must be a whole number ≥ 1');
 const nonNegative = (v: number) => (v >= 0 ? null : 'must be ≥ 0');
+
+const unitInterval = (v: number) => (v >= 0 && v < 1 ? null : 'must be ≥ 0 and < 1');
+const closedUnit = (v: number) => (v >= 0 && v <= 1 ? null : 'must be between 0 and 1');
+/** Ranges of the numeric hyperparameter flags (as the page's settings form). */
+const RANGES: Partial<Record<keyof Hyper, (v: number) => string | null>> = {
+  beta1: unitInterval, beta2: unitInterval, lrBeta1: unitInterval, lrBeta2: unitInterval, lrMomentum: unitInterval,
+  dampening: closedUnit, lrDampening: closedUnit, rho: closedUnit, rmsAlpha: closedUnit,
+  eps: nonNegative, lrEps: nonNegative, lrDecay: nonNegative, initialAccumulator: nonNegative,
+};
 
 function bool(flag: string, text: string): boolean {
   if (text === 'true' || text === '1') return true;
@@ -99,6 +108,8 @@ export function parseTrainArgs(argv: string[]): TrainArgs | 'help' {
   for (const { key, flag } of HYPER_FLAGS) {
     const text = s(flag);
     if (text === undefined) continue;
+    // A setting the optimizer does not use would be silently ignored: refuse it instead.
+    if (!info.tunable.includes(key)) throw new UsageError(`--${flag}: ${optimizer} does not use it (it takes: ${info.tunable.join(', ') || 'none'})`);
     const d = HYPER_DEFAULTS[key];
     let v: unknown;
     if (key === 'schedule') {
@@ -109,18 +120,27 @@ export function parseTrainArgs(argv: string[]): TrainArgs | 'help' {
       }
     } else if (typeof d === 'boolean') v = bool(flag, text);
     else if (key === 'lrMin' || key === 'lrMax') v = text === 'none' ? null : num(flag, text);
-    else v = num(flag, text);
+    else v = num(flag, text, RANGES[key]);
     (options as Record<string, unknown>)[key] = v;
+  }
+  // μ: the page-wide value for the momentum optimizers; RMSProp's own μ (default 0) when given.
+  const momentumText = s('momentum');
+  const momentum = momentumText !== undefined ? num('momentum', momentumText, (v) => (v >= 0 && v < 1 ? null : 'must be ≥ 0 and < 1')) : 0.9;
+  if (momentumText !== undefined) {
+    if (!info.tunable.includes('momentum')) throw new UsageError(`--momentum: ${optimizer} does not use it`);
+    if (!takesPageMomentum(info)) options.momentum = momentum;
+    else if (info.defaults.nesterov && momentum === 0) throw new UsageError('--momentum: Nesterov momentum needs μ > 0');
   }
   const iterations = s('iterations') !== undefined ? num('iterations', s('iterations')!, positiveInt) : null;
   const config: TrainConfig = {
     dataset,
     model,
     optimizer,
-    alpha0: num('alpha0', s('alpha0')!, nonNegative),
+    // Default: torch's α₀ for the optimizer where it has one (Adagrad 1e-2, Adadelta 1, …), else the reference's 1e-3.
+    alpha0: s('alpha0') !== undefined ? num('alpha0', s('alpha0')!, nonNegative) : (info.defaults.alpha0 ?? 1e-3),
     // β defaults to the reference's value for the optimizer's family: 1e-3 SGD-type, 1e-7 Adam-type.
     beta: s('beta') !== undefined ? num('beta', s('beta')!, nonNegative) : info.family === 'adam' ? 1e-7 : 1e-3,
-    momentum: num('momentum', s('momentum')!, (v) => (v >= 0 && v < 1 ? null : 'must be ≥ 0 and < 1')),
+    momentum,
     weightDecay: num('weight-decay', s('weight-decay')!, nonNegative),
     batchSize: num('batch-size', s('batch-size')!, positiveInt),
     epochs: num('epochs', s('epochs')!, positiveInt),

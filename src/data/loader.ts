@@ -141,10 +141,14 @@ export async function loadDataset(
     throw e;
   }
   let json: unknown;
+  const text = new TextDecoder().decode(await readBody(manifestRes, manifestUrl, () => {}));
+  // Dev servers (Vite's HTML fallback) answer a missing file with the page itself and status 200.
+  if (options.missingHint && /^\s*</.test(text)) {
+    throw new DataFormatError(manifestUrl, `the server sent a web page, not the manifest: the dataset is not on this server. To get it: ${options.missingHint}`);
+  }
   try {
-    json = JSON.parse(new TextDecoder().decode(await readBody(manifestRes, manifestUrl, () => {})));
+    json = JSON.parse(text);
   } catch (e) {
-    if (e instanceof DataFormatError) throw e;
     throw new DataFormatError(manifestUrl, `not valid JSON: ${errText(e)}`, { cause: e });
   }
   const manifest = parseManifest(json, manifestUrl);

@@ -21,7 +21,10 @@ export interface OptimizerInfo {
   betaGroup: BetaGroup | null;
   /** Hyperparameters (beyond α₀ and weight decay) that a person may set for this optimizer. */
   tunable: readonly (keyof Hyper)[];
-  /** Defaults that differ from HYPER_DEFAULTS (torch's per-optimizer defaults, the reference settings). */
+  /**
+   * Defaults that differ from HYPER_DEFAULTS (torch's per-optimizer defaults, the reference settings). Their
+   * α₀ is what the command line uses when --alpha0 is not given; the page has one α₀ for all runs.
+   */
   defaults: Partial<Hyper>;
   description: string;
 }
@@ -42,13 +45,13 @@ export const OPTIMIZERS: readonly OptimizerInfo[] = [
   { name: 'SGDN', group: 'classic', family: 'sgdn', baseline: null, betaGroup: null, tunable: ['momentum', 'schedule'], defaults: NESTEROV,
     description: 'SGD with Nesterov momentum μ (torch.optim.SGD, nesterov=True).' },
   { name: 'Adagrad', group: 'classic', family: 'adagrad', baseline: null, betaGroup: null, tunable: ['eps', 'lrDecay', 'initialAccumulator', 'schedule'],
-    defaults: { eps: 1e-10 }, description: 'Adagrad (torch.optim.Adagrad): per-coordinate steps shrink with the summed squared gradients.' },
+    defaults: { eps: 1e-10, alpha0: 1e-2 }, description: 'Adagrad (torch.optim.Adagrad): per-coordinate steps shrink with the summed squared gradients.' },
   { name: 'Adadelta', group: 'classic', family: 'adadelta', baseline: null, betaGroup: null, tunable: ['rho', 'eps', 'schedule'],
-    defaults: { eps: 1e-6 }, description: 'Adadelta (torch.optim.Adadelta, ρ = 0.9); torch default α₀ is 1.' },
-  { name: 'Adamax', group: 'classic', family: 'adamax', baseline: null, betaGroup: null, tunable: [...ADAM_T, 'schedule'], defaults: {},
+    defaults: { eps: 1e-6, alpha0: 1 }, description: 'Adadelta (torch.optim.Adadelta, ρ = 0.9); torch default α₀ is 1.' },
+  { name: 'Adamax', group: 'classic', family: 'adamax', baseline: null, betaGroup: null, tunable: [...ADAM_T, 'schedule'], defaults: { alpha0: 2e-3 },
     description: 'Adamax (torch.optim.Adamax): Adam with an infinity norm.' },
   { name: 'RMSProp', group: 'classic', family: 'rmsprop', baseline: null, betaGroup: null, tunable: ['rmsAlpha', 'eps', 'momentum', 'centered', 'schedule'],
-    defaults: {}, description: 'RMSprop (torch.optim.RMSprop), optionally with momentum and centred.' },
+    defaults: { alpha0: 1e-2 }, description: 'RMSprop (torch.optim.RMSprop), optionally with momentum and centred.' },
   { name: 'Adam', group: 'classic', family: 'adam', baseline: null, betaGroup: null, tunable: [...ADAM_T, 'schedule'], defaults: {},
     description: 'Adam with torch ≥ 1.3 ε placement (torch.optim.Adam).' },
 

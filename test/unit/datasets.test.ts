@@ -69,6 +69,16 @@ describe('loading a dataset that is not on the server', () => {
     );
   });
 
+  it("says so too when a dev server answers the missing manifest with its page (Vite's HTML fallback, status 200)", async () => {
+    const info = datasetInfo('fashion-mnist');
+    const page = (async () => new Response('<!doctype html><html></html>', { status: 200, headers: { 'content-type': 'text/html' } })) as typeof fetch;
+    const err = await loadDataset(info.baseUrl, undefined, page, { missingHint: info.howToGet }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(DataFormatError);
+    expect((err as Error).message).toBe(
+      `./data/fashion-mnist/manifest.json: the server sent a web page, not the manifest: the dataset is not on this server. To get it: ${info.howToGet}`,
+    );
+  });
+
   it('keeps the plain message without a hint, and other statuses unchanged', async () => {
     await expect(loadDataset('./data/x', undefined, notFound)).rejects.toThrow(/^\.\/data\/x\/manifest\.json: HTTP 404 Not Found$/);
     const broken = (async () => new Response('', { status: 500, statusText: 'Internal Server Error' })) as typeof fetch;

@@ -136,9 +136,13 @@ describe('run ids and train arguments', () => {
     const ref = expandPreset(preset('reference-logreg'), 1).find((r) => r.optimizer === 'Adam-HD')!;
     expect(trainArgs(ref, { out: '/o/seed1', summaryJson: '/o/runs/x.json', backend: 'wasm' })).toEqual([
       '--dataset', 'mnist', '--model', 'logreg', '--optimizer', 'Adam-HD', '--alpha0', '0.001', '--beta', '1e-7',
-      '--batch-size', '128', '--weight-decay', '0.0001', '--momentum', '0', '--seed', '1', '--epochs', '20',
+      '--batch-size', '128', '--weight-decay', '0.0001', '--seed', '1', '--epochs', '20',
       '--backend', 'wasm', '--out', '/o/seed1', '--summary-json', '/o/runs/x.json', '--quiet',
     ]);
+    // μ only for the optimizers that use the page-wide μ (train refuses it for the others).
+    const sgdn = expandPreset(preset('reference-logreg'), 1).find((r) => r.optimizer === 'SGDN-HD')!;
+    const b = trainArgs(sgdn, { out: 'o', summaryJson: 's.json' });
+    expect(b.slice(b.indexOf('--momentum'), b.indexOf('--momentum') + 2)).toEqual(['--momentum', '0.9']);
     const tut = expandPreset(preset('tutorial-ffnn'), 1, 0.01)[1];
     const a = trainArgs(tut, { out: 'o', summaryJson: 's.json' });
     expect(a).toContain('--no-normalize');

@@ -91,6 +91,12 @@ describe('npm run train', () => {
     const flag = await train(['--optimizer', 'SGD', '--nonsense', '1']);
     expect(flag.code).toBe(2);
     expect(flag.stderr).toMatch(/train: .*nonsense/);
+    const unused = await train(['--optimizer', 'Adam', '--lr-beta1', '0.5']);
+    expect(unused.code).toBe(2);
+    expect(unused.stderr).toMatch(/--lr-beta1: Adam does not use it/);
+    const range = await train(['--optimizer', 'Adam', '--beta1', '1.5']);
+    expect(range.code).toBe(2);
+    expect(range.stderr).toMatch(/--beta1: must be ≥ 0 and < 1 \(got 1.5\)/);
     const schedule = await train(['--optimizer', 'SGD', '--schedule', 'step(size=0)']);
     expect(schedule.code).toBe(2);
     expect(schedule.stderr).toMatch(/--schedule: invalid schedule/);
