@@ -9,7 +9,7 @@ import {
   type LogRange,
   type NumericField,
 } from '../store/validate';
-import { FieldError } from './FieldError';
+import { FieldNotes, TextInput } from './TextInput';
 
 interface Props {
   field: NumericField;
@@ -31,9 +31,6 @@ export function LogSliderField({ field, label, sliderLabel, range, stepsPerDecad
   const parsed = parseNumber(text);
   const pos = parsed !== null && parsed > 0 ? logToSlider(parsed, range, steps) : 0;
   const id = `field-${field}`;
-  const errId = `${id}-error`;
-  const hintId = `${id}-hint`;
-  const describedBy = [error ? errId : null, hint ? hintId : null].filter(Boolean).join(' ') || undefined;
   return (
     <div className={`field log-field${error ? ' invalid' : ''}`}>
       <label htmlFor={id}>{label}</label>
@@ -49,25 +46,9 @@ export function LogSliderField({ field, label, sliderLabel, range, stepsPerDecad
           aria-valuetext={parsed !== null ? formatForPeople(parsed) : text}
           onChange={(e) => setText(field, formatForPeople(sliderToLog(Number(e.target.value), range, steps)))}
         />
-        <input
-          id={id}
-          className="log-text"
-          type="text"
-          inputMode="decimal"
-          autoComplete="off"
-          spellCheck={false}
-          value={text}
-          aria-invalid={error ? true : undefined}
-          aria-describedby={describedBy}
-          onChange={(e) => setText(field, e.target.value)}
-        />
+        <TextInput id={id} className="log-text" value={text} onChange={(t) => setText(field, t)} error={error} hint={hint} />
       </div>
-      {hint && (
-        <span id={hintId} className="field-hint">
-          {hint}
-        </span>
-      )}
-      <FieldError id={errId} message={error} />
+      <FieldNotes id={id} hint={hint} error={error} />
     </div>
   );
 }

@@ -1,7 +1,7 @@
 // A typed numeric field: label, text input, optional hint, and the validation message beside it.
 import { useConfigStore, useValidation } from '../store/configStore';
 import type { NumericField as FieldName } from '../store/validate';
-import { FieldError } from './FieldError';
+import { FieldNotes, TextInput } from './TextInput';
 
 interface Props {
   field: FieldName;
@@ -17,30 +17,11 @@ export function NumberField({ field, label, hint, placeholder, inputMode = 'deci
   const setText = useConfigStore((s) => s.setText);
   const error = useValidation().errors[field];
   const id = `field-${field}`;
-  const errId = `${id}-error`;
-  const hintId = `${id}-hint`;
-  const describedBy = [error ? errId : null, hint ? hintId : null].filter(Boolean).join(' ') || undefined;
   return (
     <div className={`field${error ? ' invalid' : ''}`}>
       <label htmlFor={id}>{label}</label>
-      <input
-        id={id}
-        type="text"
-        inputMode={inputMode}
-        autoComplete="off"
-        spellCheck={false}
-        value={text}
-        placeholder={placeholder}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={describedBy}
-        onChange={(e) => setText(field, e.target.value)}
-      />
-      {hint && (
-        <span id={hintId} className="field-hint">
-          {hint}
-        </span>
-      )}
-      <FieldError id={errId} message={error} />
+      <TextInput id={id} value={text} onChange={(t) => setText(field, t)} error={error} hint={hint} placeholder={placeholder} inputMode={inputMode} />
+      <FieldNotes id={id} hint={hint} error={error} />
     </div>
   );
 }

@@ -29,6 +29,7 @@ import {
   type OptionKey,
 } from '../store/optimizerOptions';
 import { FieldError } from './FieldError';
+import { FieldNotes, TextInput } from './TextInput';
 
 const EMPTY: Record<string, string> = {};
 
@@ -64,30 +65,11 @@ function TextControl({ name, controlKey, label, hint, value, placeholder, inputM
   const setOption = useConfigStore((s) => s.setOption);
   const error = useOptionErrors(name)[controlKey];
   const id = domId(name, controlKey);
-  const errId = `${id}-error`;
-  const hintId = `${id}-hint`;
-  const describedBy = [error ? errId : null, hint ? hintId : null].filter(Boolean).join(' ') || undefined;
   return (
     <div className={`field${error ? ' invalid' : ''}`}>
       <Label htmlFor={id} name={name} text={label} />
-      <input
-        id={id}
-        type="text"
-        inputMode={inputMode}
-        autoComplete="off"
-        spellCheck={false}
-        value={value}
-        placeholder={placeholder}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={describedBy}
-        onChange={(e) => setOption(name, controlKey, e.target.value)}
-      />
-      {hint && (
-        <span id={hintId} className="field-hint">
-          {hint}
-        </span>
-      )}
-      <FieldError id={errId} message={error} />
+      <TextInput id={id} value={value} onChange={(t) => setOption(name, controlKey, t)} error={error} hint={hint} placeholder={placeholder} inputMode={inputMode} />
+      <FieldNotes id={id} hint={hint} error={error} />
     </div>
   );
 }
