@@ -10,7 +10,8 @@
 // Pure and browser-and-Node; every malformation becomes a DataFormatError naming the file.
 
 import { DataFormatError } from './errors';
-import { gunzipTo, parseTar, type GunzipOptions, type TarEntry } from './tar';
+import { gunzipTo, type GunzipOptions } from './gzip';
+import { parseTar, type TarEntry } from './tar';
 
 export const CIFAR_SIDE = 32;
 export const CIFAR_CHANNELS = 3;

@@ -5,7 +5,9 @@
 // Every failure becomes a DataFormatError that names the URL.
 
 import type { DatasetBuffers } from '../engine/types';
+import { concatBytes, errText } from './bytes';
 import { DataFormatError } from './errors';
+import { gunzipTo } from './gzip';
 import { checkImagesLabels, isGzip, parseIdx, type IdxArray } from './idx';
 import { parseManifest, SHARD_ROLES, type ManifestFile, type ShardRole } from './manifest';
 
@@ -22,7 +24,6 @@ export interface LoadOptions {
 /** Parallel downloads: enough to hide latency, few enough to keep memory and sockets modest. */
 const CONCURRENCY = 4;
 
-const errText = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 async function fetchOk(fetchImpl: typeof fetch, url: string): Promise<Response> {
   let res: Response;
@@ -44,35 +45,16 @@ async function readBody(res: Response, url: string, onChunk: (n: number) => void
       return buf;
     }
     const chunks: Uint8Array[] = [];
-    let total = 0;
     const reader = res.body.getReader();
     for (;;) {
       const { done, value } = await reader.read();
       if (done) break;
       chunks.push(value);
-      total += value.length;
       onChunk(value.length);
     }
-    const out = new Uint8Array(total);
-    let off = 0;
-    for (const c of chunks) {
-      out.set(c, off);
-      off += c.length;
-    }
-    return out;
+    return concatBytes(chunks);
   } catch (e) {
     throw new DataFormatError(url, `network error while reading the body: ${errText(e)}`, { cause: e });
-  }
-}
-
-async function gunzip(bytes: Uint8Array<ArrayBuffer>, url: string): Promise<Uint8Array> {
-  try {
-    const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'));
-    return new Uint8Array(await new Response(stream).arrayBuffer());
-  } catch (e) {
-    // Chromium reports a broken stream as a bare "Failed to fetch", which says nothing about the file.
-    const detail = /failed to fetch/i.test(errText(e)) ? 'the stream is damaged or cut short' : errText(e);
-    throw new DataFormatError(url, `corrupt gzip data: ${detail}`, { cause: e });
   }
 }
 
@@ -104,18 +86,6 @@ async function mapPool<T, R>(items: readonly T[], limit: number, fn: (item: T) =
     if (r.status === 'rejected') throw r.reason;
     return r.value;
   });
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  // Always a fresh buffer of exactly this size: callers transfer these buffers to workers,
-  // and transferring a view would hand over (and detach) whatever larger buffer it sits in.
-  const out = new Uint8Array(parts.reduce((a, p) => a + p.length, 0));
-  let off = 0;
-  for (const p of parts) {
-    out.set(p, off);
-    off += p.length;
-  }
-  return out;
 }
 
 /**
@@ -180,7 +150,7 @@ export async function loadDataset(
           throw new DataFormatError(url, `sha256 ${got} does not match the manifest's ${file.sha256} (stale cache?)`);
         }
       }
-      idx = await gunzip(raw, url);
+      idx = await gunzipTo(raw, url);
     }
     const isImages = file.role === 'trainImages' || file.role === 'testImages';
     const arr = parseIdx(idx, url, isImages ? 3 : 1);
@@ -201,7 +171,7 @@ export async function loadDataset(
 
   const byRole = {} as Record<ShardRole, Uint8Array>;
   for (const role of SHARD_ROLES) {
-    byRole[role] = concat(shards.filter((_, i) => manifest.files[i].role === role).map((s) => s.data));
+    byRole[role] = concatBytes(shards.filter((_, i) => manifest.files[i].role === role).map((s) => s.data));
   }
   const asIdx = (role: ShardRole, n: number): IdxArray => ({
     dims: role.endsWith('Images') ? [n, h, w] : [n],

@@ -8,8 +8,8 @@
 // are never copied: each entry's `data` is a view into the input buffer.
 // Every malformation becomes a DataFormatError naming the archive and the problem.
 
+import { concatBytes } from './bytes';
 import { DataFormatError } from './errors';
-import { isGzip } from './idx';
 
 export interface TarEntry {
   /** Full path inside the archive (prefix/name joined, long names resolved). */
@@ -260,82 +260,11 @@ export function encodeTar(entries: readonly TarInput[]): Uint8Array {
     blocks.push(header(nameB, prefixB, data.length, type), pad(data));
   }
   blocks.push(new Uint8Array(2 * BLOCK));
-  const out = new Uint8Array(blocks.reduce((a, b) => a + b.length, 0));
-  let off = 0;
-  for (const b of blocks) {
-    out.set(b, off);
-    off += b.length;
-  }
-  return out;
+  return concatBytes(blocks);
 }
 
 function pad(data: Uint8Array): Uint8Array {
   const out = new Uint8Array(Math.ceil(data.length / BLOCK) * BLOCK);
   out.set(data);
-  return out;
-}
-
-// ---------------------------------------------------------------------------------------------
-// gunzip
-
-export interface GunzipOptions {
-  /** Called as compressed input is consumed: (bytes fed so far, total compressed bytes). Ends at (total, total). */
-  onProgress?: (consumedBytes: number, totalBytes: number) => void;
-  /** Input chunk size fed to the decompressor (default 1 MiB); smaller means finer progress. */
-  chunkSize?: number;
-}
-
-const errText = (e: unknown) => (e instanceof Error ? e.message : String(e));
-
-/**
- * Decompress a gzip file held in memory with the standard DecompressionStream('gzip'), available in
- * browsers, workers and Node 20. Returns a fresh buffer of exactly the decompressed size.
- * Throws DataFormatError "not gzip" when the magic bytes are wrong and "corrupt gzip data" when the
- * stream is damaged or cut short.
- */
-export async function gunzipTo(bytes: Uint8Array, name: string, opts: GunzipOptions = {}): Promise<Uint8Array> {
-  if (!isGzip(bytes)) {
-    const head = Array.from(bytes.subarray(0, 2), (b) => b.toString(16).padStart(2, '0')).join(' ');
-    throw new DataFormatError(
-      name,
-      `not gzip: the file starts with ${head ? head : 'nothing (empty file)'}, a gzip file starts with 1f 8b`,
-    );
-  }
-  const chunk = Math.max(1, Math.floor(opts.chunkSize ?? 1 << 20));
-  const total = bytes.length;
-  const ds = new DecompressionStream('gzip');
-  const writer = ds.writable.getWriter();
-  const reader = ds.readable.getReader();
-  const writing = (async () => {
-    for (let off = 0; off < total; off += chunk) {
-      const end = Math.min(total, off + chunk);
-      await writer.write(bytes.subarray(off, end) as Uint8Array<ArrayBuffer>);
-      opts.onProgress?.(end, total);
-    }
-    await writer.close();
-  })();
-  const parts: Uint8Array[] = [];
-  let outLen = 0;
-  const reading = (async () => {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      parts.push(value);
-      outLen += value.length;
-    }
-  })();
-  const [w, r] = await Promise.allSettled([writing, reading]);
-  const failure = r.status === 'rejected' ? r : w.status === 'rejected' ? w : null;
-  if (failure) {
-    const e: unknown = failure.reason;
-    const detail = /failed to fetch/i.test(errText(e)) ? 'the stream is damaged or cut short' : errText(e);
-    throw new DataFormatError(name, `corrupt gzip data: ${detail}`, { cause: e });
-  }
-  const out = new Uint8Array(outLen);
-  let off = 0;
-  for (const p of parts) {
-    out.set(p, off);
-    off += p.length;
-  }
   return out;
 }

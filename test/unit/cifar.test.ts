@@ -19,8 +19,9 @@ import {
   parseCifarBatch,
 } from '../../src/data/cifar';
 import { DataFormatError } from '../../src/data/errors';
-import { rejected, thrown } from './dataErrors';
-import { encodeTar, gunzipTo, parseTar, type TarInput } from '../../src/data/tar';
+import { hasTar, rejected, thrown } from './dataHelpers';
+import { gunzipTo } from '../../src/data/gzip';
+import { encodeTar, parseTar, type TarInput } from '../../src/data/tar';
 
 /** Deterministic pseudo-random bytes (LCG). */
 function bytes(n: number, seed: number): Uint8Array {
@@ -204,15 +205,6 @@ describe('CIFAR-10 tar.gz pipeline', () => {
     );
   });
 });
-
-const hasTar = (() => {
-  try {
-    execFileSync('tar', ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
 
 describe.skipIf(!hasTar)('CIFAR-10 archive made by the real tar command', () => {
   it('tar -czf cifar-10-binary.tar.gz cifar-10-batches-bin loads exactly', async () => {

@@ -1,4 +1,6 @@
-// Test helpers: the DataFormatError a call throws (or a promise rejects with); anything else fails the test.
+// Test helpers for the data layer: the DataFormatError a call throws (or a promise rejects with; anything
+// else fails the test), and whether the system `tar` command is there to make real archives.
+import { execFileSync } from 'node:child_process';
 import { expect } from 'vitest';
 import { DataFormatError } from '../../src/data/errors';
 
@@ -21,3 +23,12 @@ export async function rejected(p: Promise<unknown>): Promise<DataFormatError> {
   }
   throw new Error('expected a DataFormatError');
 }
+
+export const hasTar = (() => {
+  try {
+    execFileSync('tar', ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+})();

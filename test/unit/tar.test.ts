@@ -6,8 +6,9 @@ import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DataFormatError } from '../../src/data/errors';
-import { rejected, thrown } from './dataErrors';
-import { encodeTar, gunzipTo, parseTar } from '../../src/data/tar';
+import { hasTar, rejected, thrown } from './dataHelpers';
+import { gunzipTo } from '../../src/data/gzip';
+import { encodeTar, parseTar } from '../../src/data/tar';
 
 /** Recompute the checksum of the header at `off` after a test edited it. */
 function fixChecksum(tar: Uint8Array, off: number): void {
@@ -88,15 +89,6 @@ describe('encodeTar / parseTar', () => {
     expect(new TextDecoder().decode(entries[0].data)).toBe('pax!');
   });
 });
-
-const hasTar = (() => {
-  try {
-    execFileSync('tar', ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
 
 describe.skipIf(!hasTar)('archives made by the real tar command', () => {
   for (const format of [null, 'gnu', 'ustar', 'pax'] as const) {
