@@ -14,7 +14,7 @@ import { crossEntropy, forward, initTorchLayout, toTensors } from '../models/mlp
 import { loadMnistFromPackage } from './mnistNode';
 
 const { values } = parseArgs({ options: { backend: { type: 'string', default: 'wasm' }, models: { type: 'string', default: 'logreg,ffnn100,mlp' }, rounds: { type: 'string', default: '3' } } });
-const ITERS: Record<ModelName, number> = { logreg: 300, ffnn100: 300, mlp: 40 };
+const ITERS: Partial<Record<ModelName, number>> = { logreg: 300, ffnn100: 300, mlp: 40 };
 const WARMUP = 5;
 const ROUNDS = Number(values.rounds);
 
@@ -84,6 +84,7 @@ async function main() {
   console.log('model    | minimal(plain matMul) | minimal(project layers) | engine SGD | engine SGD-HD | engine Adam | engine Adam-HD | SGD/minimal(project) | SGD-HD/SGD | Adam-HD/Adam');
   for (const model of values.models!.split(',') as ModelName[]) {
     const n = ITERS[model];
+    if (n === undefined) throw new Error(`bench: --models takes ${Object.keys(ITERS).join(', ')} (the MNIST MLPs)`);
     const before = tf.memory().numTensors;
     // Interleaved rounds, median of each: machine noise hits all variants alike.
     const rounds: number[][] = [];

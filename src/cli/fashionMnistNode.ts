@@ -81,6 +81,6 @@ export function loadFashionMnistFromDebian(dir: string = fashionMnistDir()): Dat
   const { mean, std } = pixelMeanStd(train.images.data);
   return {
     name: 'fashion-mnist', trainImages: train.images.data, trainLabels: train.labels.data, testImages: test.images.data, testLabels: test.labels.data,
-    imageSize: 784, numClasses: 10, mean, std,
+    shape: [28, 28, 1], imageSize: 784, numClasses: 10, mean: [mean], std: [std],
   };
 }

@@ -51,6 +51,6 @@ export function loadMnistFromPackage(): DatasetBuffers {
   const { train, test } = readMnistFiles(locateMnistPackage().dataDir);
   return {
     name: 'mnist', trainImages: train.images.data, trainLabels: train.labels.data, testImages: test.images.data, testLabels: test.labels.data,
-    imageSize: 784, numClasses: 10, mean: MNIST_MEAN, std: MNIST_STD,
+    shape: [28, 28, 1], imageSize: 784, numClasses: 10, mean: [MNIST_MEAN], std: [MNIST_STD],
   };
 }

@@ -187,9 +187,10 @@ export async function loadDataset(
     trainLabels: byRole.trainLabels,
     testImages: byRole.testImages,
     testLabels: byRole.testLabels,
+    shape: [h, w, 1],
     imageSize: h * w,
     numClasses: manifest.numClasses,
-    mean: manifest.mean,
-    std: manifest.std,
+    mean: [manifest.mean],
+    std: [manifest.std],
   };
 }

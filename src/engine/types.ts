@@ -6,8 +6,8 @@ export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
 /** Order in which the automatic choice tries backends (DESIGN.md). */
 export const BACKEND_ORDER: readonly BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
 
-export type ModelName = 'logreg' | 'ffnn100' | 'mlp';
-export type DatasetName = 'mnist' | 'fashion-mnist';
+export type ModelName = 'logreg' | 'ffnn100' | 'mlp' | 'lenet5' | 'vgg16bn';
+export type DatasetName = 'mnist' | 'fashion-mnist' | 'cifar10';
 
 /** Everything that determines one training run. Plain JSON: it crosses the worker boundary. */
 export interface TrainConfig {
@@ -36,6 +36,8 @@ export interface TrainConfig {
    * own defaults apply to what is not set, and settings it does not use are ignored.
    */
   options?: Partial<Hyper>;
+  /** Width multiplier of VGG-16-BN (1, 0.5, 0.25, 0.125: channels and classifier scaled); 1 when absent. Other models ignore it. */
+  width?: number;
 }
 
 export interface RunSpec {
@@ -80,15 +82,19 @@ export interface MetricBatch {
 /** Raw dataset bytes as the loader returns them: pixels stay uint8 on the host. */
 export interface DatasetBuffers {
   name: DatasetName;
-  trainImages: Uint8Array; // nTrain * imageSize
+  /** Images row-major, channels last (H, W, C): nTrain * imageSize bytes. */
+  trainImages: Uint8Array;
   trainLabels: Uint8Array; // nTrain
   testImages: Uint8Array;
   testLabels: Uint8Array;
-  imageSize: number; // 784 for MNIST
+  /** One image's [height, width, channels]: [28, 28, 1] for MNIST, [32, 32, 3] for CIFAR-10. */
+  shape: readonly [number, number, number];
+  /** Bytes per image: height * width * channels. */
+  imageSize: number;
   numClasses: number; // 10
-  /** Normalisation applied on the device per batch: (x/255 - mean) / std. */
-  mean: number;
-  std: number;
+  /** Per-channel normalisation applied on the device per batch: (x/255 - mean[c]) / std[c]. */
+  mean: readonly number[];
+  std: readonly number[];
 }
 
 /** Everything the page keeps about one run: what export and charts read. */

@@ -3,7 +3,8 @@ import type { FormEvent } from 'react';
 import { startRuns } from '../store/runner';
 import { ALPHA0_RANGE, BETA_RANGE } from '../store/validate';
 import { LogSliderField } from './LogSliderField';
-import { ModelDataFields } from './ModelDataFields';
+import { DatasetField } from './DatasetField';
+import { ModelField } from './ModelField';
 import { NumberField } from './NumberField';
 import { OptimizerPicker } from './OptimizerPicker';
 import { OptimizerSettings } from './OptimizerSettings';
@@ -76,7 +77,8 @@ export function Controls() {
 
       <fieldset className="group">
         <legend>Model and data</legend>
-        <ModelDataFields />
+        <DatasetField />
+        <ModelField />
       </fieldset>
     </form>
   );

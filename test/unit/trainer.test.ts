@@ -28,7 +28,7 @@ function toyData(nTrain: number, nTest: number): DatasetBuffers {
     return { images, labels };
   };
   const tr = make(nTrain), te = make(nTest);
-  return { name: 'mnist', trainImages: tr.images, trainLabels: tr.labels, testImages: te.images, testLabels: te.labels, imageSize: 784, numClasses: 10, mean: 0.1307, std: 0.3081 };
+  return { name: 'mnist', trainImages: tr.images, trainLabels: tr.labels, testImages: te.images, testLabels: te.labels, shape: [28, 28, 1], imageSize: 784, numClasses: 10, mean: [0.1307], std: [0.3081] };
 }
 
 const base: TrainConfig = {
