@@ -1,0 +1,479 @@
+// Reads a tidy CSV written by tidyCsv.ts (the page's "Export CSV", or `train --out`'s
+// {optimizer}.tidy.csv) back into RunRecords, so exported runs can be loaded into the comparison
+// view. Pure: no DOM, no tfjs.
+//
+// What comes back exactly: every run (in order of first appearance), its training series
+// (iteration, epoch, loss, lr, NaN/±Inf included), its evaluations (iteration, epoch, val loss,
+// accuracy), backend, state and every config column the file has.
+//
+// What the file does not hold (see `TidyImport.absent`), and what is put there instead:
+// - `time` of training points: NaN (evaluations: 0 at iteration 0, where the trainer stamps 0; else NaN);
+// - the budget: `epochs` = the last epoch seen (at least 1), `iterations` = null;
+// - `width`: left out (= 1);
+// - `firstBatchLoss` of the evaluation before training: left out;
+// - options equal to the optimizer's defaults: the writer leaves them out, so `config.options`
+//   holds only the non-default ones (the same run: the engine fills in the defaults);
+// - `divergedAt` is rebuilt for a 'diverged' run as the first iteration with a non-finite loss,
+//   which is how the trainer sets it.
+// A later writer may add `time`, `epochs`, `iterations` or `width` columns: they are read when present.
+//
+// Any problem is a CsvImportError naming the 1-based line of the file and, where one is to blame,
+// the column; nothing else is thrown.
+import type { BackendName, DatasetName, EvalRecord, ModelName, RunRecord, RunState, TrainConfig } from '../engine/types';
+import { BACKEND_ORDER } from '../engine/types';
+import { isDatasetName } from '../data/datasets';
+import { OPTIMIZER_NAMES } from '../optim/catalog';
+import { HYPER_DEFAULTS, type Hyper } from '../optim/hyper';
+import { parseSchedule } from '../optim/schedules';
+import { TIDY_COLUMNS, type TidyMetric } from './tidyCsv';
+
+export class CsvImportError extends Error {
+  /** 1-based line of the file (where the row starts). */
+  readonly line: number;
+  /** Header name of the column at fault, when one is. */
+  readonly column: string | null;
+  /** The message without its "line N, column …:" prefix. */
+  readonly problem: string;
+
+  constructor(line: number, column: string | null, problem: string) {
+    super(`line ${line}${column === null ? '' : `, column "${column}"`}: ${problem}`);
+    this.name = 'CsvImportError';
+    this.line = line;
+    this.column = column;
+    this.problem = problem;
+  }
+}
+
+/** Run information a tidy CSV may lack; listed in `absent` when the file has no column for it. */
+export type AbsentField = 'time' | 'epochs' | 'iterations' | 'width' | 'firstBatchLoss';
+
+export interface TidyImport {
+  runs: RunRecord[];
+  /** What the file could not say (filled in as described at the top of importCsv.ts). */
+  absent: AbsentField[];
+}
+
+// Columns read when present (not written by tidyCsv.ts today).
+const OPTIONAL_COLUMNS = ['time', 'epochs', 'iterations', 'width'] as const;
+
+// Exhaustive name lists: adding a name to the union without listing it here is a type error.
+const MODELS: Record<ModelName, true> = { logreg: true, ffnn100: true, mlp: true, lenet5: true, vgg16bn: true };
+const STATES: Record<RunState, true> = {
+  loading: true, training: true, paused: true, done: true, diverged: true, stopped: true, error: true,
+};
+const METRICS: Record<TidyMetric, true> = { train_loss: true, lr: true, val_loss: true, val_accuracy: true };
+const has = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
+
+// ---------- numbers ----------
+
+const NUMBER_RE = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+
+/** A finite decimal (what String(x) writes), or null. No '', '0x10', ' 1'. */
+function finite(text: string): number | null {
+  return NUMBER_RE.test(text) ? Number(text) : null;
+}
+
+/** A metric value: finite, or `nan` / `inf` / `-inf` as formatNumber (and pandas) write them. */
+function metricValue(text: string): number | null {
+  switch (text.toLowerCase()) {
+    case 'nan':
+      return NaN;
+    case 'inf':
+    case '+inf':
+    case 'infinity':
+      return Infinity;
+    case '-inf':
+    case '-infinity':
+      return -Infinity;
+    default:
+      return finite(text);
+  }
+}
+
+// ---------- the options cell ----------
+
+/**
+ * The inverse of tidyCsv's `optionsText`: `key=value;…` (the schedule's own `;` sit inside
+ * parentheses) → the options. Keys are Hyper fields; values are typed by HYPER_DEFAULTS: numbers
+ * (`nan`/`inf` accepted as written), `true`/`false`, `none` for a null safeguard, the schedule in
+ * describeSchedule's form. Throws Error with a message naming the bad entry.
+ */
+export function parseOptionsText(cell: string): Partial<Hyper> {
+  const out: Record<string, unknown> = {};
+  if (cell.trim() === '') return out as Partial<Hyper>;
+  for (const item of splitTopLevel(cell)) {
+    const eq = item.indexOf('=');
+    if (eq < 0) throw new Error(`"${item}" is not key=value`);
+    const key = item.slice(0, eq).trim();
+    const raw = item.slice(eq + 1).trim();
+    if (!has(HYPER_DEFAULTS, key)) throw new Error(`unknown option "${key}"`);
+    if (has(out, key)) throw new Error(`option "${key}" is given twice`);
+    const k = key as keyof Hyper;
+    const def = HYPER_DEFAULTS[k];
+    if (k === 'schedule') {
+      try {
+        out[k] = parseSchedule(raw);
+      } catch (err) {
+        throw new Error(`schedule: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    } else if (typeof def === 'boolean') {
+      if (raw !== 'true' && raw !== 'false') throw new Error(`option "${key}" must be true or false, not "${raw}"`);
+      out[k] = raw === 'true';
+    } else {
+      // A number; the safeguards (default null) may also be `none`.
+      if (def === null && raw === 'none') {
+        out[k] = null;
+        continue;
+      }
+      const v = metricValue(raw);
+      if (v === null) throw new Error(`option "${key}" must be a number, not "${raw}"`);
+      out[k] = v;
+    }
+  }
+  return out as Partial<Hyper>;
+}
+
+/** Splits on ';' outside parentheses. */
+function splitTopLevel(text: string): string[] {
+  const parts: string[] = [];
+  let depth = 0;
+  let start = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '(') depth++;
+    else if (c === ')') depth--;
+    else if (c === ';' && depth === 0) {
+      parts.push(text.slice(start, i));
+      start = i + 1;
+    }
+  }
+  parts.push(text.slice(start));
+  return parts;
+}
+
+// ---------- CSV rows (RFC 4180) ----------
+
+/**
+ * Calls onRow(fields, line) for every non-blank row; `line` is the 1-based line it starts on.
+ * Quoted fields may hold commas, doubled quotes and line breaks; rows end with LF, CRLF or CR.
+ */
+function forEachRow(text: string, onRow: (fields: string[], line: number) => void, columnName: (i: number) => string | null): void {
+  const n = text.length;
+  let i = text.charCodeAt(0) === 0xfeff ? 1 : 0; // a BOM (spreadsheets add one)
+  let line = 1;
+  while (i < n) {
+    const rowLine = line;
+    // Fast path (every row the writer emits without quoting): a line without '"' or a lone CR.
+    if (text.charCodeAt(i) !== 34) {
+      let end = text.indexOf('\n', i);
+      if (end < 0) end = n;
+      const stop = end > i && text.charCodeAt(end - 1) === 13 ? end - 1 : end;
+      const row = text.slice(i, stop);
+      if (row.indexOf('"') < 0 && row.indexOf('\r') < 0) {
+        if (row !== '') onRow(row.split(','), rowLine);
+        i = end + 1;
+        line++;
+        continue;
+      }
+    }
+    const fields: string[] = [];
+    for (;;) {
+      if (text.charCodeAt(i) === 34 /* " */) {
+        const openLine = line;
+        let value = '';
+        let j = i + 1;
+        for (;;) {
+          const q = text.indexOf('"', j);
+          if (q < 0) throw new CsvImportError(openLine, columnName(fields.length), 'a quoted field is never closed');
+          value += text.slice(j, q);
+          if (text.charCodeAt(q + 1) === 34) {
+            value += '"';
+            j = q + 2;
+          } else {
+            i = q + 1;
+            break;
+          }
+        }
+        for (let k = 0; k < value.length; k++) {
+          const c = value.charCodeAt(k);
+          if (c === 10 || (c === 13 && value.charCodeAt(k + 1) !== 10)) line++;
+        }
+        fields.push(value);
+        const c = text.charCodeAt(i);
+        if (i < n && c !== 44 && c !== 10 && c !== 13) {
+          throw new CsvImportError(line, columnName(fields.length - 1), 'unexpected text after a closing quote');
+        }
+      } else {
+        let j = i;
+        for (; j < n; j++) {
+          const c = text.charCodeAt(j);
+          if (c === 44 || c === 10 || c === 13) break;
+          if (c === 34) throw new CsvImportError(line, columnName(fields.length), 'a quote inside an unquoted field');
+        }
+        fields.push(text.slice(i, j));
+        i = j;
+      }
+      if (i >= n) break;
+      const c = text.charCodeAt(i);
+      i++;
+      if (c === 44) continue; // ',' → next field
+      if (c === 13 && text.charCodeAt(i) === 10) i++; // CRLF
+      line++;
+      break;
+    }
+    if (fields.length > 1 || fields[0] !== '') onRow(fields, rowLine); // blank lines are skipped
+  }
+}
+
+// ---------- runs ----------
+
+// Config columns: the same text on every row of a run.
+const CONFIG_COLUMNS = [
+  'optimizer', 'dataset', 'model', 'alpha0', 'beta', 'batch_size', 'seed',
+  'momentum', 'weight_decay', 'eval_every', 'backend', 'state', 'options',
+  'epochs', 'iterations', 'width',
+] as const;
+
+// Every column the reader looks at.
+const READ_COLUMNS = ['run_id', 'iteration', 'epoch', 'metric', 'value', 'time', ...CONFIG_COLUMNS] as const;
+type ColumnName = (typeof READ_COLUMNS)[number];
+
+function failAt(line: number, column: string, problem: string): never {
+  throw new CsvImportError(line, column, problem);
+}
+
+interface Point {
+  epoch: number;
+  a: number | undefined; // train_loss / val_loss
+  b: number | undefined; // lr / val_accuracy
+  time: number | undefined;
+  line: number;
+}
+
+interface RunAcc {
+  runId: string;
+  line: number;
+  config: string[]; // raw cells of CONFIG_COLUMNS (undefined columns: '')
+  train: Map<number, Point>;
+  evals: Map<number, Point>;
+}
+
+/** Parses a tidy CSV into runs. Throws CsvImportError (only) for anything it cannot read. */
+export function importTidyCsv(text: string): TidyImport {
+  let line = 1;
+  try {
+    return importRows(text, (l) => (line = l));
+  } catch (err) {
+    if (err instanceof CsvImportError) throw err;
+    // A bug, not the file: still the promised error type, with where it happened.
+    throw new CsvImportError(line, null, `could not read the file (${err instanceof Error ? err.message : String(err)})`);
+  }
+}
+
+function importRows(text: string, at: (line: number) => void): TidyImport {
+  if (typeof text !== 'string' || text.replace(/^\uFEFF/, '').trim() === '') {
+    throw new CsvImportError(1, null, 'the file is empty');
+  }
+  let header: string[] | null = null;
+  const runs = new Map<string, RunAcc>();
+  let sawFirstRow = false;
+
+  // Column positions, once the header is read (-1: the file has no such column).
+  let col: Record<ColumnName, number> = {} as Record<ColumnName, number>;
+  let configCols: number[] = [];
+
+  function onRow(fields: string[], ln: number): void {
+    at(ln);
+    sawFirstRow = true;
+    if (header === null) {
+      const names = readHeader(fields, ln);
+      header = names;
+      col = Object.fromEntries(READ_COLUMNS.map((c) => [c, names.indexOf(c)])) as Record<ColumnName, number>;
+      configCols = CONFIG_COLUMNS.map((c) => col[c]);
+      return;
+    }
+    if (fields.length !== header.length) {
+      throw new CsvImportError(ln, null, `${fields.length} fields, but the header has ${header.length}`);
+    }
+    // No closures per row: this runs for every one of ~10⁶ rows.
+    const runId = fields[col.run_id];
+    if (runId === '') failAt(ln, 'run_id', 'empty run id');
+    let run = runs.get(runId);
+    if (run === undefined) {
+      run = { runId, line: ln, config: configCols.map((c) => (c < 0 ? '' : fields[c])), train: new Map(), evals: new Map() };
+      runs.set(runId, run);
+    } else {
+      for (let k = 0; k < configCols.length; k++) {
+        const v = configCols[k] < 0 ? '' : fields[configCols[k]];
+        if (v !== run.config[k]) {
+          failAt(ln, CONFIG_COLUMNS[k], `run "${runId}" has "${v}" here but "${run.config[k]}" on line ${run.line}`);
+        }
+      }
+    }
+
+    const itText = fields[col.iteration];
+    const iteration = finite(itText);
+    if (iteration === null || !Number.isInteger(iteration) || iteration < 0) {
+      failAt(ln, 'iteration', `"${itText}" is not an iteration (a whole number ≥ 0)`);
+    }
+    const epText = fields[col.epoch];
+    const epoch = finite(epText);
+    if (epoch === null || epoch < 0) failAt(ln, 'epoch', `"${epText}" is not an epoch (a number ≥ 0)`);
+    const metric = fields[col.metric];
+    if (!has(METRICS, metric)) failAt(ln, 'metric', `unknown metric "${metric}" (expected ${Object.keys(METRICS).join(', ')})`);
+    const valText = fields[col.value];
+    const value = metricValue(valText);
+    if (value === null) failAt(ln, 'value', `"${valText}" is not a number`);
+    let time: number | undefined;
+    if (col.time >= 0) {
+      const t = metricValue(fields[col.time]);
+      if (t === null) failAt(ln, 'time', `"${fields[col.time]}" is not a number`);
+      time = t as number;
+    }
+
+    const isTrain = metric === 'train_loss' || metric === 'lr';
+    const points = isTrain ? run.train : run.evals;
+    const it = iteration as number;
+    let p = points.get(it);
+    if (p === undefined) {
+      p = { epoch: epoch as number, a: undefined, b: undefined, time, line: ln };
+      points.set(it, p);
+    } else {
+      if (p.epoch !== epoch) failAt(ln, 'epoch', `epoch ${epText} differs from epoch ${p.epoch} on line ${p.line} (iteration ${it} of run "${runId}")`);
+      if (time !== undefined && !Object.is(time, p.time)) failAt(ln, 'time', `time differs from line ${p.line} (iteration ${it} of run "${runId}")`);
+    }
+    const first = metric === 'train_loss' || metric === 'val_loss';
+    if ((first ? p.a : p.b) !== undefined) failAt(ln, 'metric', `${metric} of iteration ${it} of run "${runId}" appears twice`);
+    if (first) p.a = value as number;
+    else p.b = value as number;
+  }
+
+  const columnName = (i: number) => (header !== null && i < header.length ? header[i] : null);
+  try {
+    forEachRow(text, onRow, columnName);
+  } catch (err) {
+    // A first line that is not even CSV: say what the file is not, not which quote is wrong.
+    if (err instanceof CsvImportError && !sawFirstRow) {
+      throw new CsvImportError(err.line, null, `not a tidy CSV of this page: its first line is not the header (${err.problem})`);
+    }
+    throw err;
+  }
+
+  if (header === null) throw new CsvImportError(1, null, 'the file is empty');
+  const h: string[] = header;
+  const absent: AbsentField[] = OPTIONAL_COLUMNS.filter((c) => !h.includes(c));
+  absent.push('firstBatchLoss');
+  return { runs: [...runs.values()].map(buildRun), absent };
+}
+
+function readHeader(fields: string[], line: number): string[] {
+  const names = fields.map((f) => f.trim());
+  const seen = new Set<string>();
+  for (const n of names) {
+    if (seen.has(n)) throw new CsvImportError(line, n, 'this column appears twice in the header');
+    seen.add(n);
+  }
+  const missing = TIDY_COLUMNS.filter((c) => !seen.has(c));
+  if (missing.length > 0) {
+    throw new CsvImportError(
+      line,
+      null,
+      `not a tidy CSV of this page: the header lacks ${missing.map((m) => `"${m}"`).join(', ')} (expected ${TIDY_COLUMNS.join(',')})`,
+    );
+  }
+  return names;
+}
+
+function buildRun(run: RunAcc): RunRecord {
+  const raw = (name: (typeof CONFIG_COLUMNS)[number]) => run.config[CONFIG_COLUMNS.indexOf(name)];
+  const fail = (name: string, problem: string): never => {
+    throw new CsvImportError(run.line, name, problem);
+  };
+  const num = (name: (typeof CONFIG_COLUMNS)[number]): number => {
+    const v = finite(raw(name));
+    return v === null ? fail(name, `"${raw(name)}" is not a number`) : v;
+  };
+  const int = (name: (typeof CONFIG_COLUMNS)[number], min: number): number => {
+    const v = num(name);
+    return Number.isInteger(v) && v >= min ? v : fail(name, `"${raw(name)}" is not a whole number ≥ ${min}`);
+  };
+  const optionalInt = (name: (typeof CONFIG_COLUMNS)[number]): number | null => (raw(name) === '' ? null : int(name, 1));
+
+  const optimizer = raw('optimizer');
+  if (!OPTIMIZER_NAMES.includes(optimizer)) fail('optimizer', `unknown optimizer "${optimizer}" (known: ${OPTIMIZER_NAMES.join(', ')})`);
+  const dataset = raw('dataset');
+  if (!isDatasetName(dataset)) fail('dataset', `unknown dataset "${dataset}"`);
+  const model = raw('model');
+  if (!has(MODELS, model)) fail('model', `unknown model "${model}"`);
+  const backend = raw('backend');
+  if (backend !== '' && !(BACKEND_ORDER as readonly string[]).includes(backend)) fail('backend', `unknown backend "${backend}"`);
+  const state = raw('state');
+  if (!has(STATES, state)) fail('state', `unknown run state "${state}"`);
+  let options: Partial<Hyper> = {};
+  try {
+    options = parseOptionsText(raw('options'));
+  } catch (err) {
+    fail('options', err instanceof Error ? err.message : String(err));
+  }
+
+  const trainIts = [...run.train.keys()].sort((a, b) => a - b);
+  const evalIts = [...run.evals.keys()].sort((a, b) => a - b);
+  for (const [points, a, b] of [[run.train, 'train_loss', 'lr'], [run.evals, 'val_loss', 'val_accuracy']] as const) {
+    for (const [it, p] of points) {
+      if (p.a === undefined) throw new CsvImportError(p.line, 'metric', `iteration ${it} of run "${run.runId}" has ${b} but no ${a} row`);
+      if (p.b === undefined) throw new CsvImportError(p.line, 'metric', `iteration ${it} of run "${run.runId}" has ${a} but no ${b} row`);
+    }
+  }
+
+  let lastEpoch = 0; // a loop, not Math.max(...spread): runs can have 10⁵+ points
+  for (const p of run.train.values()) lastEpoch = Math.max(lastEpoch, p.epoch);
+  for (const p of run.evals.values()) lastEpoch = Math.max(lastEpoch, p.epoch);
+  const config: TrainConfig = {
+    dataset: dataset as DatasetName,
+    model: model as ModelName,
+    optimizer,
+    alpha0: num('alpha0'),
+    beta: num('beta'),
+    momentum: num('momentum'),
+    weightDecay: num('weight_decay'),
+    batchSize: int('batch_size', 1),
+    epochs: raw('epochs') === '' ? Math.max(1, Math.ceil(lastEpoch)) : int('epochs', 1),
+    iterations: optionalInt('iterations'),
+    seed: int('seed', 0),
+    evalEvery: optionalInt('eval_every'),
+  };
+  if (Object.keys(options).length > 0) config.options = options;
+  if (raw('width') !== '') {
+    const w = num('width');
+    if (!(w > 0 && w <= 1)) fail('width', `width ${w} must be in (0, 1]`);
+    config.width = w;
+  }
+
+  const train = { iteration: trainIts, epoch: [] as number[], loss: [] as number[], lr: [] as number[], time: [] as number[] };
+  for (const it of trainIts) {
+    const p = run.train.get(it) as Point;
+    train.epoch.push(p.epoch);
+    train.loss.push(p.a as number);
+    train.lr.push(p.b as number);
+    train.time.push(p.time ?? NaN);
+  }
+  const evals: EvalRecord[] = evalIts.map((it) => {
+    const p = run.evals.get(it) as Point;
+    // The trainer stamps the evaluation before training with time 0.
+    return { iteration: it, epoch: p.epoch, time: p.time ?? (it === 0 ? 0 : NaN), valLoss: p.a as number, valAccuracy: p.b as number };
+  });
+
+  const record: RunRecord = {
+    runId: run.runId,
+    config,
+    backend: backend === '' ? null : (backend as BackendName),
+    state: state as RunState,
+    train,
+    evals,
+  };
+  if (state === 'diverged') {
+    const k = train.loss.findIndex((v) => !Number.isFinite(v));
+    if (k >= 0) record.divergedAt = train.iteration[k];
+  }
+  return record;
+}
