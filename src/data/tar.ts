@@ -88,6 +88,13 @@ function parsePax(data: Uint8Array, name: string, at: number): Map<string, strin
   return out;
 }
 
+/** True when `bytes` starts with a ustar (POSIX or GNU) header: the magic "ustar" at offset 257. */
+export function looksLikeTar(bytes: Uint8Array): boolean {
+  if (bytes.length < BLOCK) return false;
+  const magic = [0x75, 0x73, 0x74, 0x61, 0x72]; // "ustar"
+  return magic.every((b, i) => bytes[257 + i] === b);
+}
+
 /**
  * Parse an uncompressed tar archive. `name` (the archive's file name) is used in error messages.
  * Returns the regular files in archive order; directories and other entry types are skipped.

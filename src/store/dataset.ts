@@ -1,11 +1,24 @@
 // The page's datasets: each loaded at most once (its promise cached per dataset, so switching back
 // and forth does not reload), progress and errors of the selected one in the runs store.
+//
+// Where a dataset comes from, in order (datasets with a `fileImport` in the registry: CIFAR-10, and
+// Fashion-MNIST where the site does not host it):
+//   1. the hosted shards at the registry's baseUrl (manifest.json), as for MNIST;
+//   2. the decoded copy stored in this browser (IndexedDB) by an earlier import;
+//   3. the user: the import panel (src/ui/DataImport.tsx) asks for the file(s) or a URL, a worker
+//      decodes and stores them (src/worker/dataImport.worker.ts), and the result is offered to the
+//      cache, so ensureDataset resolves with it from then on.
+// Import progress, the stored copy and import errors live in useDataImportStore (per dataset).
+import { create } from 'zustand';
 import type { DatasetBuffers, DatasetName, TrainConfig } from '../engine/types';
 import { datasetInfo } from '../data/datasets';
-import { DataFormatError } from '../data/errors';
+import { DatasetNotHostedError, DataFormatError } from '../data/errors';
+import type { ImportPhase, ImportSource } from '../data/importJob';
 import { loadDataset } from '../data/loader';
+import type { StoredInfo } from '../data/storedData';
 import { itersPerEpoch } from '../data/batching';
 import { totalIterations } from '../engine/budget';
+import type { FromImportWorker, ToImportWorker } from '../worker/importProtocol';
 import { useConfigStore } from './configStore';
 import { useRunsStore, type DataLoadState } from './runsStore';
 
@@ -14,11 +27,105 @@ export function dataBaseUrl(name: DatasetName): string {
   return datasetInfo(name).baseUrl;
 }
 
+// ---------------------------------------------------------------------------------------------
+// Import state (per dataset), for the import panel and the ready line.
+
+/**
+ * Where the data in use came from: 'hosted' (the site's shards), 'stored' (the copy in this browser),
+ * 'session' (the user's file, loaded but not stored: storing failed or the copy was forgotten);
+ * 'missing' = neither hosted nor stored, the page asks; 'unknown' before the first look.
+ */
+export type DataOrigin = 'unknown' | 'hosted' | 'stored' | 'session' | 'missing';
+
+export interface ImportState {
+  origin: DataOrigin;
+  /** What the import worker is doing now (null when idle). total 0 = no measure. */
+  busy: { phase: ImportPhase; done: number; total: number; what: string } | null;
+  /** The copy stored in this browser, when known. */
+  stored: StoredInfo | null;
+  /** The last import or storage failure, for the panel's alert (null when none). */
+  error: string | null;
+}
+
+export const IDLE_IMPORT: ImportState = { origin: 'unknown', busy: null, stored: null, error: null };
+
+interface DataImportStore {
+  byName: Partial<Record<DatasetName, ImportState>>;
+  patch: (name: DatasetName, p: Partial<ImportState>) => void;
+}
+
+export const useDataImportStore = create<DataImportStore>()((set) => ({
+  byName: {},
+  patch: (name, p) => set((s) => ({ byName: { ...s.byName, [name]: { ...(s.byName[name] ?? IDLE_IMPORT), ...p } } })),
+}));
+
+const patchImport = (name: DatasetName, p: Partial<ImportState>) => useDataImportStore.getState().patch(name, p);
+const importState = (name: DatasetName): ImportState => useDataImportStore.getState().byName[name] ?? IDLE_IMPORT;
+
+/** Clear the import alert of a dataset. */
+export function dismissImportError(name: DatasetName): void {
+  patchImport(name, { error: null });
+}
+
+// ---------------------------------------------------------------------------------------------
+// The import worker: one per request, terminated after its answer.
+
+export type ImportRequestRunner = (
+  msg: ToImportWorker,
+  onProgress: (phase: ImportPhase, done: number, total: number) => void,
+) => Promise<Extract<FromImportWorker, { type: 'done' }>>;
+
+const workerRunner: ImportRequestRunner = (msg, onProgress) =>
+  new Promise((resolve, reject) => {
+    let worker: Worker;
+    try {
+      worker = new Worker(new URL('../worker/dataImport.worker.ts', import.meta.url), { type: 'module' });
+    } catch (e) {
+      reject(new Error(`could not start the data-import worker: ${e instanceof Error ? e.message : String(e)}`));
+      return;
+    }
+    worker.onmessage = (ev: MessageEvent<FromImportWorker>) => {
+      const m = ev.data;
+      if (m.type === 'progress') {
+        onProgress(m.phase, m.done, m.total);
+        return;
+      }
+      worker.terminate();
+      if (m.type === 'done') resolve(m);
+      else reject(new Error(m.message));
+    };
+    worker.onerror = (ev) => {
+      ev.preventDefault();
+      worker.terminate();
+      reject(new Error(`the data-import worker failed${ev.message ? `: ${ev.message}` : ''} (out of memory?)`));
+    };
+    worker.onmessageerror = () => {
+      worker.terminate();
+      reject(new Error('the data-import worker sent data the page could not read'));
+    };
+    worker.postMessage(msg);
+  });
+
+let runRequest: ImportRequestRunner = workerRunner;
+
+/** Tests (Node has no Worker): run import requests in-process instead. Returns the previous runner. */
+export function setImportRequestRunner(runner: ImportRequestRunner | null): ImportRequestRunner {
+  const prev = runRequest;
+  runRequest = runner ?? workerRunner;
+  return prev;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The cache.
+
 const promises = new Map<DatasetName, Promise<DatasetBuffers>>();
 /** The last load state of every dataset, re-published when it is selected again. */
 const states = new Map<DatasetName, DataLoadState>();
 /** Training-set sizes once loaded (the registry's until then). */
 const sizes = new Map<DatasetName, number>();
+/** Bumped whenever an import replaces a dataset's data, so a slower, older load does not overwrite it. */
+const generations = new Map<DatasetName, number>();
+const generation = (name: DatasetName) => generations.get(name) ?? 0;
 
 /** Record a dataset's state; show it when that dataset is the selected one. */
 function publish(name: DatasetName, state: DataLoadState): void {
@@ -27,7 +134,58 @@ function publish(name: DatasetName, state: DataLoadState): void {
   if (useConfigStore.getState().dataset === name) useRunsStore.getState().setData(tagged);
 }
 
-/** Load `name` (default: the selected dataset) once; later calls return the same promise. */
+function ready(name: DatasetName, data: DatasetBuffers): void {
+  sizes.set(name, data.trainLabels.length);
+  publish(name, { state: 'ready', nTrain: data.trainLabels.length, nTest: data.testLabels.length });
+}
+
+/** The error ensureDataset rejects with while a file-importable dataset has not been given yet. */
+function notLoadedError(name: DatasetName): DataFormatError {
+  const info = datasetInfo(name);
+  return new DataFormatError(info.label, `not loaded yet: it is not hosted with this page nor stored in this browser. To get it: ${info.howToGet}`);
+}
+
+/** The hosted shards; for file-importable datasets, then the stored copy; rejects when neither. */
+async function load(name: DatasetName, onProgress: (loaded: number, total: number) => void): Promise<DatasetBuffers> {
+  const info = datasetInfo(name);
+  let data: DatasetBuffers;
+  try {
+    data = await loadDataset(info.baseUrl, onProgress, fetch, { missingHint: info.howToGet });
+  } catch (e) {
+    if (!info.fileImport || !(e instanceof DatasetNotHostedError)) throw e;
+    return loadStoredCopy(name);
+  }
+  if (data.name !== name) {
+    throw new DataFormatError(`${info.baseUrl}/manifest.json`, `holds dataset "${data.name}", expected "${name}"`);
+  }
+  if (info.fileImport) patchImport(name, { origin: 'hosted' });
+  return data;
+}
+
+async function loadStoredCopy(name: DatasetName): Promise<DatasetBuffers> {
+  patchImport(name, { busy: { phase: 'opening', done: 0, total: 0, what: 'the copy stored in this browser' } });
+  let answer: Extract<FromImportWorker, { type: 'done' }>;
+  try {
+    answer = await runRequest({ type: 'load-stored', dataset: name }, () => undefined);
+  } catch (e) {
+    // Storage unreadable (private window, damaged profile): say so, then ask for the file as if none.
+    patchImport(name, { busy: null, origin: 'missing', error: e instanceof Error ? e.message : String(e) });
+    throw notLoadedError(name);
+  }
+  if (!answer.data) {
+    patchImport(name, { busy: null, origin: 'missing', stored: null });
+    throw notLoadedError(name);
+  }
+  patchImport(name, { busy: null, origin: 'stored', stored: answer.stored });
+  return answer.data;
+}
+
+/**
+ * Load `name` (default: the selected dataset) once; later calls return the same promise.
+ * MNIST: the hosted shards. CIFAR-10 / Fashion-MNIST: the hosted shards, else the copy stored in
+ * this browser, else it rejects with a DataFormatError saying how to load it (and the import panel
+ * asks); once the user has loaded it, it resolves with that data.
+ */
 export function ensureDataset(name: DatasetName = useConfigStore.getState().dataset): Promise<DatasetBuffers> {
   const cached = promises.get(name);
   if (cached) {
@@ -35,38 +193,136 @@ export function ensureDataset(name: DatasetName = useConfigStore.getState().data
     if (st) publish(name, st);
     return cached;
   }
-  const info = datasetInfo(name);
+  const gen = generation(name);
   publish(name, { state: 'loading', loadedBytes: 0, totalBytes: 0 });
   let lastProgress = 0;
-  const p = loadDataset(
-    info.baseUrl,
-    (loadedBytes, totalBytes) => {
-      // Throttle store updates to ~10 per second.
-      const now = performance.now();
-      if (now - lastProgress < 100 && loadedBytes < totalBytes) return;
-      lastProgress = now;
-      publish(name, { state: 'loading', loadedBytes, totalBytes });
-    },
-    fetch,
-    { missingHint: info.howToGet },
-  ).then(
+  const p: Promise<DatasetBuffers> = load(name, (loadedBytes, totalBytes) => {
+    // Throttle store updates to ~10 per second.
+    const now = performance.now();
+    if (now - lastProgress < 100 && loadedBytes < totalBytes) return;
+    lastProgress = now;
+    if (generation(name) === gen) publish(name, { state: 'loading', loadedBytes, totalBytes });
+  }).then(
     (data) => {
-      if (data.name !== name) {
-        throw new DataFormatError(`${info.baseUrl}/manifest.json`, `holds dataset "${data.name}", expected "${name}"`);
-      }
-      sizes.set(name, data.trainLabels.length);
-      publish(name, { state: 'ready', nTrain: data.trainLabels.length, nTest: data.testLabels.length });
+      // An import finished while this load ran: the imported data wins.
+      if (generation(name) !== gen) return promises.get(name) ?? data;
+      ready(name, data);
       return data;
     },
-  ).catch((err: unknown) => {
-    const message = err instanceof Error ? err.message : String(err);
-    promises.delete(name); // allow a retry on the next Start
-    // Shown by DataLoadProgress in its own alert (with a retry button).
-    publish(name, { state: 'error', message });
-    throw err;
-  });
+    (err: unknown) => {
+      if (generation(name) !== gen && promises.get(name) && promises.get(name) !== p) return promises.get(name)!;
+      if (promises.get(name) === p) promises.delete(name); // allow a retry on the next Start
+      const message = err instanceof Error ? err.message : String(err);
+      if (importState(name).origin === 'missing') {
+        // Not an error of the page: the import panel asks for the file.
+        publish(name, { state: 'idle' });
+      } else {
+        // Shown by DataLoadProgress in its own alert (with a retry button).
+        publish(name, { state: 'error', message });
+      }
+      throw err;
+    },
+  );
   promises.set(name, p);
   return p;
+}
+
+/** Put data the user loaded into the cache: ensureDataset(name) resolves with it from now on. */
+export function offerDataset(name: DatasetName, data: DatasetBuffers): void {
+  if (data.name !== name) throw new Error(`offerDataset: got "${data.name}" for "${name}"`);
+  generations.set(name, generation(name) + 1);
+  promises.set(name, Promise.resolve(data));
+  ready(name, data);
+}
+
+const PHASE_WORDS: Record<ImportPhase, string> = {
+  reading: 'Reading',
+  downloading: 'Downloading',
+  decoding: 'Decoding',
+  storing: 'Storing in this browser',
+  opening: 'Opening the stored copy',
+  forgetting: 'Forgetting the stored copy',
+};
+
+/** Words for a phase, e.g. "Decoding". */
+export function phaseWords(phase: ImportPhase): string {
+  return PHASE_WORDS[phase];
+}
+
+function sourceWhat(source: ImportSource): string {
+  if (source.kind === 'file') return source.name;
+  if (source.kind === 'url') return source.url;
+  return source.files.map((f) => f.name).join(', ');
+}
+
+/**
+ * Load `name` from the user's file(s) or a URL in the import worker, store the decoded copy, and
+ * offer it to the cache. Resolves true when the data is in use; on failure the import alert says
+ * why and whatever was in use before stays in use (resolves false). Never rejects.
+ */
+export async function importDatasetFrom(name: DatasetName, source: ImportSource): Promise<boolean> {
+  const busy = importState(name).busy;
+  if (busy) {
+    patchImport(name, { error: `${datasetInfo(name).label} is busy (${phaseWords(busy.phase).toLowerCase()}): wait for it to finish, then try again` });
+    return false;
+  }
+  const what = sourceWhat(source);
+  patchImport(name, { error: null, busy: { phase: source.kind === 'url' ? 'downloading' : 'reading', done: 0, total: 0, what } });
+  // With nothing loaded yet, a Start pressed meanwhile waits for this import.
+  const settle: { resolve?: (d: DatasetBuffers) => void; reject?: (e: unknown) => void } = {};
+  let pending: Promise<DatasetBuffers> | null = null;
+  if (!promises.has(name)) {
+    pending = new Promise<DatasetBuffers>((resolve, reject) => Object.assign(settle, { resolve, reject }));
+    pending.catch(() => undefined);
+    promises.set(name, pending);
+  }
+  try {
+    const answer = await runRequest({ type: 'import', dataset: name, source }, (phase, done, total) =>
+      patchImport(name, { busy: { phase, done, total, what } }),
+    );
+    if (!answer.data) throw new Error('the data-import worker returned no data');
+    offerDataset(name, answer.data);
+    settle.resolve?.(answer.data);
+    patchImport(name, {
+      busy: null,
+      origin: answer.stored ? 'stored' : 'session',
+      stored: answer.stored ?? importState(name).stored,
+      error: answer.storeError
+        ? `${answer.storeError}. ${datasetInfo(name).label} is loaded for this visit only: after a reload it has to be loaded again.`
+        : null,
+    });
+    return true;
+  } catch (e) {
+    const message = e instanceof Error ? e.message : String(e);
+    if (pending && promises.get(name) === pending) promises.delete(name);
+    settle.reject?.(e instanceof Error ? e : new Error(message));
+    patchImport(name, { busy: null, error: message });
+    return false;
+  }
+}
+
+/** Delete the copy stored in this browser. The data stays in use until the page is closed. */
+export async function forgetStoredDataset(name: DatasetName): Promise<boolean> {
+  if (importState(name).busy) return false;
+  patchImport(name, { error: null, busy: { phase: 'forgetting', done: 0, total: 0, what: 'the stored copy' } });
+  try {
+    await runRequest({ type: 'forget', dataset: name }, () => undefined);
+    const origin = importState(name).origin;
+    patchImport(name, { busy: null, stored: null, origin: origin === 'stored' ? 'session' : origin });
+    return true;
+  } catch (e) {
+    patchImport(name, { busy: null, error: e instanceof Error ? e.message : String(e) });
+    return false;
+  }
+}
+
+/** Tests: forget every cached dataset and import state. */
+export function resetDatasetCache(): void {
+  promises.clear();
+  states.clear();
+  sizes.clear();
+  generations.clear();
+  useDataImportStore.setState({ byName: {} });
 }
 
 function trainSize(name: DatasetName): number {

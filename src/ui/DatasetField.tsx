@@ -1,8 +1,10 @@
-// The dataset select. Choosing one loads it at once (each dataset is fetched only once).
+// The dataset select. Choosing one loads it at once (each dataset is fetched only once); under it,
+// the import panel for datasets the page can load from the user's files (CIFAR-10, Fashion-MNIST).
 import type { DatasetName } from '../engine/types';
 import { DATASETS } from '../data/datasets';
 import { ensureDataset } from '../store/dataset';
 import { useConfigStore } from '../store/configStore';
+import { DataImport } from './DataImport';
 
 const fmt = new Intl.NumberFormat('en-US');
 
@@ -10,6 +12,7 @@ export function DatasetField() {
   const dataset = useConfigStore((s) => s.dataset);
   const setDataset = useConfigStore((s) => s.setDataset);
   return (
+    <>
     <div className="field">
       <label htmlFor="field-dataset">Dataset</label>
       <select
@@ -28,5 +31,7 @@ export function DatasetField() {
         ))}
       </select>
     </div>
+    <DataImport />
+    </>
   );
 }

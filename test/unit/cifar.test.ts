@@ -14,6 +14,8 @@ import {
   CIFAR_TRAIN_FILES,
   cifarChwToHwc,
   cifarFromTar,
+  cifarHwcFromTar,
+  decodeCifarArchive,
   encodeCifarBatch,
   loadCifarTarGz,
   parseCifarBatch,
@@ -282,6 +284,138 @@ describe('fuzzing: only DataFormatError escapes', () => {
         },
       ),
       { numRuns: 500 },
+    );
+  });
+});
+
+describe('channels-last decoding for the page and the prepare step', () => {
+  it('cifarHwcFromTar = cifarChwToHwc(cifarFromTar), with per-batch progress', () => {
+    const ds = makeDataset(3, 2);
+    const entries = parseTar(encodeTar(datasetEntries(ds)), 'a.tar');
+    const chw = cifarFromTar(entries, 'a.tar');
+    const calls: [number, number][] = [];
+    const hwc = cifarHwcFromTar(entries, 'a.tar', (d, t) => calls.push([d, t]));
+    expect([hwc.nTrain, hwc.nTest]).toEqual([15, 2]);
+    expect(Buffer.from(hwc.trainImages).equals(Buffer.from(cifarChwToHwc(chw.trainImages, 15)))).toBe(true);
+    expect(Buffer.from(hwc.testImages).equals(Buffer.from(cifarChwToHwc(chw.testImages, 2)))).toBe(true);
+    expect(hwc.trainLabels).toEqual(chw.trainLabels);
+    expect(hwc.testLabels).toEqual(chw.testLabels);
+    expect(calls).toEqual([1, 2, 3, 4, 5, 6].map((d) => [d, 6]));
+  });
+
+  it('hand-built record: pixel (y, x) of channel c lands at (y*32 + x)*3 + c', () => {
+    const img = new Uint8Array(CIFAR_IMAGE_BYTES);
+    img[0 * 1024 + 1 * 32 + 2] = 11; // R at row 1, column 2
+    img[1 * 1024 + 1 * 32 + 2] = 22; // G
+    img[2 * 1024 + 31 * 32 + 31] = 33; // B at the last pixel
+    const one = { images: img, labels: Uint8Array.from([7]) };
+    const ds = { train: [one, one, one, one, one], test: one };
+    const hwc = cifarHwcFromTar(parseTar(encodeTar(datasetEntries(ds)), 'h.tar'), 'h.tar');
+    const at = (y: number, x: number, c: number) => hwc.testImages[(y * 32 + x) * 3 + c];
+    expect([at(1, 2, 0), at(1, 2, 1), at(1, 2, 2), at(31, 31, 2)]).toEqual([11, 22, 0, 33]);
+    expect(hwc.testLabels[0]).toBe(7);
+  });
+
+  it('same messages as cifarFromTar for missing, duplicate and malformed batches', () => {
+    const ds = makeDataset(1, 1);
+    const cases: TarInput[][] = [];
+    cases.push(datasetEntries(ds).filter((e) => !e.path.endsWith('data_batch_3.bin')));
+    cases.push([...datasetEntries(ds), { path: 'other/test_batch.bin', data: encodeCifarBatch(ds.test.images, ds.test.labels) }]);
+    const cut = datasetEntries(ds);
+    const i = cut.findIndex((e) => e.path.endsWith('test_batch.bin'));
+    cut[i] = { path: cut[i].path, data: cut[i].data!.subarray(0, 100) };
+    cases.push(cut);
+    const badLabel = datasetEntries(ds);
+    const j = badLabel.findIndex((e) => e.path.endsWith('data_batch_2.bin'));
+    const d = badLabel[j].data!.slice();
+    d[0] = 12;
+    badLabel[j] = { path: badLabel[j].path, data: d };
+    cases.push(badLabel);
+    for (const c of cases) {
+      const entries = parseTar(encodeTar(c), 'c.tar');
+      const a = thrown(() => cifarFromTar(entries, 'c.tar.gz')).message;
+      expect(thrown(() => cifarHwcFromTar(entries, 'c.tar.gz')).message).toBe(a);
+    }
+  });
+
+  it('decodeCifarArchive: tar.gz or an already-decompressed tar to DatasetBuffers with spec §6 normalisation', async () => {
+    const ds = makeDataset(2, 3);
+    const tar = encodeTar(datasetEntries(ds));
+    const phases = new Set<string>();
+    const fromGz = await decodeCifarArchive(new Uint8Array(gzipSync(tar)), 'c.tar.gz', (p, done, total) => {
+      phases.add(p);
+      expect(done).toBeLessThanOrEqual(total);
+    });
+    expect([...phases]).toEqual(['gunzip', 'records']);
+    expect(fromGz.name).toBe('cifar10');
+    expect(fromGz.shape).toEqual([32, 32, 3]);
+    expect(fromGz.imageSize).toBe(3072);
+    expect([fromGz.numClasses, fromGz.trainLabels.length, fromGz.testLabels.length]).toEqual([10, 10, 3]);
+    expect(fromGz.mean).toEqual([0.485, 0.456, 0.406]);
+    expect(fromGz.std).toEqual([0.229, 0.224, 0.225]);
+    const trainChw = concat(ds.train.map((b) => b.images));
+    expect(Buffer.from(fromGz.trainImages).equals(Buffer.from(cifarChwToHwc(trainChw, 10)))).toBe(true);
+    // Fresh, exactly-sized buffers (transferable to workers).
+    for (const a of [fromGz.trainImages, fromGz.trainLabels, fromGz.testImages, fromGz.testLabels]) {
+      expect(a.byteOffset).toBe(0);
+      expect(a.buffer.byteLength).toBe(a.length);
+    }
+    const fromTar = await decodeCifarArchive(tar, 'c.tar');
+    expect(Buffer.from(fromTar.testImages).equals(Buffer.from(fromGz.testImages))).toBe(true);
+  });
+
+  it('decodeCifarArchive names the problem: not gzip, corrupt gzip, not a tar, no CIFAR batches', async () => {
+    const tar = encodeTar(datasetEntries(makeDataset(1, 1)));
+    const gz = new Uint8Array(gzipSync(tar));
+    expect((await rejected(decodeCifarArchive(bytes(2000, 1), 'r.bin'))).message).toMatch(/^r\.bin: not gzip: the file starts with /);
+    expect((await rejected(decodeCifarArchive(gz.subarray(0, gz.length - 50), 'cut.tar.gz'))).message).toMatch(/^cut\.tar\.gz: corrupt gzip data/);
+    expect((await rejected(decodeCifarArchive(new Uint8Array(gzipSync(bytes(3000, 2))), 'n.tar.gz'))).message).toMatch(
+      /^n\.tar\.gz: not a tar archive/,
+    );
+    const other = new Uint8Array(gzipSync(encodeTar([{ path: 'photos/cat.jpg', data: bytes(100, 3) }])));
+    expect((await rejected(decodeCifarArchive(other, 'o.tar.gz'))).message).toBe(
+      'o.tar.gz: missing data_batch_1.bin, data_batch_2.bin, data_batch_3.bin, data_batch_4.bin, data_batch_5.bin, test_batch.bin ' +
+        '(expected the binary version, cifar-10-binary.tar.gz, with cifar-10-batches-bin/*.bin)',
+    );
+  });
+
+  it('fuzz: mutated archives through cifarHwcFromTar agree with cifarFromTar (same result or same DataFormatError)', () => {
+    const tar = encodeTar(datasetEntries(makeDataset(1, 1)));
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.nat(tar.length - 1), fc.integer({ min: 0, max: 255 })), { maxLength: 6 }),
+        fc.nat(tar.length),
+        (edits, cut) => {
+          const t = tar.slice(0, cut);
+          for (const [i, v] of edits) if (i < t.length) t[i] = v;
+          let entries;
+          try {
+            entries = parseTar(t, 'fuzz.tar');
+          } catch (e) {
+            if (!(e instanceof DataFormatError)) throw e;
+            return;
+          }
+          const run = <T,>(f: () => T): T | string => {
+            try {
+              return f();
+            } catch (e) {
+              if (!(e instanceof DataFormatError)) throw e;
+              return e.message;
+            }
+          };
+          const a = run(() => cifarFromTar(entries, 'fuzz.tar'));
+          const b = run(() => cifarHwcFromTar(entries, 'fuzz.tar'));
+          if (typeof a === 'string') {
+            expect(b).toBe(a);
+          } else {
+            expect(typeof b).toBe('object');
+            const h = b as typeof a;
+            expect(Buffer.from(h.trainImages).equals(Buffer.from(cifarChwToHwc(a.trainImages, a.nTrain)))).toBe(true);
+            expect(h.testLabels).toEqual(a.testLabels);
+          }
+        },
+      ),
+      { numRuns: 400 },
     );
   });
 });

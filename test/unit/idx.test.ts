@@ -195,10 +195,27 @@ describe('checkImagesLabels', () => {
       'x: images are 32x32, expected 28x28',
     );
     expect(thrown(() => checkImagesLabels(labs([1]), labs([1]), 'y')).message).toBe(
-      'y: images must be N x H x W, got 1 labels',
+      'y: images must be N x H x W (or N x H x W x C), got 1 labels',
     );
     expect(thrown(() => checkImagesLabels(imgs(1), imgs(1), 'z')).message).toBe(
       'z: labels must be a vector of N, got 1 images of 28x28',
+    );
+  });
+
+  it('accepts channels-last images N x H x W x C and checks the channel count', () => {
+    const rgb = (n: number, c = 3) => ({ dims: [n, 32, 32, c], data: new Uint8Array(n * 1024 * c) });
+    expect(checkImagesLabels(rgb(2), labs([0, 9]), 'c', { imageShape: [32, 32, 3] })).toEqual({ n: 2, imageSize: 3072 });
+    // [H, W] and [H, W, 1] both mean one channel; an N x H x W file is one channel.
+    expect(checkImagesLabels(imgs(1), labs([0]), 'm', { imageShape: [28, 28, 1] })).toEqual({ n: 1, imageSize: 784 });
+    expect(thrown(() => checkImagesLabels(rgb(1, 1), labs([0]), 'c', { imageShape: [32, 32, 3] })).message).toBe(
+      'c: images are 32x32x1, expected 32x32x3',
+    );
+    expect(thrown(() => checkImagesLabels(rgb(1), labs([0]), 'c', { imageShape: [32, 32] })).message).toBe(
+      'c: images are 32x32x3, expected 32x32x1',
+    );
+    expect(thrown(() => checkImagesLabels(rgb(2), rgb(2), 'c')).message).toBe('c: labels must be a vector of N, got 2 images of 32x32x3');
+    expect(thrown(() => parseIdx(encodeIdx([1, 2, 2], new Uint8Array(4)), 'x', 4)).message).toBe(
+      'x: bad magic number 0x00000803, expected 0x00000804 (IDX ubyte images): 3 dimensions',
     );
   });
 });

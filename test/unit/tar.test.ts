@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { DataFormatError } from '../../src/data/errors';
 import { hasTar, rejected, thrown } from './dataHelpers';
 import { gunzipTo } from '../../src/data/gzip';
-import { encodeTar, parseTar } from '../../src/data/tar';
+import { encodeTar, looksLikeTar, parseTar } from '../../src/data/tar';
 
 /** Recompute the checksum of the header at `off` after a test edited it. */
 function fixChecksum(tar: Uint8Array, off: number): void {
@@ -122,6 +122,16 @@ describe.skipIf(!hasTar)('archives made by the real tar command', () => {
       }
     });
   }
+});
+
+describe('looksLikeTar', () => {
+  it('sees the ustar magic of a header, nothing else', () => {
+    const tar = encodeTar([{ path: 'a.txt', data: new Uint8Array([1, 2, 3]) }]);
+    expect(looksLikeTar(tar)).toBe(true);
+    expect(looksLikeTar(new Uint8Array(gzipSync(tar)))).toBe(false);
+    expect(looksLikeTar(tar.subarray(0, 511))).toBe(false);
+    expect(looksLikeTar(new Uint8Array(1024))).toBe(false);
+  });
 });
 
 describe('parseTar errors', () => {
