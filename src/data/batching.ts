@@ -25,6 +25,14 @@ export function createRng(seed: number): () => number {
 }
 
 /**
+ * A seed for item k of a stream derived from `seed` (k = epoch for the shuffle, iteration for the
+ * augmentation and dropout draws): each item is computable on its own, and streams do not overlap.
+ */
+export function subSeed(seed: number, k: number, stream = 0): number {
+  return fmix32((Math.trunc(seed) >>> 0) ^ Math.imul(k >>> 0, 0x9e3779b9) ^ Math.imul(stream >>> 0, 0x632be5ab));
+}
+
+/**
  * The order in which epoch `epoch` (1-based) visits the n examples: a Fisher–Yates shuffle driven
  * by a generator seeded from (seed, epoch). Each epoch is computable on its own (no state carried
  * across epochs), so a paused or restarted run resumes with the same order.
@@ -32,7 +40,7 @@ export function createRng(seed: number): () => number {
 export function epochPermutation(n: number, seed: number, epoch: number): Uint32Array {
   const perm = new Uint32Array(n);
   for (let i = 0; i < n; i++) perm[i] = i;
-  const rng = createRng(fmix32((Math.trunc(seed) >>> 0) ^ Math.imul(epoch >>> 0, 0x9e3779b9)));
+  const rng = createRng(subSeed(seed, epoch));
   for (let i = n - 1; i > 0; i--) {
     const j = Math.floor(rng() * (i + 1));
     const t = perm[i];

@@ -1,27 +1,253 @@
-// Model metadata without tfjs: names, layer sizes, parameter counts (the page shows them).
+// Model metadata without tfjs: names, labels, which image shapes each model accepts, layer sizes,
+// parameter counts and forward-pass cost. The page, the CLI and the trainer read it; build.ts builds
+// the tensors from the same architecture descriptions (vggPlan, lenetPlan, mlpLayers).
 import type { ModelName } from '../engine/types';
+
+/** VGG-16-BN width multipliers: every conv channel count and the two 512 classifier widths are scaled. */
+export const WIDTHS: readonly number[] = [1, 0.5, 0.25, 0.125];
 
 export interface ModelInfo {
   name: ModelName;
   label: string;
-  /** Dense layer sizes, input first. */
-  layers: readonly number[];
+  /** Takes the width multiplier (WIDTHS). */
+  usesWidth: boolean;
+  /** One line for the page. */
+  summary: string;
 }
 
 export const MODELS: readonly ModelInfo[] = [
-  { name: 'ffnn100', label: 'FFNN 784-100-10 (fast)', layers: [784, 100, 10] },
-  { name: 'logreg', label: 'Logistic regression 784-10', layers: [784, 10] },
-  { name: 'mlp', label: 'MLP 784-1000-1000-10 (reference)', layers: [784, 1000, 1000, 10] },
+  {
+    name: 'ffnn100',
+    label: 'FFNN, one hidden layer of 100 (fast)',
+    usesWidth: false,
+    summary: 'flattened image, dense 100, ReLU, dense to the classes',
+  },
+  {
+    name: 'logreg',
+    label: 'Logistic regression',
+    usesWidth: false,
+    summary: 'one linear layer on the flattened image',
+  },
+  {
+    name: 'mlp',
+    label: 'MLP, two hidden layers of 1000 (reference)',
+    usesWidth: false,
+    summary: 'flattened image, dense 1000, ReLU, dense 1000, ReLU, dense to the classes',
+  },
+  {
+    name: 'lenet5',
+    label: 'LeNet-5 (28×28 or 32×32 images)',
+    usesWidth: false,
+    summary: 'conv 5×5 ×6, pool, conv 5×5 ×16, pool, 120-84 (ReLU, max-pool)',
+  },
+  {
+    name: 'vgg16bn',
+    label: 'VGG-16-BN (CIFAR-10, reference)',
+    usesWidth: true,
+    summary: '13 conv 3×3 + batch norm (64 to 512 channels), 5 max-pools, dropout 512-512 classifier',
+  },
 ];
+
+const NAMES: ReadonlySet<string> = new Set(MODELS.map((m) => m.name));
+
+export function isModelName(v: unknown): v is ModelName {
+  return typeof v === 'string' && NAMES.has(v);
+}
 
 export function modelInfo(name: ModelName): ModelInfo {
   const m = MODELS.find((x) => x.name === name);
-  if (!m) throw new Error(`Unknown model "${name}"`);
+  if (!m) throw new Error(`Unknown model "${String(name)}" (${MODELS.map((x) => x.name).join(', ')})`);
   return m;
 }
 
-export function parameterCount(layers: readonly number[]): number {
+type Shape = readonly [number, number, number];
+
+const HIDDEN: Partial<Record<ModelName, readonly number[]>> = { logreg: [], ffnn100: [100], mlp: [1000, 1000] };
+
+function isMlp(name: ModelName): boolean {
+  return HIDDEN[name] !== undefined;
+}
+
+function shapeText(shape: Shape): string {
+  return shape.join('×');
+}
+
+function checkShape(shape: Shape): void {
+  if (shape.length !== 3 || !shape.every((d) => Number.isInteger(d) && d >= 1)) {
+    throw new RangeError(`image shape must be [height, width, channels] of positive integers, got [${shape.join(', ')}]`);
+  }
+}
+
+/** null when the model can train on images of this [h, w, c] shape, else a one-sentence reason. */
+export function modelFits(name: ModelName, shape: Shape): string | null {
+  modelInfo(name);
+  checkShape(shape);
+  const [h, w, c] = shape;
+  if (isMlp(name)) return null;
+  if (name === 'lenet5') {
+    return h === w && (h === 28 || h === 32)
+      ? null
+      : `LeNet-5 needs 28×28 or 32×32 images (MNIST, Fashion-MNIST, CIFAR-10); this dataset has ${shapeText(shape)}.`;
+  }
+  // vgg16bn
+  return h === 32 && w === 32 && c === 3 ? null : `VGG-16-BN needs 32×32×3 images (CIFAR-10); this dataset has ${shapeText(shape)}.`;
+}
+
+function checkFits(name: ModelName, shape: Shape): void {
+  const why = modelFits(name, shape);
+  if (why) throw new Error(why);
+}
+
+function checkWidth(width: number): void {
+  if (!WIDTHS.includes(width)) throw new RangeError(`width multiplier must be one of ${WIDTHS.join(', ')}, got ${width}`);
+}
+
+function checkClasses(numClasses: number): void {
+  if (!Number.isInteger(numClasses) || numClasses < 1) throw new RangeError(`numClasses must be a positive integer, got ${numClasses}`);
+}
+
+/** For the MLP family: [h*w*c, ...hidden, numClasses]; throws for conv models. */
+export function mlpLayers(name: ModelName, shape: Shape, numClasses: number): number[] {
+  modelInfo(name);
+  const hidden = HIDDEN[name];
+  if (!hidden) throw new Error(`${name} is a convolutional model, not a fully connected one`);
+  checkShape(shape);
+  checkClasses(numClasses);
+  return [shape[0] * shape[1] * shape[2], ...hidden, numClasses];
+}
+
+/** One convolution (stride 1, square kernel, symmetric zero padding `pad`), optionally followed by batch norm. */
+export interface ConvSpec {
+  kind: 'conv';
+  inChannels: number;
+  outChannels: number;
+  kernel: number;
+  pad: number;
+  batchNorm: boolean;
+}
+export interface PoolSpec {
+  kind: 'pool';
+}
+export type FeatureSpec = ConvSpec | PoolSpec;
+
+/** The layers of a conv model: conv/pool features, then dense sizes [flattened features, ..., classes]. */
+export interface ConvPlan {
+  features: FeatureSpec[];
+  /** Spatial size and channels of the last feature map (flattened into dense[0] = h·w·c). */
+  featureShape: Shape;
+  dense: number[];
+}
+
+/** VGG-16 configuration "D" of the spec (§6); 0 marks a 2×2 max-pool. */
+const VGG_D = [64, 64, 0, 128, 128, 0, 256, 256, 256, 0, 512, 512, 512, 0, 512, 512, 512, 0];
+
+function scaled(c: number, width: number): number {
+  return Math.max(1, Math.round(c * width));
+}
+
+function planFeatures(shape: Shape, features: FeatureSpec[], dense: number[], numClasses: number): ConvPlan {
+  let [h, w] = shape;
+  let c = shape[2];
+  for (const f of features) {
+    if (f.kind === 'pool') {
+      h = Math.floor(h / 2);
+      w = Math.floor(w / 2);
+    } else {
+      h = h + 2 * f.pad - f.kernel + 1;
+      w = w + 2 * f.pad - f.kernel + 1;
+      c = f.outChannels;
+    }
+  }
+  return { features, featureShape: [h, w, c], dense: [h * w * c, ...dense, numClasses] };
+}
+
+/** VGG-16-BN for 32×32×3 inputs at width multiplier `width`. */
+export function vggPlan(shape: Shape, numClasses: number, width = 1): ConvPlan {
+  checkFits('vgg16bn', shape);
+  checkClasses(numClasses);
+  checkWidth(width);
+  const features: FeatureSpec[] = [];
+  let c = shape[2];
+  for (const v of VGG_D) {
+    if (v === 0) {
+      features.push({ kind: 'pool' });
+    } else {
+      const out = scaled(v, width);
+      features.push({ kind: 'conv', inChannels: c, outChannels: out, kernel: 3, pad: 1, batchNorm: true });
+      c = out;
+    }
+  }
+  const hidden = scaled(512, width);
+  return planFeatures(shape, features, [hidden, hidden], numClasses);
+}
+
+/** LeNet-5 (ReLU, max-pool); the first conv pads by 2 on 28×28 inputs so both sizes reach 5×5×16. */
+export function lenetPlan(shape: Shape, numClasses: number): ConvPlan {
+  checkFits('lenet5', shape);
+  checkClasses(numClasses);
+  const pad = shape[0] === 28 ? 2 : 0;
+  const features: FeatureSpec[] = [
+    { kind: 'conv', inChannels: shape[2], outChannels: 6, kernel: 5, pad, batchNorm: false },
+    { kind: 'pool' },
+    { kind: 'conv', inChannels: 6, outChannels: 16, kernel: 5, pad: 0, batchNorm: false },
+    { kind: 'pool' },
+  ];
+  return planFeatures(shape, features, [120, 84], numClasses);
+}
+
+function densePlanCount(layers: readonly number[]): number {
   let n = 0;
   for (let i = 1; i < layers.length; i++) n += layers[i - 1] * layers[i] + layers[i];
   return n;
+}
+
+function convPlanOf(name: ModelName, shape: Shape, numClasses: number, width: number): ConvPlan {
+  return name === 'lenet5' ? lenetPlan(shape, numClasses) : vggPlan(shape, numClasses, width);
+}
+
+/**
+ * Trainable parameters (batch-norm running statistics are not counted; torch's parameters() neither).
+ * Throws when the model does not fit the shape (check modelFits first) or the width is not in WIDTHS;
+ * models without a width multiplier ignore a valid one.
+ */
+export function parameterCount(name: ModelName, shape: Shape, numClasses: number, width = 1): number {
+  checkWidth(width);
+  if (isMlp(name)) return densePlanCount(mlpLayers(name, shape, numClasses));
+  const plan = convPlanOf(name, shape, numClasses, width);
+  let n = 0;
+  for (const f of plan.features) {
+    if (f.kind !== 'conv') continue;
+    n += f.outChannels * f.inChannels * f.kernel * f.kernel + f.outChannels;
+    if (f.batchNorm) n += 2 * f.outChannels;
+  }
+  return n + densePlanCount(plan.dense);
+}
+
+/**
+ * Multiply-adds of one forward pass for one example (convolutions and dense layers; batch norm, ReLU,
+ * pooling and biases are not counted). A training step costs about 3× this per example. Throws as
+ * parameterCount does.
+ */
+export function forwardMacs(name: ModelName, shape: Shape, numClasses: number, width = 1): number {
+  checkWidth(width);
+  const denseMacs = (layers: readonly number[]) => {
+    let n = 0;
+    for (let i = 1; i < layers.length; i++) n += layers[i - 1] * layers[i];
+    return n;
+  };
+  if (isMlp(name)) return denseMacs(mlpLayers(name, shape, numClasses));
+  const plan = convPlanOf(name, shape, numClasses, width);
+  let [h, w] = shape;
+  let n = 0;
+  for (const f of plan.features) {
+    if (f.kind === 'pool') {
+      h = Math.floor(h / 2);
+      w = Math.floor(w / 2);
+      continue;
+    }
+    h = h + 2 * f.pad - f.kernel + 1;
+    w = w + 2 * f.pad - f.kernel + 1;
+    n += h * w * f.outChannels * f.inChannels * f.kernel * f.kernel;
+  }
+  return n + denseMacs(plan.dense);
 }

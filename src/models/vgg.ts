@@ -1,0 +1,105 @@
+// VGG-16-BN for CIFAR-10 as in the reference (spec §6): configuration D, each conv 3×3 with padding 1
+// followed by BatchNorm and ReLU, 2×2 max-pools, then Dropout(0.5), Linear(512, 512), ReLU,
+// Dropout(0.5), Linear(512, 512), ReLU, Linear(512, classes). A width multiplier w scales every conv
+// channel count and the two 512 classifier widths to max(1, round(c·w)).
+//
+// Initialisation (one createRng stream, torch's module order): per conv, weights N(0, 2/(9·C_out))
+// by Box–Muller in torch's [C_out][C_in][3][3] layout, zero bias; BatchNorm weight 1, bias 0, running
+// mean 0, running var 1; then the Linears, torch's default U(±1/√fan_in) for weight and bias.
+// Parameters in torch's parameters() order: per conv [conv.weight, conv.bias, bn.weight, bn.bias],
+// then [W, b] per Linear. Buffers per BN: [running_mean, running_var] (no num_batches_tracked).
+// Layouts: conv W [3, 3, C_in, C_out] (tfjs), Linear W [in, out]. The last feature map is 1×1, so the
+// flatten order is torch's.
+import * as tf from '@tensorflow/tfjs';
+import type { Tensor, Tensor1D, Tensor2D, Tensor4D } from '@tensorflow/tfjs';
+import { createRng } from '../data/batching';
+import { vggPlan, type ConvSpec } from './catalog';
+import { batchNormEval, batchNormTrain, dropout } from './batchNorm';
+import { conv2d, conv2dInput } from './conv';
+import { dense } from './dense';
+import { reluMaxPool2 } from './pool';
+import { convWeightTensor, linearWeightTensor, normalSource, normalValues, uniformValues, vectorTensor } from './init';
+import { checkInput } from './lenet';
+import type { Network } from './network';
+
+export const DROPOUT_P = 0.5;
+
+export function vgg16bn(shape: readonly [number, number, number], numClasses: number, width = 1): Network {
+  const plan = vggPlan(shape, numClasses, width);
+  const convs = plan.features.filter((f): f is ConvSpec => f.kind === 'conv');
+  const dims = plan.dense; // [C_last, hidden, hidden, classes]
+
+  return {
+    init(seed) {
+      const rand = createRng(seed);
+      const normal = normalSource(rand);
+      const params: Tensor[] = [];
+      const buffers: Tensor[] = [];
+      for (const c of convs) {
+        const n = c.outChannels * c.inChannels * c.kernel * c.kernel;
+        const std = Math.sqrt(2 / (c.kernel * c.kernel * c.outChannels));
+        params.push(convWeightTensor(normalValues(n, std, normal), c.outChannels, c.inChannels, c.kernel));
+        params.push(tf.zeros([c.outChannels]), tf.ones([c.outChannels]), tf.zeros([c.outChannels]));
+        buffers.push(tf.zeros([c.outChannels]), tf.ones([c.outChannels]));
+      }
+      for (let l = 1; l < dims.length; l++) {
+        const bound = 1 / Math.sqrt(dims[l - 1]);
+        params.push(linearWeightTensor(uniformValues(dims[l] * dims[l - 1], bound, rand), dims[l], dims[l - 1]));
+        params.push(vectorTensor(uniformValues(dims[l], bound, rand)));
+      }
+      return { params, buffers };
+    },
+
+    forward(params, buffers, x, mode) {
+      checkInput(x, shape);
+      if (params.length !== 4 * convs.length + 2 * (dims.length - 1) || buffers.length !== 2 * convs.length) {
+        throw new Error(`VGG-16-BN expects ${4 * convs.length + 2 * (dims.length - 1)} parameter and ${2 * convs.length} buffer tensors, got ${params.length} and ${buffers.length}`);
+      }
+      const next: Tensor[] = [];
+      try {
+        const logits = tf.tidy(() => {
+          let h = x;
+          let i = 0;
+          const fs = plan.features;
+          for (let j = 0; j < fs.length; j++) {
+            const f = fs[j];
+            if (f.kind === 'pool') {
+              h = tf.maxPool(h, 2, 2, 'valid'); // not reached: every pool follows a conv (fused below)
+              continue;
+            }
+            const [w, b, g, beta] = params.slice(4 * i, 4 * i + 4) as [Tensor4D, Tensor1D, Tensor1D, Tensor1D];
+            const z = i === 0 ? conv2dInput(h, w, b, f.pad) : conv2d(h, w, b, f.pad);
+            let y: Tensor4D;
+            if (mode.training) {
+              const bn = batchNormTrain(z, g, beta, buffers[2 * i], buffers[2 * i + 1]);
+              next.push(bn.runningMean, bn.runningVar);
+              y = bn.y;
+            } else {
+              y = batchNormEval(z, g, beta, buffers[2 * i], buffers[2 * i + 1]);
+            }
+            if (fs[j + 1]?.kind === 'pool') {
+              h = reluMaxPool2(y);
+              j++;
+            } else {
+              h = tf.relu(y);
+            }
+            i++;
+          }
+          let v = tf.reshape(h, [x.shape[0], dims[0]]) as Tensor2D;
+          const rand = mode.training ? createRng(mode.seed) : null;
+          const first = 4 * convs.length;
+          for (let l = 0; l < dims.length - 1; l++) {
+            if (rand && l < dims.length - 2) v = dropout(v, DROPOUT_P, rand);
+            const z = dense(v, params[first + 2 * l] as Tensor2D, params[first + 2 * l + 1] as Tensor1D);
+            v = l < dims.length - 2 ? tf.relu(z) : z;
+          }
+          return v;
+        });
+        return { logits, buffers: mode.training ? next : null };
+      } catch (e) {
+        tf.dispose(next);
+        throw e;
+      }
+    },
+  };
+}
