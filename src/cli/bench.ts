@@ -9,7 +9,7 @@ import { useNodeBackend } from '../engine/nodeBackends';
 import { toDeviceBatch } from '../engine/inputs';
 import { train } from '../engine/trainer';
 import type { DatasetBuffers, ModelName, TrainConfig } from '../engine/types';
-import { modelInfo } from '../models/catalog';
+import { mlpLayers } from '../models/catalog';
 import { crossEntropy, forward, initTorchLayout, toTensors } from '../models/mlp';
 import { loadMnistFromPackage } from './mnistNode';
 
@@ -29,7 +29,7 @@ function median(xs: number[]): number {
  * this project's forward pass (src/models/mlp.ts), so the difference to the engine is the engine itself.
  */
 async function minimalLoop(data: DatasetBuffers, model: ModelName, iters: number, layers: 'plain' | 'project'): Promise<number> {
-  const sizes = modelInfo(model).layers;
+  const sizes = mlpLayers(model, data.shape, data.numClasses);
   const init = toTensors(sizes, initTorchLayout(sizes, createRng(1)));
   const vars: Variable[] = init.map((t) => tf.variable(t));
   tf.dispose(init);
@@ -51,7 +51,9 @@ async function minimalLoop(data: DatasetBuffers, model: ModelName, iters: number
       start = performance.now();
     }
     const b = gatherBatch(data.trainImages, data.trainLabels, 784, perm, t * 128, (t + 1) * 128);
-    const { x, y } = toDeviceBatch(data, b.x, b.y);
+    const { x: x4, y } = toDeviceBatch(data, b.x, b.y);
+    const x = tf.reshape(x4, [b.y.length, -1]) as Tensor2D;
+    x4.dispose();
     const value = tf.tidy(() => {
       const { value, grads } = tf.variableGrads(() => crossEntropy(layers === 'plain' ? plainForward(x) : forward(vars, x), y, 10));
       for (const v of vars) v.assign(tf.sub(v, tf.mul(grads[v.name], lr)));

@@ -46,8 +46,6 @@ export interface RunConfig extends RunTemplate {
 export interface Preset {
   name: string;
   description: string;
-  /** null when it can run; otherwise why it is refused (a model that does not exist yet). */
-  unavailable: string | null;
   runs: readonly RunTemplate[];
 }
 
@@ -161,31 +159,26 @@ export const PRESETS: readonly Preset[] = [
   {
     name: 'reference-logreg',
     description: 'the 12 methods of the reference work, LogReg 784-10 on MNIST, 20 epochs (V)',
-    unavailable: null,
     runs: referenceRuns('logreg', 'mnist', 20, 1e-7),
   },
   {
     name: 'reference-mlp',
     description: 'the 12 methods of the reference work, MLP 784-1000-1000-10 on MNIST, 100 epochs',
-    unavailable: null,
     runs: referenceRuns('mlp', 'mnist', 100, 1e-7),
   },
   {
     name: 'reference-vgg',
     description: 'the 12 methods of the reference work, VGG16-BN on CIFAR-10, 200 epochs (V)',
-    unavailable: 'model vgg16bn is not available yet (issue 4)',
     runs: referenceRuns('vgg16bn', 'cifar10', 200, 1e-8),
   },
   {
     name: 'tutorial-ffnn',
     description: 'SGD, SGDM, SGDN, Adam, Adagrad, Adadelta, Adamax, RMSProp at torch default lr, FFNN 784-100-10, batch 100, 3,000 iterations, inputs in [0, 1]',
-    unavailable: null,
     runs: tutorialRuns(),
   },
   {
     name: 'alpha-sweep',
     description: `α₀ ∈ {1e-1, 1e-2, 1e-3, 1e-4, 1e-6} × SGD, SGD-HD, SGDN, SGDN-HD, Adam, Adam-HD on LogReg: iterations until the minibatch loss < ${ALPHA_SWEEP_THRESHOLD} (cap ${ALPHA_SWEEP_CAP.toLocaleString('en-US')})`,
-    unavailable: null,
     runs: alphaSweepRuns(),
   },
 ];

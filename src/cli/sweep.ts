@@ -22,6 +22,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { datasetInfo } from '../data/datasets';
+import { CIFAR10_SHARDS_DIR } from './cifarNode';
 import { expandPreset, findPreset, PRESETS, REFERENCE_DEFAULT_BETA, runId, trainArgs, type Preset, type RunConfig } from './presets';
 import { formatInteger, formatRate, summaryMarkdown, toSummaryRow, type SummaryRow } from './summary';
 
@@ -42,7 +44,7 @@ export interface SweepOptions {
 }
 
 function presetList(): string {
-  return PRESETS.map((p) => `  ${p.name.padEnd(17)} ${p.description}${p.unavailable ? ` [not available: ${p.unavailable}]` : ''}`).join('\n');
+  return PRESETS.map((p) => `  ${p.name.padEnd(17)} ${p.description}`).join('\n');
 }
 
 function positiveInt(flag: string, text: string): number {
@@ -79,7 +81,9 @@ export function parseSweepArgs(argv: string[]): SweepOptions | 'help' {
   const name = positionals[0];
   const preset = findPreset(name);
   if (!preset) throw new SweepUsageError(`unknown preset "${name}"; presets:\n${presetList()}`);
-  if (preset.unavailable) throw new SweepUsageError(`preset ${preset.name}: ${preset.unavailable}`);
+  // Refuse before any run starts rather than failing every run on the missing data.
+  const missing = preset.runs.some((r) => r.dataset === 'cifar10') ? cifar10Missing() : null;
+  if (missing) throw new SweepUsageError(`preset ${preset.name}: ${missing}`);
   if (!values.out) throw new SweepUsageError('--out DIR is required');
   const scale = Number(values.scale);
   if (values.scale!.trim() === '' || !Number.isFinite(scale) || scale <= 0) throw new SweepUsageError(`--scale: "${values.scale}" is not a positive number`);
@@ -94,6 +98,12 @@ export function parseSweepArgs(argv: string[]): SweepOptions | 'help' {
     dryRun: values['dry-run'] === true,
     scale,
   };
+}
+
+/** Why CIFAR-10 cannot be loaded here ($CIFAR10_PATH, else the prepared shards), or null. */
+function cifar10Missing(): string | null {
+  const p = process.env.CIFAR10_PATH || path.join(CIFAR10_SHARDS_DIR, 'manifest.json');
+  return existsSync(p) ? null : `CIFAR-10 not found at ${p}. To get it: ${datasetInfo('cifar10').howToGet}`;
 }
 
 /** The train command: HG_TRAIN_CMD (JSON array or space-separated words) or node + tsx + train.ts. */

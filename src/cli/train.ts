@@ -1,19 +1,21 @@
 // npm run train -- --dataset mnist --model logreg --optimizer SGD-HD --alpha0 1e-3 --beta 1e-3 --epochs 20
-//   --batch-size 128 --weight-decay 1e-4 --seed 1 --out results/ [--iterations N] [--eval-every N]
+//   [--width 1/8 (vgg16bn)] --batch-size 128 --weight-decay 1e-4 --seed 1 --out results/ [--iterations N] [--eval-every N]
 //   [--threshold L] [--backend wasm|cpu] [--no-normalize] [--summary-json FILE] [--quiet]
 //   and every optimizer hyperparameter as a flag (--beta1, --lr-nesterov false, --schedule "step(size=100;gamma=0.5)", ...).
 // One run of the same engine, optimizers and data as the page; writes the reference-layout CSV and the
 // page's tidy CSV under --out, and (with --summary-json) the run's summary for `sweep`.
+// CIFAR-10 comes from the shards of `npm run data -- --cifar10 PATH`, or $CIFAR10_PATH (folder or tar.gz).
 import { parseArgs } from 'node:util';
 import { useNodeBackend } from '../engine/nodeBackends';
 import type { ModelName, TrainConfig } from '../engine/types';
-import { MODELS } from '../models/catalog';
+import { MODELS, WIDTHS, modelFits, modelInfo } from '../models/catalog';
 import { OPTIMIZER_NAMES, optimizerInfo, takesPageMomentum } from '../optim/catalog';
 import { HYPER_DEFAULTS, type Hyper } from '../optim/hyper';
 import { parseSchedule } from '../optim/schedules';
 import { runExperiment, writeAtomic } from './experiment';
 import { loadMnistFromPackage } from './mnistNode';
 import { loadFashionMnistFromDebian } from './fashionMnistNode';
+import { loadCifar10 } from './cifarNode';
 import { DATASET_NAMES, isDatasetName } from '../data/datasets';
 import { DataFormatError } from '../data/errors';
 import { ProgressBar } from './progressBar';
@@ -29,6 +31,7 @@ const HYPER_FLAGS = (Object.keys(HYPER_DEFAULTS) as (keyof Hyper)[])
 const OPTIONS = {
   dataset: { type: 'string', default: 'mnist' },
   model: { type: 'string', default: 'logreg' },
+  width: { type: 'string' },
   optimizer: { type: 'string' },
   alpha0: { type: 'string' },
   beta: { type: 'string' },
@@ -97,6 +100,9 @@ export function parseTrainArgs(argv: string[]): TrainArgs | 'help' {
   if (!isDatasetName(dataset)) throw new UsageError(`--dataset: "${dataset}" is not available (${DATASET_NAMES.join(', ')})`);
   const model = s('model') as ModelName;
   if (!MODELS.some((m) => m.name === model)) throw new UsageError(`--model: unknown model "${model}" (${MODELS.map((m) => m.name).join(', ')})`);
+  const widthText = s('width');
+  if (widthText !== undefined && !modelInfo(model).usesWidth) throw new UsageError(`--width: ${model} has no width multiplier (only vgg16bn)`);
+  const width = widthText === undefined ? 1 : parseWidth(widthText);
   const optimizer = s('optimizer');
   if (!optimizer) throw new UsageError(`--optimizer is required (${OPTIMIZER_NAMES.join(', ')})`);
   if (!OPTIMIZER_NAMES.includes(optimizer)) throw new UsageError(`--optimizer: unknown optimizer "${optimizer}" (${OPTIMIZER_NAMES.join(', ')})`);
@@ -148,6 +154,7 @@ export function parseTrainArgs(argv: string[]): TrainArgs | 'help' {
     seed: num('seed', s('seed')!, (v) => (Number.isInteger(v) && v >= 0 ? null : 'must be a whole number ≥ 0')),
     evalEvery: s('eval-every') !== undefined ? num('eval-every', s('eval-every')!, positiveInt) : null,
     ...(Object.keys(options).length > 0 ? { options } : {}),
+    ...(modelInfo(model).usesWidth ? { width } : {}),
   };
   return {
     config,
@@ -160,7 +167,15 @@ export function parseTrainArgs(argv: string[]): TrainArgs | 'help' {
   };
 }
 
-const HELP = `usage: npm run train -- --optimizer NAME [--dataset mnist|fashion-mnist] [--model logreg|ffnn100|mlp] [--alpha0 1e-3] [--beta β]
+/** A width multiplier as a number (0.125) or a fraction (1/8), one of WIDTHS. */
+function parseWidth(text: string): number {
+  const m = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(text);
+  const v = m ? Number(m[1]) / Number(m[2]) : Number(text);
+  if (!WIDTHS.includes(v)) throw new UsageError(`--width: "${text}" is not one of ${WIDTHS.join(', ')}`);
+  return v;
+}
+
+const HELP = `usage: npm run train -- --optimizer NAME [--dataset ${DATASET_NAMES.join('|')}] [--model ${MODELS.map((m) => m.name).join('|')}] [--width 1|0.5|0.25|0.125] [--alpha0 1e-3] [--beta β]
   [--epochs N | --iterations N] [--batch-size 128] [--weight-decay 1e-4] [--momentum 0.9] [--seed 1]
   [--eval-every N] [--threshold L] [--backend wasm|cpu] [--no-normalize] [--out results] [--summary-json FILE]
   optimizer hyperparameters: ${HYPER_FLAGS.map((f) => `--${f.flag}`).join(' ')}
@@ -186,13 +201,20 @@ async function main(argv: string[]): Promise<number> {
   await useNodeBackend(args.backend);
   let data;
   try {
-    data = args.config.dataset === 'fashion-mnist' ? loadFashionMnistFromDebian() : loadMnistFromPackage();
+    const name = args.config.dataset;
+    data = name === 'cifar10' ? await loadCifar10() : name === 'fashion-mnist' ? loadFashionMnistFromDebian() : loadMnistFromPackage();
   } catch (e) {
     if (!(e instanceof DataFormatError)) throw e;
     process.stderr.write(`train: ${e.message}\n`);
     return 1;
   }
-  if (!args.normalize) Object.assign(data, { mean: 0, std: 1 }); // inputs in [0, 1], as the classic tutorial
+  // Inputs in [0, 1], as the classic tutorial.
+  if (!args.normalize) Object.assign(data, { mean: data.mean.map(() => 0), std: data.std.map(() => 1) });
+  const misfit = modelFits(args.config.model, data.shape);
+  if (misfit) {
+    process.stderr.write(`train: --model: ${misfit}\n`);
+    return 2;
+  }
   const c = args.config;
   const bar = args.quiet ? null : new ProgressBar(`${c.optimizer} ${c.model} α₀=${c.alpha0} β=${c.beta} seed ${c.seed}`);
   const { summary, files } = await runExperiment(c, data, {

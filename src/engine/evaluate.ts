@@ -1,22 +1,28 @@
 // Evaluation on a held-out set: mean cross-entropy (summed CE / N, as the reference's ValidLossEpoch)
-// and accuracy, computed in chunks on the device and read back once.
+// and accuracy, in evaluation mode (batch norm on running statistics, no dropout), computed in chunks
+// on the device and read back once.
 import * as tf from '@tensorflow/tfjs';
-import type { Scalar, Tensor } from '@tensorflow/tfjs';
-import { crossEntropy, forward } from '../models/mlp';
+import type { Scalar } from '@tensorflow/tfjs';
+import { crossEntropy } from '../models/mlp';
+import type { ModelTensors, Network } from '../models/network';
 import type { DatasetBuffers } from './types';
 import { toDeviceBatch } from './inputs';
 
-const CHUNK = 1000;
+/** Test images per forward pass: bounded so a conv net's activations stay small on any device. */
+function chunkSize(data: DatasetBuffers): number {
+  return data.imageSize <= 1024 ? 1000 : 250;
+}
 
-export async function evaluate(params: readonly Tensor[], data: DatasetBuffers): Promise<{ loss: number; accuracy: number }> {
+export async function evaluate(net: Network, model: ModelTensors, data: DatasetBuffers): Promise<{ loss: number; accuracy: number }> {
   const n = data.testLabels.length;
+  const chunk = chunkSize(data);
   let lossSum: Scalar = tf.scalar(0);
   let correct: Scalar = tf.scalar(0);
-  for (let start = 0; start < n; start += CHUNK) {
-    const end = Math.min(n, start + CHUNK);
+  for (let start = 0; start < n; start += chunk) {
+    const end = Math.min(n, start + chunk);
     const [nextLoss, nextCorrect] = tf.tidy(() => {
       const { x, y } = toDeviceBatch(data, data.testImages.subarray(start * data.imageSize, end * data.imageSize), data.testLabels.subarray(start, end));
-      const logits = forward(params, x);
+      const { logits } = net.forward(model.params, model.buffers, x, { training: false });
       const batchLoss = tf.mul(crossEntropy(logits, y, data.numClasses), end - start);
       const hits = tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), y), 'float32'));
       return [tf.add(lossSum, batchLoss), tf.add(correct, hits)] as Scalar[];
@@ -31,11 +37,11 @@ export async function evaluate(params: readonly Tensor[], data: DatasetBuffers):
   return { loss: l / n, accuracy: c / n };
 }
 
-/** Loss of one batch at the given parameters (no update): row 0 of the reference CSV. */
-export async function batchLoss(params: readonly Tensor[], data: DatasetBuffers, pixels: Uint8Array, labels: Uint8Array): Promise<number> {
+/** Evaluation-mode loss of one batch at the given parameters (no update): row 0 of the reference CSV. */
+export async function batchLoss(net: Network, model: ModelTensors, data: DatasetBuffers, pixels: Uint8Array, labels: Uint8Array): Promise<number> {
   const loss = tf.tidy(() => {
     const { x, y } = toDeviceBatch(data, pixels, labels);
-    return crossEntropy(forward(params, x), y, data.numClasses);
+    return crossEntropy(net.forward(model.params, model.buffers, x, { training: false }).logits, y, data.numClasses);
   });
   const v = (await loss.data())[0];
   loss.dispose();

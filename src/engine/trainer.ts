@@ -5,9 +5,12 @@
 // so a GPU backend is never stalled by a read per step. Divergence (NaN/Inf loss) is found at the read.
 import * as tf from '@tensorflow/tfjs';
 import type { Scalar, Tensor } from '@tensorflow/tfjs';
-import { batchRange, createRng, epochPermutation, gatherBatch, itersPerEpoch } from '../data/batching';
-import { modelInfo } from '../models/catalog';
-import { crossEntropy, forward, initTorchLayout, toTensors } from '../models/mlp';
+import { augmentBatch } from '../data/augment';
+import { batchRange, epochPermutation, gatherBatch, itersPerEpoch, subSeed } from '../data/batching';
+import { datasetInfo } from '../data/datasets';
+import { buildNetwork } from '../models/build';
+import { modelFits } from '../models/catalog';
+import { crossEntropy } from '../models/mlp';
 import { disposeReplaced } from '../optim/dispose';
 import { optimizerInfo, takesPageMomentum } from '../optim/catalog';
 import type { Hyper } from '../optim/hyper';
@@ -39,6 +42,9 @@ export interface TrainerOptions {
   stopBelow?: number;
 }
 
+/** Seed stream of the dropout masks (0 is the shuffle, 1 the augmentation: src/data/augment.ts). */
+const DROPOUT_STREAM = 2;
+
 interface Pending {
   t: number;
   epoch: number;
@@ -51,8 +57,9 @@ export async function train(run: RunSpec, data: DatasetBuffers, sink: TrainerSin
   const cfg = run.config;
   const flushMs = opts.flushMs ?? 100;
   const now = opts.now ?? (() => performance.now());
-  const layers = modelInfo(cfg.model).layers;
-  if (layers[0] !== data.imageSize) throw new Error(`model ${cfg.model} expects ${layers[0]} inputs, data has ${data.imageSize}`);
+  const misfit = modelFits(cfg.model, data.shape);
+  if (misfit) throw new Error(misfit);
+  const { augment, augmentPad } = datasetInfo(data.name);
   const nTrain = data.trainLabels.length;
   const perEpoch = itersPerEpoch(nTrain, cfg.batchSize);
   const total = totalIterations(cfg, nTrain);
@@ -60,8 +67,12 @@ export async function train(run: RunSpec, data: DatasetBuffers, sink: TrainerSin
   // Resolved before any tensor exists, so a bad name leaks nothing.
   const opt = buildOptimizer(cfg.optimizer);
   const hp = hyperFor(cfg.optimizer, { ...pageWide(cfg), ...cfg.options });
-  // Same seed → same initial weights and same minibatch order in every run of a comparison.
-  let params: Tensor[] = toTensors(layers, initTorchLayout(layers, createRng(cfg.seed)));
+  // Same seed → same initial weights, minibatch order, augmentation and dropout masks in every run of a comparison.
+  const net = buildNetwork(cfg.model, data.shape, data.numClasses, cfg.width ?? 1);
+  const init = net.init(cfg.seed);
+  let params: Tensor[] = init.params;
+  let buffers: Tensor[] = init.buffers;
+  const model = () => ({ params, buffers });
   let state = opt.init(params, hp);
   let perm = epochPermutation(nTrain, cfg.seed, 1);
   let permEpoch = 1;
@@ -71,7 +82,8 @@ export async function train(run: RunSpec, data: DatasetBuffers, sink: TrainerSin
       perm = epochPermutation(nTrain, cfg.seed, r.epoch);
       permEpoch = r.epoch;
     }
-    return { epoch: r.epoch, ...gatherBatch(data.trainImages, data.trainLabels, data.imageSize, perm, r.start, r.end) };
+    const b = gatherBatch(data.trainImages, data.trainLabels, data.imageSize, perm, r.start, r.end);
+    return { epoch: r.epoch, x: augment === 'flip-crop' ? augmentBatch(b.x, data.shape, cfg.seed, t, augmentPad) : b.x, y: b.y };
   };
 
   // Time runs from the first step (the evaluation before training is not counted). A step is stamped
@@ -82,7 +94,7 @@ export async function train(run: RunSpec, data: DatasetBuffers, sink: TrainerSin
   let lastFlush = now();
 
   const emitEval = async (t: number, epoch: number, extra: Partial<EvalRecord> = {}) => {
-    const { loss, accuracy } = await evaluate(params, data);
+    const { loss, accuracy } = await evaluate(net, model(), data);
     const rec: EvalRecord = { iteration: t, epoch, time: elapsed(), valLoss: loss, valAccuracy: accuracy, ...extra };
     sink.metrics({ runId: run.runId, train: emptyColumns(), evals: [rec] });
   };
@@ -125,15 +137,24 @@ export async function train(run: RunSpec, data: DatasetBuffers, sink: TrainerSin
   try {
     sink.status('training', 0, total);
     const first = batch(1);
-    const firstBatchLoss = await batchLoss(params, data, first.x, first.y);
+    const firstBatchLoss = await batchLoss(net, model(), data, first.x, first.y);
     await emitEval(0, 0, { firstBatchLoss, time: 0 });
     t0 = now();
 
     for (let t = 1; t <= total; t++) {
       const b = batch(t);
       const { x, y } = toDeviceBatch(data, b.x, b.y);
-      const r = trainStep(opt, params, state, (ps) => crossEntropy(forward(ps, x), y, data.numClasses));
+      let updated: Tensor[] | null = null;
+      const r = trainStep(opt, params, state, (ps) => {
+        const out = net.forward(ps, buffers, x, { training: true, seed: subSeed(cfg.seed, t, DROPOUT_STREAM) });
+        updated = out.buffers;
+        return crossEntropy(out.logits, y, data.numClasses);
+      });
       tf.dispose([x, y]);
+      if (updated) {
+        tf.dispose(buffers);
+        buffers = updated;
+      }
       params = r.params;
       state = r.state;
       pending.push({ t, epoch: b.epoch, time: elapsed(), loss: r.loss, lr: tf.clone(state.lr) });
@@ -163,7 +184,7 @@ export async function train(run: RunSpec, data: DatasetBuffers, sink: TrainerSin
     return outcome;
   } finally {
     for (const p of pending) tf.dispose([p.loss, p.lr]);
-    disposeReplaced([params, state], []);
+    disposeReplaced([params, buffers, state], []);
   }
 }
 

@@ -9,13 +9,13 @@
 // What the file does not hold (see `TidyImport.absent`), and what is put there instead:
 // - `time` of training points: NaN (evaluations: 0 at iteration 0, where the trainer stamps 0; else NaN);
 // - the budget: `epochs` = the last epoch seen (at least 1), `iterations` = null;
-// - `width`: left out (= 1);
+// - `width` (files written before the column existed): left out (= 1);
 // - `firstBatchLoss` of the evaluation before training: left out;
 // - options equal to the optimizer's defaults: the writer leaves them out, so `config.options`
 //   holds only the non-default ones (the same run: the engine fills in the defaults);
 // - `divergedAt` is rebuilt for a 'diverged' run as the first iteration with a non-finite loss,
 //   which is how the trainer sets it.
-// A later writer may add `time`, `epochs`, `iterations` or `width` columns: they are read when present.
+// A later writer may add `time`, `epochs` or `iterations` columns: they are read when present.
 //
 // Any problem is a CsvImportError naming the 1-based line of the file and, where one is to blame,
 // the column; nothing else is thrown.
@@ -373,7 +373,8 @@ function readHeader(fields: string[], line: number): string[] {
     if (seen.has(n)) throw new CsvImportError(line, n, 'this column appears twice in the header');
     seen.add(n);
   }
-  const missing = TIDY_COLUMNS.filter((c) => !seen.has(c));
+  // Optional columns (width came later) may be missing from files written before them.
+  const missing = TIDY_COLUMNS.filter((c) => !seen.has(c) && !(OPTIONAL_COLUMNS as readonly string[]).includes(c));
   if (missing.length > 0) {
     throw new CsvImportError(
       line,

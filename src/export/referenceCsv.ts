@@ -31,7 +31,7 @@
 //   epoch-end row. A diverged run keeps its rows up to and including `divergedAt`, the iteration
 //   whose loss was NaN/Inf (written `nan`/`inf`); later rows, if any were recorded, are dropped.
 // Rows end with '\n' (Python's csv.writer uses '\r\n'; readers accept both).
-import type { RunRecord } from '../engine/types';
+import type { ModelName, RunRecord } from '../engine/types';
 import { formatPythonFloat as py, joinLines, safeFilePart } from './csv';
 
 export const REFERENCE_COLUMNS = [
@@ -93,11 +93,14 @@ function signedExp0(x: number): string {
   return `${x < 0 ? '' : '+'}${m}e${exp < 0 ? '-' : '+'}${String(Math.abs(exp)).padStart(2, '0')}`;
 }
 
+/** The originals' folder per model (their --model names): results/vgg/… for VGG-16-BN. */
+const REFERENCE_MODEL_DIR: Partial<Record<ModelName, string>> = { vgg16bn: 'vgg' };
+
 /**
  * The originals' relative path `{model}/{α0:+.0e}_{β:+.0e}/{method}.csv`, e.g.
  * `mlp/+1e-03_+1e-07/Adam-HD.csv`, for writing a whole sweep into the reference folder layout.
  */
 export function referenceCsvPath(run: Pick<RunRecord, 'config'>): string {
   const c = run.config;
-  return `${safeFilePart(c.model)}/${signedExp0(c.alpha0)}_${signedExp0(c.beta)}/${safeFilePart(c.optimizer)}.csv`;
+  return `${safeFilePart(REFERENCE_MODEL_DIR[c.model] ?? c.model)}/${signedExp0(c.alpha0)}_${signedExp0(c.beta)}/${safeFilePart(c.optimizer)}.csv`;
 }

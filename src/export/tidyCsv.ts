@@ -65,6 +65,8 @@ export const TIDY_COLUMNS = [
   'momentum', 'weight_decay', 'eval_every', 'backend', 'state',
   // The run's options (src/optim/hyper.ts) that differ from its optimizer's defaults.
   'options',
+  // VGG-16-BN's width multiplier; empty for models without one.
+  'width',
 ] as const;
 
 export type TidyMetric = 'train_loss' | 'lr' | 'val_loss' | 'val_accuracy';
@@ -86,6 +88,7 @@ function runSuffix(run: RunRecord): string {
     c.evalEvery === null ? '' : formatNumber(c.evalEvery),
     run.backend === null ? '' : escapeField(run.backend), escapeField(run.state),
     escapeField(optionsText(c)),
+    c.width === undefined ? '' : formatNumber(c.width),
   ].join(',');
 }
 

@@ -2,6 +2,8 @@
 // text typed (so invalid input can be shown and refused); parsed values come from validate.ts.
 import { create } from 'zustand';
 import type { DatasetName, ModelName } from '../engine/types';
+import { datasetInfo } from '../data/datasets';
+import { modelFits } from '../models/catalog';
 import { OPTIMIZER_NAMES } from '../optim/catalog';
 import { validateForm, type FormValidation, type PerOptimizerTexts } from './optimizerOptions';
 import { formatForPeople, type FieldTexts, type NumericField } from './validate';
@@ -20,6 +22,8 @@ export const DEFAULTS = {
   // Without a GPU; the page switches to the reference 'mlp' when it finds one (src/ui/hardwareGpu.ts).
   model: 'ffnn100' as ModelName,
   dataset: 'mnist' as DatasetName,
+  // VGG-16-BN at ⅛ width trains at interactive speed without a GPU; 1 is the reference network.
+  width: 0.125,
   seed: 1,
   evalEvery: null as number | null,
 };
@@ -42,6 +46,8 @@ export interface ConfigState {
   texts: FieldTexts;
   model: ModelName;
   dataset: DatasetName;
+  /** VGG-16-BN width multiplier (WIDTHS in src/models/catalog.ts). */
+  width: number;
   /**
    * Per-optimizer settings the person changed (sparse: a missing key shows and runs with the
    * optimizer's default, or the page-wide μ / β for the linked fields; see optimizerOptions.ts).
@@ -55,6 +61,7 @@ export interface ConfigState {
   toggleOptimizer: (name: string, on: boolean) => void;
   setModel: (model: ModelName) => void;
   setDataset: (dataset: DatasetName) => void;
+  setWidth: (width: number) => void;
 }
 
 export const useConfigStore = create<ConfigState>()((set) => ({
@@ -62,6 +69,7 @@ export const useConfigStore = create<ConfigState>()((set) => ({
   texts: { ...DEFAULT_TEXTS },
   model: DEFAULTS.model,
   dataset: DEFAULTS.dataset,
+  width: DEFAULTS.width,
   perOptimizer: {},
   setText: (field, text) => set((s) => ({ texts: { ...s.texts, [field]: text } })),
   setOption: (name, key, value) =>
@@ -82,22 +90,31 @@ export const useConfigStore = create<ConfigState>()((set) => ({
     }),
   setModel: (model) => set({ model }),
   setDataset: (dataset) => set({ dataset }),
+  setWidth: (width) => set({ width }),
 }));
 
-// validateForm allocates; memoise on the (immutable) inputs so selectors stay stable.
-let lastTexts: FieldTexts | null = null;
-let lastOpts: string[] | null = null;
-let lastPer: PerOptimizerTexts | null = null;
-let lastResult: FormValidation | null = null;
+/** Why the selected model cannot train on the selected dataset (e.g. VGG on 28×28 MNIST), or null. */
+export function modelProblem(model: ModelName, dataset: DatasetName): string | null {
+  return modelFits(model, datasetInfo(dataset).imageShape);
+}
 
-export function selectValidation(s: Pick<ConfigState, 'texts' | 'optimizers' | 'perOptimizer'>): FormValidation {
-  if (s.texts !== lastTexts || s.optimizers !== lastOpts || s.perOptimizer !== lastPer || !lastResult) {
-    lastTexts = s.texts;
-    lastOpts = s.optimizers;
-    lastPer = s.perOptimizer;
-    lastResult = validateForm(s.texts, s.optimizers, s.perOptimizer);
+export interface PageValidation extends FormValidation {
+  /** The model does not fit the dataset: shown under the Model select; Start stays disabled. */
+  modelError: string | null;
+}
+
+// validateForm allocates; memoise on the (immutable) inputs so selectors stay stable.
+let last: { texts: FieldTexts; optimizers: string[]; perOptimizer: PerOptimizerTexts; model: ModelName; dataset: DatasetName } | null = null;
+let lastResult: PageValidation | null = null;
+
+export function selectValidation(s: Pick<ConfigState, 'texts' | 'optimizers' | 'perOptimizer' | 'model' | 'dataset'>): PageValidation {
+  if (!last || !lastResult || s.texts !== last.texts || s.optimizers !== last.optimizers || s.perOptimizer !== last.perOptimizer || s.model !== last.model || s.dataset !== last.dataset) {
+    last = { texts: s.texts, optimizers: s.optimizers, perOptimizer: s.perOptimizer, model: s.model, dataset: s.dataset };
+    const form = validateForm(s.texts, s.optimizers, s.perOptimizer);
+    const modelError = modelProblem(s.model, s.dataset);
+    lastResult = modelError ? { ...form, ok: false, values: null, perOptimizer: null, modelError } : { ...form, modelError };
   }
   return lastResult;
 }
 
-export const useValidation = (): FormValidation => useConfigStore(selectValidation);
+export const useValidation = (): PageValidation => useConfigStore(selectValidation);

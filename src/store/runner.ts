@@ -1,6 +1,7 @@
 // Starts, pauses, resumes and stops training runs: one Web Worker per run. Routes the workers'
 // messages to the series buffers (metrics) and the runs store (metadata). No React, no tfjs.
 import type { BackendName, DatasetBuffers, RunSpec, TrainConfig } from '../engine/types';
+import { modelInfo } from '../models/catalog';
 import type { FromWorker, ToWorker } from '../worker/protocol';
 import { optimizerInfo } from '../optim/catalog';
 import type { Hyper } from '../optim/hyper';
@@ -177,6 +178,7 @@ export async function startRuns(): Promise<void> {
     {
       dataset: cfg.dataset,
       model: cfg.model,
+      ...(modelInfo(cfg.model).usesWidth ? { width: cfg.width } : {}),
       alpha0: n.alpha0,
       momentum: n.momentum,
       weightDecay: n.weightDecay,

@@ -98,7 +98,7 @@ describe('importTidyCsv: round trip through the real writer', () => {
     expect(runs[0].divergedAt).toBe(3);
     // Exporting the import again writes the same file: nothing the file holds was lost.
     expect(tidyCsv(runs)).toBe(text);
-    expect(absent).toEqual(['time', 'epochs', 'iterations', 'width', 'firstBatchLoss']);
+    expect(absent).toEqual(['time', 'epochs', 'iterations', 'firstBatchLoss']);
   });
 
   it('reads a header-only file as no runs', () => {
@@ -267,7 +267,7 @@ describe('importTidyCsv: malformed input', () => {
 
   it('an unknown metric, a wrong number of fields, a duplicate or a missing half of a pair', () => {
     expectImportError(withCell(4, 'metric', 'train_acc'), 4, 'metric', /unknown metric "train_acc"/);
-    expectImportError(withLine(3, (l) => l + ',extra'), 3, null, /19 fields, but the header has 18/);
+    expectImportError(withLine(3, (l) => l + ',extra'), 3, null, /20 fields, but the header has 19/);
     expectImportError(withLine(7, () => lines[6] + '\n' + lines[6]), 8, 'metric', /lr of iteration 2 .* appears twice/);
     // Drop line 5 (lr of iteration 2): its train_loss on line 4 has no partner.
     expectImportError(lines.filter((_, i) => i !== 4).join('\n'), 4, 'metric', /has train_loss but no lr/);

@@ -58,9 +58,6 @@ describe('presets', () => {
       expect(byOpt(p, 'Adamop-Adamlop').beta).toBe(adamBeta);
       expect(byOpt(p, 'SGD').beta).toBe(1e-6);
     }
-    expect(preset('reference-logreg').unavailable).toBeNull();
-    expect(preset('reference-mlp').unavailable).toBeNull();
-    expect(preset('reference-vgg').unavailable).toBe('model vgg16bn is not available yet (issue 4)');
   });
 
   it('tutorial-ffnn: torch default lrs, FFNN, batch 100, 3,000 iterations, no normalisation, no weight decay', () => {

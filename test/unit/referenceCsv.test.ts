@@ -114,5 +114,7 @@ describe('reference file names', () => {
     expect(referenceCsvPath({ config: config({ model: 'mlp', alpha0: 0.001, beta: 1e-7, optimizer: 'Adam-HD' }) }))
       .toBe('mlp/+1e-03_+1e-07/Adam-HD.csv');
     expect(referenceCsvPath({ config: config({ alpha0: 0.05, beta: 1e-3 }) })).toBe('logreg/+5e-02_+1e-03/SGD-HD.csv');
+    // The originals' results/vgg/+1e-03_+1e-08/adam_hd.csv folder (gbaydin/hypergradient-descent).
+    expect(referenceCsvPath({ config: config({ model: 'vgg16bn', dataset: 'cifar10', alpha0: 1e-3, beta: 1e-8, optimizer: 'Adam-HD' }) })).toBe('vgg/+1e-03_+1e-08/Adam-HD.csv');
   });
 });

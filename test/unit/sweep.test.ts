@@ -72,10 +72,12 @@ describe('sweep: arguments', () => {
     expect(existsSync(path.join(TMP, 'x'))).toBe(false);
   });
 
-  it('reference-vgg is listed but refused: its model does not exist yet (exit 2)', async () => {
-    const r = await sweep(['reference-vgg', '--out', path.join(TMP, 'x')]);
+  it('reference-vgg without CIFAR-10 is refused before any run, saying how to get the data (exit 2)', async () => {
+    const r = await sweep(['reference-vgg', '--out', path.join(TMP, 'x')], { CIFAR10_PATH: path.join(TMP, 'no-such-cifar.tar.gz') });
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('model vgg16bn is not available yet (issue 4)');
+    expect(r.stderr).toContain('no-such-cifar.tar.gz');
+    expect(r.stderr).toContain('npm run data -- --cifar10');
+    expect(existsSync(path.join(TMP, 'x'))).toBe(false);
   });
 
   it('bad numbers, a missing --out, an unknown backend or flag are refused (exit 2)', async () => {

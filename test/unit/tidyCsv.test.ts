@@ -36,7 +36,7 @@ describe('tidyCsv', () => {
     // Config suffix: momentum 0.9, weight_decay 0.0001, eval_every empty (null), backend wasm, state
     // done, options empty (no options set).
     const p = 'a,SGD-HD,mnist,logreg,0.001,0.001,128,1';
-    const s = '0.9,0.0001,,wasm,done,';
+    const s = '0.9,0.0001,,wasm,done,,';
     expect(tidyCsv([tinyRun()]).split('\n').slice(1)).toEqual([
       `${p},0,0,val_loss,2.3,${s}`, // the evaluation before training (sorted to the front)
       `${p},0,0,val_accuracy,0.1,${s}`,
@@ -56,11 +56,11 @@ describe('tidyCsv', () => {
     const b = tinyRun({ runId: 'b,"2"', backend: null, state: 'stopped', config: config({ evalEvery: 50, optimizer: 'Adam-HD' }) });
     const lines = tidyCsv([tinyRun(), b]).split('\n');
     expect(lines.length).toBe(1 + 10 + 10 + 1);
-    expect(lines[11]).toBe('"b,""2""",Adam-HD,mnist,logreg,0.001,0.001,128,1,0,0,val_loss,2.3,0.9,0.0001,50,,stopped,');
+    expect(lines[11]).toBe('"b,""2""",Adam-HD,mnist,logreg,0.001,0.001,128,1,0,0,val_loss,2.3,0.9,0.0001,50,,stopped,,');
   });
 
   it('ends with an options column: the non-default options as key=value;…, schedule as describeSchedule writes it', () => {
-    expect(TIDY_COLUMNS.at(-1)).toBe('options');
+    expect(TIDY_COLUMNS.slice(-2)).toEqual(['options', 'width']);
     const opts = config({
       optimizer: 'SGDop-Adamlop',
       options: {
@@ -71,7 +71,7 @@ describe('tidyCsv', () => {
       },
     });
     const line = tidyCsv([tinyRun({ config: opts })]).split('\n')[1];
-    expect(line).toBe('a,SGDop-Adamlop,mnist,logreg,0.001,0.001,128,1,0,0,val_loss,2.3,0.9,0.0001,,wasm,done,beta=2e-7;correctedLrBiasCorrection=true;lrMin=0');
+    expect(line).toBe('a,SGDop-Adamlop,mnist,logreg,0.001,0.001,128,1,0,0,val_loss,2.3,0.9,0.0001,,wasm,done,beta=2e-7;correctedLrBiasCorrection=true;lrMin=0,');
 
     // SGDN's own default momentum is 0.9 and nesterov true: neither is written; a schedule is
     // (its ';', '(' and '+' need no CSV quoting).
@@ -80,11 +80,16 @@ describe('tidyCsv', () => {
       options: { momentum: 0.9, nesterov: true, schedule: { kind: 'step', stepSize: 100, gamma: 0.5, decay: 0.001, tMax: 10000, minFactor: 0, warmup: 10 } },
     });
     expect(tidyCsv([tinyRun({ config: sched })]).split('\n')[1]).toBe(
-      'a,SGDN,mnist,logreg,0.001,0.001,128,1,0,0,val_loss,2.3,0.9,0.0001,,wasm,done,schedule=step(size=100;gamma=0.5)+warmup(10)',
+      'a,SGDN,mnist,logreg,0.001,0.001,128,1,0,0,val_loss,2.3,0.9,0.0001,,wasm,done,schedule=step(size=100;gamma=0.5)+warmup(10),',
     );
     // Default-valued options only: an empty cell.
     const plain = config({ optimizer: 'Adam-HD', options: { legacyAdamEps: true, globalHypergradient: false, lrMin: null } });
-    expect(tidyCsv([tinyRun({ config: plain })]).split('\n')[1].endsWith(',done,')).toBe(true);
+    expect(tidyCsv([tinyRun({ config: plain })]).split('\n')[1].endsWith(',done,,')).toBe(true);
+  });
+
+  it('ends with the width multiplier of a VGG run (empty for models without one)', () => {
+    const vgg = tinyRun({ config: { ...config(), dataset: 'cifar10', model: 'vgg16bn', width: 0.125 } });
+    expect(tidyCsv([vgg]).split('\n')[1].endsWith(',done,,0.125')).toBe(true);
   });
 
   it('writes evaluations after the last training iteration too', () => {
