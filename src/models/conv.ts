@@ -134,12 +134,14 @@ export function conv2d(x: Tensor4D, w: Tensor4D, b: Tensor1D, pad: number): Tens
 export function conv2dInput(x: Tensor4D, w: Tensor4D, b: Tensor1D, pad: number): Tensor4D {
   const k = w.shape[0];
   const op = tf.customGrad((...args: (Tensor | tf.GradSaveFunc)[]) => {
-    const [ws, bs] = args as [Tensor4D, Tensor1D];
+    const [ws, bs, save] = args as [Tensor4D, Tensor1D, tf.GradSaveFunc];
+    // Saved (not just captured): an x made inside the loss function is freed when the forward pass ends.
+    save([x]);
     return {
       value: forwardConv(x, ws, bs, pad),
-      gradFunc: (dy: Tensor | Tensor[]) => {
+      gradFunc: (dy: Tensor | Tensor[], saved: Tensor[]) => {
         const g = dy as Tensor4D;
-        return [filterGrad(x, g, k, pad), channelSum(g)];
+        return [filterGrad(saved[0] as Tensor4D, g, k, pad), channelSum(g)];
       },
     };
   });

@@ -30,12 +30,15 @@ export function dense(x: Tensor2D, w: Tensor2D, b: Tensor1D): Tensor2D {
  */
 export function denseInput(x: Tensor2D, w: Tensor2D, b: Tensor1D): Tensor2D {
   const op = tf.customGrad((...args: (Tensor | tf.GradSaveFunc)[]) => {
-    const [ws, bs] = args as [Tensor2D, Tensor1D];
+    const [ws, bs, save] = args as [Tensor2D, Tensor1D, tf.GradSaveFunc];
+    // Saved (not just captured): an x made inside the loss function (e.g. the flattening reshape, a real
+    // copy on webgl) is freed when the forward pass ends, before the gradient runs.
+    save([x]);
     return {
       value: tf.add(tf.matMul(x, ws), bs),
-      gradFunc: (dy: Tensor | Tensor[]) => {
+      gradFunc: (dy: Tensor | Tensor[], saved: Tensor[]) => {
         const g = dy as Tensor2D;
-        return [tf.matMul(tf.transpose(x), g), tf.sum(g, 0)];
+        return [tf.matMul(tf.transpose(saved[0]), g), tf.sum(g, 0)];
       },
     };
   });
