@@ -26,7 +26,7 @@ export function App() {
       <header className="app-header">
         <h1>Hypergradient Playground</h1>
         <p className="tagline">
-          Compare learning-rate-adapting optimizers on MNIST and Fashion-MNIST, live in your browser: each run trains in its own worker.
+          Compare learning-rate-adapting optimizers on MNIST, Fashion-MNIST and CIFAR-10, live in your browser: each run trains in its own worker.
         </p>
         <BackendInfo />
       </header>
