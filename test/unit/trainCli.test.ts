@@ -1,21 +1,22 @@
 // `npm run train` end to end on real MNIST, tiny budgets: files, headers, row 0, epoch-end rows, the
 // summary, the loss threshold, and argument errors.
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { RunSummary } from '../../src/cli/experiment';
+import { tinyCifarTarGz } from './cifarFixture';
 
 const run = promisify(execFile);
 const ROOT = path.resolve(__dirname, '../..');
 const dir = mkdtempSync(path.join(tmpdir(), 'hg-train-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function train(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+async function train(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const r = await run('npx', ['tsx', 'src/cli/train.ts', ...args], { cwd: ROOT, maxBuffer: 1 << 24 });
+    const r = await run('npx', ['tsx', 'src/cli/train.ts', ...args], { cwd: ROOT, maxBuffer: 1 << 24, env: { ...process.env, ...env } });
     return { code: 0, ...r };
   } catch (e) {
     const err = e as { code: number; stdout: string; stderr: string };
@@ -100,5 +101,36 @@ describe('npm run train', () => {
     const schedule = await train(['--optimizer', 'SGD', '--schedule', 'step(size=0)']);
     expect(schedule.code).toBe(2);
     expect(schedule.stderr).toMatch(/--schedule: invalid schedule/);
+  });
+
+  it('trains VGG-16-BN (--width 1/8) on CIFAR-10 from $CIFAR10_PATH into the reference vgg/ folder', async () => {
+    const archive = path.join(dir, 'cifar-10-binary.tar.gz');
+    writeFileSync(archive, tinyCifarTarGz(4, 3).gz); // 20 training images, 3 test images
+    const out = path.join(dir, 'vgg');
+    const summaryFile = path.join(dir, 'vgg.json');
+    const r = await train(['--dataset', 'cifar10', '--model', 'vgg16bn', '--width', '1/8', '--optimizer', 'Adam-HD', '--batch-size', '10',
+      '--iterations', '2', '--out', out, '--summary-json', summaryFile, '--quiet'], { CIFAR10_PATH: archive });
+    expect(r.code, r.stderr).toBe(0);
+    // β defaults to 1e-7 for the Adam family (the CLI's default; the reference-vgg preset passes 1e-8).
+    const refFile = path.join(out, 'vgg', '+1e-03_+1e-07', 'Adam-HD.csv');
+    expect(r.stdout.trim().split('\n')[0]).toBe(refFile);
+    expect(csv(refFile).length).toBe(1 + 1 + 2); // header, row 0, two iterations
+    const summary = JSON.parse(readFileSync(summaryFile, 'utf8')) as RunSummary;
+    expect(summary).toMatchObject({ dataset: 'cifar10', model: 'vgg16bn', iterations: 2, state: 'done' });
+    const tidy = csv(refFile.replace(/\.csv$/, '.tidy.csv'));
+    expect(tidy[0].at(-1)).toBe('width');
+    expect(tidy[1].at(-1)).toBe('0.125');
+  });
+
+  it('refuses a model that does not fit the data, a bad width, and a width on a model without one (exit 2)', async () => {
+    const misfit = await train(['--optimizer', 'SGD', '--model', 'vgg16bn', '--iterations', '1', '--quiet']);
+    expect(misfit.code).toBe(2);
+    expect(misfit.stderr).toMatch(/VGG-16-BN needs 32×32×3 images \(CIFAR-10\); this dataset has 28×28×1/);
+    const width = await train(['--optimizer', 'SGD', '--model', 'vgg16bn', '--width', '0.3']);
+    expect(width.code).toBe(2);
+    expect(width.stderr).toMatch(/--width: "0.3" is not one of 1, 0.5, 0.25, 0.125/);
+    const noWidth = await train(['--optimizer', 'SGD', '--model', 'lenet5', '--width', '0.5']);
+    expect(noWidth.code).toBe(2);
+    expect(noWidth.stderr).toMatch(/--width: lenet5 has no width multiplier/);
   });
 });
