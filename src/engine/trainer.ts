@@ -16,6 +16,7 @@ import { optimizerInfo, takesPageMomentum } from '../optim/catalog';
 import type { Hyper } from '../optim/hyper';
 import { buildOptimizer, hyperFor } from '../optim/registry';
 import { evalDue, totalIterations } from './budget';
+import { applyEdits } from './edits';
 import { batchLoss, evaluate } from './evaluate';
 import { toDeviceBatch } from './inputs';
 import { trainStep } from './step';
@@ -29,6 +30,8 @@ export interface TrainerSink {
 export interface TrainerControl {
   /** Called between flushes; resolves 'stop' to end the run, and may wait while paused. */
   checkpoint(): Promise<'go' | 'stop'>;
+  /** Hyperparameter changes that arrived since the last call (then cleared), applied before the next step. */
+  takeEdits?(): Partial<Hyper> | null;
 }
 
 export interface TrainerOptions {
@@ -142,6 +145,11 @@ export async function train(run: RunSpec, data: DatasetBuffers, sink: TrainerSin
     t0 = now();
 
     for (let t = 1; t <= total; t++) {
+      const edits = control.takeEdits?.() ?? null;
+      if (edits) {
+        state = applyEdits(state, edits);
+        sink.metrics({ runId: run.runId, train: emptyColumns(), evals: [], events: [{ iteration: t, time: elapsed(), changes: edits }] });
+      }
       const b = batch(t);
       const { x, y } = toDeviceBatch(data, b.x, b.y);
       let updated: Tensor[] | null = null;

@@ -72,11 +72,23 @@ export interface EvalRecord {
 
 export type RunState = 'loading' | 'training' | 'paused' | 'done' | 'diverged' | 'stopped' | 'error';
 
+/** Hyperparameters changed while the run trained (a mid-run edit). */
+export interface RunEvent {
+  /** The first iteration that used the new values. */
+  iteration: number;
+  /** Seconds since training started, as TrainColumns.time. */
+  time: number;
+  /** The new values (α₀ also resets a hypergradient optimizer's current α to it). */
+  changes: Partial<Hyper>;
+}
+
 /** A batch of metrics streamed from a worker (many iterations per message). */
 export interface MetricBatch {
   runId: string;
   train: TrainColumns;
   evals: EvalRecord[];
+  /** Mid-run edits applied since the last batch; absent when none. */
+  events?: RunEvent[];
 }
 
 /** Raw dataset bytes as the loader returns them: pixels stay uint8 on the host. */

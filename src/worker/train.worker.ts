@@ -28,6 +28,9 @@ self.onmessage = (ev: MessageEvent<ToWorker>) => {
     case 'stop':
       control?.stop();
       break;
+    case 'edit':
+      control?.edit(msg.changes);
+      break;
   }
 };
 
