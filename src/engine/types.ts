@@ -70,7 +70,8 @@ export interface EvalRecord {
   firstBatchLoss?: number;
 }
 
-export type RunState = 'loading' | 'training' | 'paused' | 'done' | 'diverged' | 'stopped' | 'error';
+/** 'interrupted': set by the page for a run that was still going when the page went away (restored from storage). */
+export type RunState = 'loading' | 'training' | 'paused' | 'done' | 'diverged' | 'stopped' | 'error' | 'interrupted';
 
 /** Hyperparameters changed while the run trained (a mid-run edit). */
 export interface RunEvent {

@@ -59,7 +59,7 @@ const OPTIONAL_COLUMNS = ['time', 'epochs', 'iterations', 'width'] as const;
 // Exhaustive name lists: adding a name to the union without listing it here is a type error.
 const MODELS: Record<ModelName, true> = { logreg: true, ffnn100: true, mlp: true, lenet5: true, vgg16bn: true };
 const STATES: Record<RunState, true> = {
-  loading: true, training: true, paused: true, done: true, diverged: true, stopped: true, error: true,
+  loading: true, training: true, paused: true, done: true, diverged: true, stopped: true, error: true, interrupted: true,
 };
 const METRICS: Record<TidyMetric, true> = { train_loss: true, lr: true, val_loss: true, val_accuracy: true };
 const has = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);

@@ -21,6 +21,11 @@ class Column {
     this.length = need;
   }
 
+  /** A copy of the values from index `from` to the end (what a persisted chunk holds). */
+  sliceFrom(from: number): Float64Array {
+    return this.buf.slice(from, this.length);
+  }
+
   /** A view of the filled part (valid until the next append). */
   view(): Float64Array {
     return this.buf.subarray(0, this.length);
@@ -57,6 +62,22 @@ export interface SeriesView {
 /** Plain data for exporters (a RunRecord's `train` and `evals`). */
 export interface SeriesData {
   train: TrainColumns;
+  evals: EvalRecord[];
+}
+
+/** Series to load into a run: plain arrays (an import) or typed arrays (restored chunks). */
+export interface SeriesInput {
+  train: { [K in keyof TrainColumns]: ArrayLike<number> };
+  evals: readonly EvalRecord[];
+}
+
+/** New points of one run (copies): training columns as Float64Arrays, plus evaluations. */
+export interface SeriesTail {
+  iteration: Float64Array;
+  epoch: Float64Array;
+  loss: Float64Array;
+  lr: Float64Array;
+  time: Float64Array;
   evals: EvalRecord[];
 }
 
@@ -106,6 +127,68 @@ export class SeriesBuffers {
     s.version++;
     this.version++;
     this.emit(new Set([batch.runId]));
+  }
+
+  /**
+   * Replaces a run's series with `data` (a restored or imported run). One notification, like an
+   * append; an empty `data` leaves an empty, registered run.
+   */
+  load(runId: string, data: SeriesInput): void {
+    this.runs.delete(runId);
+    const s = this.series(runId);
+    const t = data.train;
+    s.iteration.pushAll(t.iteration);
+    s.epoch.pushAll(t.epoch);
+    s.loss.pushAll(t.loss);
+    s.lr.pushAll(t.lr);
+    s.time.pushAll(t.time);
+    for (const e of data.evals) s.evals.push(e);
+    s.version++;
+    this.version++;
+    this.emit(new Set([runId]));
+  }
+
+  /** Forgets a run (deleted by the person). */
+  delete(runId: string): void {
+    if (!this.runs.delete(runId)) return;
+    this.version++;
+    this.emit(new Set([runId]));
+  }
+
+  /** Moves a run's series to another id (the store renames a run id that collides); `to` is replaced. */
+  rename(from: string, to: string): void {
+    const s = this.runs.get(from);
+    if (!s || from === to) return;
+    this.runs.delete(from);
+    s.version++;
+    this.runs.set(to, s);
+    this.version++;
+    this.emit(new Set([from, to]));
+  }
+
+  /** Number of evaluations recorded for a run. */
+  evalCount(runId: string): number {
+    return this.runs.get(runId)?.evals.length ?? 0;
+  }
+
+  /**
+   * The points recorded after the first `fromTrain` training points and `fromEval` evaluations, as
+   * copies (what the persistence layer writes as one append-only chunk: O(new points)).
+   */
+  tail(runId: string, fromTrain: number, fromEval: number): SeriesTail {
+    const s = this.runs.get(runId);
+    if (!s) {
+      const empty = new Float64Array(0);
+      return { iteration: empty, epoch: empty, loss: empty, lr: empty, time: empty, evals: [] };
+    }
+    return {
+      iteration: s.iteration.sliceFrom(fromTrain),
+      epoch: s.epoch.sliceFrom(fromTrain),
+      loss: s.loss.sliceFrom(fromTrain),
+      lr: s.lr.sliceFrom(fromTrain),
+      time: s.time.sliceFrom(fromTrain),
+      evals: s.evals.slice(fromEval),
+    };
   }
 
   has(runId: string): boolean {

@@ -1,7 +1,9 @@
-// The live region: what each run of the latest Start is doing, with a progress bar per run.
+// The live region: what each run of the charts is doing, with a progress bar per run; below it the
+// list of every run kept in this browser.
 import { useShallow } from 'zustand/react/shallow';
 import { seriesBuffers } from '../series/buffers';
 import { useRunsStore, type RunMeta } from '../store/runsStore';
+import { RunsList } from './RunsList';
 
 /** One line of status text, e.g. "SGD-HD: training, iteration 120 / 469 (wasm)". */
 export function statusText(r: RunMeta): string {
@@ -24,12 +26,14 @@ export function statusText(r: RunMeta): string {
       return `${r.label}: stopped at iteration ${r.iteration}${on}`;
     case 'error':
       return `${r.label}: error: ${r.message ?? 'unknown error'}`;
+    case 'interrupted':
+      return `${r.label}: interrupted at iteration ${r.iteration} / ${r.total} (the page was closed or reloaded while it ran)${on}`;
   }
 }
 
 function RunLine({ run }: { run: RunMeta }) {
   const id = `progress-${run.runId}`;
-  const showBar = run.state === 'training' || run.state === 'paused' || run.state === 'done';
+  const showBar = run.state === 'training' || run.state === 'paused' || run.state === 'done' || run.state === 'interrupted';
   return (
     <li className={`run-line state-${run.state}`}>
       <span id={`${id}-label`}>{statusText(run)}</span>
@@ -61,6 +65,7 @@ export function RunStatus() {
           </ul>
         )}
       </div>
+      <RunsList />
     </section>
   );
 }

@@ -194,6 +194,10 @@ describe('per-optimizer settings', () => {
 
 describe('datasets', () => {
   it('trains SGD on Fashion-MNIST', async () => {
+    // A fresh browser profile: the shared page's earlier runs are restored from IndexedDB on a reload.
+    const page = await openPage(browser, { acceptDownloads: true });
+    const pageErrors: string[] = [];
+    page.on('pageerror', (e) => pageErrors.push(String(e)));
     // pageUrl(...) already carries ?backend=wasm (test/e2e/browser.ts); say so explicitly all the same.
     await page.goto(`${server.url}/?backend=wasm`);
     await page.getByText(/^MNIST ready/).waitFor({ timeout: 60_000 });
@@ -210,5 +214,6 @@ describe('datasets', () => {
     assert.equal(mine.length, 10);
     assert.ok(mine.every((r) => r.dataset === 'fashion-mnist'), 'the run records the chosen dataset');
     assert.deepEqual(pageErrors, []);
+    await page.context().close();
   });
 });

@@ -51,3 +51,41 @@ describe('SeriesBuffers', () => {
     expect(b.has('x')).toBe(false);
   });
 });
+
+describe('SeriesBuffers: what persistence and import use', () => {
+  const b3 = (runId: string, from: number) => ({
+    runId,
+    train: { iteration: [from, from + 1, from + 2], epoch: [0, 0, 0], loss: [3, 2, 1], lr: [1, 2, 3], time: [0.1, 0.2, 0.3] },
+    evals: [{ iteration: from + 2, epoch: 0, time: 0.3, valLoss: 1.5, valAccuracy: 0.4 }],
+  });
+
+  it('tail copies only the points after the given counts', () => {
+    const b = new SeriesBuffers();
+    b.appendBatch(b3('a', 1));
+    b.appendBatch(b3('a', 4));
+    const t = b.tail('a', 4, 1);
+    expect(Array.from(t.iteration)).toEqual([5, 6]);
+    expect(Array.from(t.loss)).toEqual([2, 1]);
+    expect(t.evals.map((e) => e.iteration)).toEqual([6]);
+    t.loss[0] = 99; // a copy
+    expect(b.get('a').train.loss[4]).toBe(2);
+    expect(b.evalCount('a')).toBe(2);
+    expect(b.tail('none', 0, 0).iteration.length).toBe(0);
+  });
+
+  it('load replaces a series, rename moves it, delete forgets it; each notifies', () => {
+    const b = new SeriesBuffers();
+    const seen: string[][] = [];
+    b.subscribe((ids) => seen.push([...ids].sort()));
+    b.appendBatch(b3('a', 1));
+    b.load('a', { train: { iteration: Float64Array.from([7]), epoch: [0], loss: [0.5], lr: [0.1], time: [NaN] }, evals: [] });
+    expect(b.get('a').train.iteration).toEqual([7]);
+    expect(b.evalCount('a')).toBe(0);
+    b.rename('a', 'b');
+    expect(b.has('a')).toBe(false);
+    expect(b.get('b').train.loss).toEqual([0.5]);
+    b.delete('b');
+    expect(b.has('b')).toBe(false);
+    expect(seen).toEqual([['a'], ['a'], ['a', 'b'], ['b']]);
+  });
+});

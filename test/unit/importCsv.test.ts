@@ -333,3 +333,17 @@ describe('parseOptionsText', () => {
     expect(() => parseOptionsText('__proto__=1')).toThrow(/unknown option/);
   });
 });
+
+describe('the page-only state "interrupted"', () => {
+  it('round-trips through the writer like any state', () => {
+    const run: RunRecord = {
+      runId: 'r1-SGD-HD', config: config(), backend: 'wasm',
+      // A run cut off by a reload (store/runsStore.ts RunMetaState); RunState does not list it.
+      state: 'interrupted' as RunState,
+      train: { iteration: [1, 2], epoch: [0.01, 0.02], loss: [2.3, 2.2], lr: [1e-3, 1.1e-3], time: [0.1, 0.2] },
+      evals: [{ iteration: 0, epoch: 0, time: 0, valLoss: 2.31, valAccuracy: 0.1 }],
+    };
+    expect(importTidyCsv(tidyCsv([run])).runs).toEqual([expectedImport(run)]);
+    expect(importTidyCsv(tidyCsv([run])).runs[0].state).toBe('interrupted');
+  });
+});

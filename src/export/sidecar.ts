@@ -1,0 +1,82 @@
+// The JSON file written next to "Export CSV": where and how the runs of the CSV were produced (app
+// version, backends, device, browser, time) and every run's configuration and state, so a CSV found
+// later can be traced back. Pure: the page gathers the environment (src/ui/deviceInfo.ts).
+import type { BackendName, TrainConfig } from '../engine/types';
+
+export const SIDECAR_FORMAT = 'hypergradient-playground/export-sidecar';
+export const SIDECAR_VERSION = 1;
+
+export interface DeviceInfo {
+  /** navigator.hardwareConcurrency (logical cores), null when unknown. */
+  hardwareConcurrency: number | null;
+  /** WebGL's (unmasked where allowed) vendor and renderer strings, null without WebGL. */
+  webglVendor: string | null;
+  webglRenderer: string | null;
+  /** WebGPU adapter info (vendor, architecture, device, description), null without WebGPU. */
+  gpuAdapter: Record<string, string> | null;
+}
+
+export interface SidecarRun {
+  runId: string;
+  label: string;
+  batch: number;
+  state: string;
+  backend: BackendName | null;
+  iteration: number;
+  total: number;
+  divergedAt?: number;
+  message?: string;
+  /** Points in the CSV: training iterations and evaluations. */
+  trainPoints: number;
+  evaluations: number;
+  config: TrainConfig;
+}
+
+export interface SidecarInput {
+  appVersion: string;
+  exportedAt: Date;
+  csvFile: string;
+  userAgent: string;
+  requestedBackend: string;
+  device: DeviceInfo;
+  runs: readonly SidecarRun[];
+}
+
+export interface Sidecar {
+  format: typeof SIDECAR_FORMAT;
+  formatVersion: typeof SIDECAR_VERSION;
+  app: { name: 'hypergradient-playground'; version: string };
+  exportedAt: string;
+  csvFile: string;
+  userAgent: string;
+  /** What the URL asked for (`auto` or a name) and what the runs actually ran on (distinct, in run order). */
+  backends: { requested: string; used: BackendName[] };
+  device: DeviceInfo;
+  runs: SidecarRun[];
+}
+
+export function buildSidecar(input: SidecarInput): Sidecar {
+  const used: BackendName[] = [];
+  for (const r of input.runs) if (r.backend !== null && !used.includes(r.backend)) used.push(r.backend);
+  return {
+    format: SIDECAR_FORMAT,
+    formatVersion: SIDECAR_VERSION,
+    app: { name: 'hypergradient-playground', version: input.appVersion },
+    exportedAt: input.exportedAt.toISOString(),
+    csvFile: input.csvFile,
+    userAgent: input.userAgent,
+    backends: { requested: input.requestedBackend, used },
+    device: input.device,
+    runs: input.runs.map((r) => ({ ...r })),
+  };
+}
+
+/** Two-space indented JSON with a trailing newline. */
+export function sidecarJson(input: SidecarInput): string {
+  return JSON.stringify(buildSidecar(input), null, 2) + '\n';
+}
+
+/** The sidecar's file name: the CSV's with `.json` (`runs.csv` → `runs.json`). */
+export function sidecarFilename(csvFile: string): string {
+  return csvFile.replace(/\.csv$/i, '') + '.json';
+}

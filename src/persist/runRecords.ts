@@ -1,0 +1,129 @@
+// What the page keeps about each run in IndexedDB, and how it is read back. Pure: no DOM, no IndexedDB.
+//
+// Layout (database RUNS_DB_NAME, separate from the dataset database so neither has to know the
+// other's version):
+// - `runs`: one record per run, keyed by its storage key (a random id given when the run is
+//   created; the run id itself may change when it collides with a new run's id). Rewritten whenever
+//   the run's metadata changes (state, iteration, label…): a few hundred bytes.
+// - `chunks`: the run's metric series as append-only chunks keyed [storage key, seq]: each flush
+//   writes only the points recorded since the previous one, so a write costs O(new points) however
+//   long the run is. Training columns are Float64Arrays (structured clone copies them as bytes).
+// - `session`: one record saying which runs the charts showed (the last comparison).
+// A record of another layout, or one that does not look like ours, is skipped on the way out.
+import type { EvalRecord } from '../engine/types';
+import type { SeriesInput, SeriesTail } from '../series/buffers';
+import { ACTIVE_STATES, type RunMeta, type RunMetaState } from '../store/runsStore';
+
+export const RUNS_DB_NAME = 'hypergradient-playground-runs';
+export const RUNS_DB_VERSION = 1;
+export const RUN_LAYOUT = 1;
+export const SESSION_KEY = 'session';
+
+/** A run's metadata as stored (RunMeta without the storage key, which is the record's key). */
+export type StoredMeta = Omit<RunMeta, 'storageKey'>;
+
+export interface PersistedRun {
+  layout: typeof RUN_LAYOUT;
+  key: string;
+  /** Creation order across sessions (monotonic, ms-based): restored runs are listed in this order. */
+  createdAt: number;
+  meta: StoredMeta;
+}
+
+export interface PersistedChunk extends SeriesTail {
+  key: string;
+  seq: number;
+}
+
+export interface SessionRecord {
+  layout: typeof RUN_LAYOUT;
+  /** Storage keys of the runs the charts showed. */
+  current: string[];
+}
+
+/** One atomic write (one IndexedDB transaction). */
+export interface RunDbWrite {
+  runs: PersistedRun[];
+  chunks: PersistedChunk[];
+  /** Storage keys whose run record and chunks are to be removed. */
+  deletes: string[];
+  session?: SessionRecord;
+}
+
+export function toPersistedRun(meta: RunMeta, key: string, createdAt: number): PersistedRun {
+  const { storageKey: _omit, ...rest } = meta;
+  void _omit;
+  return { layout: RUN_LAYOUT, key, createdAt, meta: rest };
+}
+
+const STATES: Record<RunMetaState, true> = {
+  loading: true, training: true, paused: true, done: true, diverged: true, stopped: true, error: true, interrupted: true,
+};
+
+const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
+const isNum = (v: unknown): v is number => typeof v === 'number';
+
+/** A stored run record back, or null when it is not one of ours in this layout. */
+export function fromPersistedRun(value: unknown): PersistedRun | null {
+  if (!isObj(value) || value.layout !== RUN_LAYOUT || typeof value.key !== 'string' || !isNum(value.createdAt)) return null;
+  const m = value.meta;
+  if (!isObj(m) || typeof m.runId !== 'string' || m.runId === '' || typeof m.label !== 'string') return null;
+  if (!isNum(m.batch) || !isNum(m.iteration) || !isNum(m.total) || !isObj(m.config)) return null;
+  if (typeof m.state !== 'string' || !Object.prototype.hasOwnProperty.call(STATES, m.state)) return null;
+  if (typeof m.config.optimizer !== 'string' || typeof m.config.model !== 'string') return null;
+  return value as unknown as PersistedRun;
+}
+
+function isChunk(v: unknown): v is PersistedChunk {
+  if (!isObj(v) || typeof v.key !== 'string' || !isNum(v.seq) || !Array.isArray(v.evals)) return false;
+  const n = v.iteration instanceof Float64Array ? v.iteration.length : -1;
+  return n >= 0 && (['epoch', 'loss', 'lr', 'time'] as const).every((c) => v[c] instanceof Float64Array && (v[c] as Float64Array).length === n);
+}
+
+export interface MergedSeries extends SeriesInput {
+  train: { iteration: Float64Array; epoch: Float64Array; loss: Float64Array; lr: Float64Array; time: Float64Array };
+  evals: EvalRecord[];
+  /** The seq the next chunk of this run gets. */
+  nextSeq: number;
+}
+
+/**
+ * A run's chunks (any order, as read) joined into one series in seq order. A malformed chunk is
+ * skipped (its points are lost, the others are kept).
+ */
+export function mergeChunks(chunks: readonly unknown[]): MergedSeries {
+  const ok = chunks.filter(isChunk).sort((a, b) => a.seq - b.seq);
+  let n = 0;
+  for (const c of ok) n += c.iteration.length;
+  const col = () => new Float64Array(n);
+  const train = { iteration: col(), epoch: col(), loss: col(), lr: col(), time: col() };
+  const evals: EvalRecord[] = [];
+  let at = 0;
+  for (const c of ok) {
+    for (const k of ['iteration', 'epoch', 'loss', 'lr', 'time'] as const) train[k].set(c[k], at);
+    at += c.iteration.length;
+    for (const e of c.evals) evals.push(e);
+  }
+  const nextSeq = ok.length === 0 ? 0 : ok[ok.length - 1].seq + 1;
+  return { train, evals, nextSeq };
+}
+
+/**
+ * The metadata a restored run is shown with: a run that was still loading, training or paused when
+ * the page went away is "interrupted", at the last iteration that reached storage.
+ */
+export function restoredMeta(meta: StoredMeta, series: MergedSeries, key: string): RunMeta {
+  const out: RunMeta = { ...meta, storageKey: key };
+  if (ACTIVE_STATES.has(meta.state)) {
+    const it = series.train.iteration;
+    out.state = 'interrupted';
+    out.iteration = it.length > 0 ? it[it.length - 1] : 0;
+    out.message = 'the page was closed or reloaded while it ran';
+  }
+  return out;
+}
+
+/** Monotonic creation stamps: Date.now(), bumped past the last one handed out. */
+export function createStamp(last: number, now: number = Date.now()): number {
+  return Math.max(now, last + 1);
+}
