@@ -4,7 +4,7 @@
 // Format (version 1), e.g.
 //
 //   ?v=1&opt=SGD,SGD-HD&data=mnist&model=ffnn100&width=1&a0=1e-3&bsgd=1e-3&badam=1e-7&mu=0.9&wd=1e-4
-//    &bs=128&ep=1&it=&eval=&seed=1&seeds=1&smooth=0&x=iteration&SGD-HD.lrMin=0&SGD-HD.beta=2e-7
+//    &bs=128&ep=1&it=&seed=1&eval=&seeds=1&smooth=0&x=iteration&SGD-HD.lrMin=0&SGD-HD.beta=2e-7
 //
 // - One short parameter per page field (see PARAMS); the selected optimizers as one comma list in
 //   catalogue order; each per-optimizer setting the person changed as `<optimizer>.<key>=<value>`,
@@ -25,6 +25,7 @@
 // - `+` is a literal plus (RFC 3986), not a space: `a0=1e+3` reads as 1000.
 import type { DatasetName, ModelName } from '../engine/types';
 import { isDatasetName } from '../data/datasets';
+import { WIDTHS } from '../models/catalog';
 import { OPTIMIZER_NAMES, optimizerInfo } from '../optim/catalog';
 import { CONSTANT, SCHEDULE_KINDS, validateSchedule } from '../optim/schedules';
 import { isXAxis, X_AXES, type XAxis } from '../series/axes';
@@ -43,7 +44,7 @@ import {
   type PerOptimizerTexts,
   type ScheduleField,
 } from '../store/optimizerOptions';
-import { NUMERIC_FIELDS, parseNumber, validateField, type FieldTexts, type NumericField } from '../store/validate';
+import { MAX_SEED, NUMERIC_FIELDS, parseNumber, validateField, type FieldTexts, type NumericField } from '../store/validate';
 
 export const URL_VERSION = 1;
 
@@ -61,26 +62,21 @@ export interface PageConfig {
   iterations: number | null;
   seed: number;
   evalEvery: number | null;
+  /** How many seeds each optimizer runs with (seed, seed + 1, …). */
+  seeds: number;
   dataset: DatasetName;
   model: ModelName;
   /** The store's per-optimizer texts (only what the person changed). */
   perOptimizer: PerOptimizerTexts;
   /** VGG-16-BN width multiplier (other models ignore it). */
   width: number;
-  /** How many seeds each optimizer runs with (seed, seed + 1, …). */
-  seeds: number;
   /** Chart smoothing weight, 0 = raw (series/smoothing.ts). */
   smoothing: number;
   xAxis: XAxis;
 }
 
-export const WIDTHS: readonly number[] = [1, 0.5, 0.25, 0.125];
-export const MAX_SEEDS = 10;
-
-/** Defaults of the fields the configuration store does not hold (yet). */
-export const VIEW_DEFAULTS: Pick<PageConfig, 'width' | 'seeds' | 'smoothing' | 'xAxis'> = {
-  width: 1,
-  seeds: 1,
+/** Defaults of the fields the view store holds (src/store/viewStore.ts), not the configuration store. */
+export const VIEW_DEFAULTS: Pick<PageConfig, 'smoothing' | 'xAxis'> = {
   smoothing: 0,
   xAxis: 'iteration',
 };
@@ -100,10 +96,16 @@ const PARAMS: Record<NumericField, { param: string; label: string }> = {
   iterations: { param: 'it', label: 'Iterations' },
   seed: { param: 'seed', label: 'Seed' },
   evalEvery: { param: 'eval', label: 'Evaluate every' },
+  seeds: { param: 'seeds', label: 'Seeds' },
 };
 
-const OTHER_PARAMS = ['v', 'opt', 'data', 'model', 'width', 'seeds', 'smooth', 'x'] as const;
-const KNOWN_PARAMS = new Set<string>([...OTHER_PARAMS, ...NUMERIC_FIELDS.map((f) => PARAMS[f].param)]);
+const OTHER_PARAMS = ['v', 'opt', 'data', 'model', 'width', 'smooth', 'x'] as const;
+/**
+ * Parameters of the page that are not part of the configuration: read elsewhere (`backend`:
+ * src/store/backendParam.ts), never a problem here, and kept in the address when it is rewritten.
+ */
+export const PASS_THROUGH_PARAMS: readonly string[] = ['backend'];
+const KNOWN_PARAMS = new Set<string>([...OTHER_PARAMS, ...PASS_THROUGH_PARAMS, ...NUMERIC_FIELDS.map((f) => PARAMS[f].param)]);
 const SCHEDULE_FIELDS: readonly ScheduleField[] = ['stepSize', 'gamma', 'decay', 'tMax', 'minFactor', 'warmup'];
 
 // ---------- numbers ----------
@@ -148,7 +150,7 @@ export function encodeConfig(c: PageConfig): string {
   const parts: string[] = [`v=${URL_VERSION}`, `opt=${c.optimizers.map(enc).join(',')}`, `data=${enc(c.dataset)}`, `model=${enc(c.model)}`, `width=${numberText(c.width)}`];
   const texts = configTexts(c);
   for (const f of NUMERIC_FIELDS) parts.push(`${PARAMS[f].param}=${enc(texts[f])}`);
-  parts.push(`seeds=${numberText(c.seeds)}`, `smooth=${numberText(c.smoothing)}`, `x=${enc(c.xAxis)}`);
+  parts.push(`smooth=${numberText(c.smoothing)}`, `x=${enc(c.xAxis)}`);
   for (const name of OPTIMIZER_NAMES) {
     const own = c.perOptimizer[name];
     if (!own) continue;
@@ -246,6 +248,12 @@ function decodeInto(search: string, defaults: PageConfig, problems: string[]): P
     }
   }
 
+  // Seeds count up from the seed (the form's cross-field rule, validate.ts validateAll).
+  if (config.seed + config.seeds - 1 > MAX_SEED) {
+    problems.push(`Seeds ${config.seeds} from seed ${config.seed} pass the largest seed ${MAX_SEED}; using 1 seed.`);
+    config.seeds = 1;
+  }
+
   const view = (param: string, label: string, read: (raw: string) => boolean, rule: string, def: string) => {
     const raw = params.get(param);
     if (raw !== undefined && !read(raw)) problems.push(`${label} ${quoted(raw)} must be ${rule}; using the default ${def}.`);
@@ -256,12 +264,6 @@ function decodeInto(search: string, defaults: PageConfig, problems: string[]): P
     config.width = v;
     return true;
   }, `one of ${WIDTHS.join(', ')}`, numberText(defaults.width));
-  view('seeds', 'Seeds', (raw) => {
-    const v = parseNumber(raw);
-    if (v === null || !Number.isInteger(v) || v < 1 || v > MAX_SEEDS) return false;
-    config.seeds = v;
-    return true;
-  }, `a whole number from 1 to ${MAX_SEEDS}`, numberText(defaults.seeds));
   view('smooth', 'Smoothing', (raw) => {
     const v = parseNumber(raw);
     if (v === null || v < 0 || v > MAX_SMOOTHING) return false;

@@ -26,6 +26,8 @@ export const DEFAULTS = {
   width: 0.125,
   seed: 1,
   evalEvery: null as number | null,
+  /** Runs per optimizer (seed, seed + 1, …). */
+  seeds: 1,
 };
 
 export const DEFAULT_TEXTS: FieldTexts = {
@@ -39,6 +41,7 @@ export const DEFAULT_TEXTS: FieldTexts = {
   iterations: '',
   seed: String(DEFAULTS.seed),
   evalEvery: '',
+  seeds: String(DEFAULTS.seeds),
 };
 
 export interface ConfigState {
@@ -62,6 +65,21 @@ export interface ConfigState {
   setModel: (model: ModelName) => void;
   setDataset: (dataset: DatasetName) => void;
   setWidth: (width: number) => void;
+  /**
+   * Replaces several parts at once (a link read at page load, a preset): one store update, so the
+   * form never shows a half-applied configuration. Parts not given stay as they are.
+   */
+  applyConfig: (patch: ConfigPatch) => void;
+}
+
+/** What a link or a preset sets; `texts` may name only some fields (the others stay). */
+export interface ConfigPatch {
+  optimizers?: string[];
+  texts?: Partial<FieldTexts>;
+  model?: ModelName;
+  dataset?: DatasetName;
+  width?: number;
+  perOptimizer?: PerOptimizerTexts;
 }
 
 export const useConfigStore = create<ConfigState>()((set) => ({
@@ -91,6 +109,15 @@ export const useConfigStore = create<ConfigState>()((set) => ({
   setModel: (model) => set({ model }),
   setDataset: (dataset) => set({ dataset }),
   setWidth: (width) => set({ width }),
+  applyConfig: (patch) =>
+    set((s) => ({
+      ...(patch.optimizers ? { optimizers: OPTIMIZER_NAMES.filter((n) => patch.optimizers?.includes(n)) } : {}),
+      ...(patch.texts ? { texts: { ...s.texts, ...patch.texts } } : {}),
+      ...(patch.model ? { model: patch.model } : {}),
+      ...(patch.dataset ? { dataset: patch.dataset } : {}),
+      ...(patch.width !== undefined ? { width: patch.width } : {}),
+      ...(patch.perOptimizer ? { perOptimizer: patch.perOptimizer } : {}),
+    })),
 }));
 
 /** Why the selected model cannot train on the selected dataset (e.g. VGG on 28×28 MNIST), or null. */

@@ -5,11 +5,12 @@
 // - The store keeps only what the person changed, per optimizer (`OptionTexts`: a sparse record
 //   keyed by Hyper field, or `schedule.<field>` for the schedule). Everything else shows, and runs
 //   with, the optimizer's own default: HYPER_DEFAULTS overlaid with the catalog's `defaults`.
-// - Two fields are *linked* to page-wide fields: μ (`momentum`) shows the page's "Momentum μ" and
-//   β (`beta`) the page's β of the optimizer's group, because the engine runs with those page-wide
-//   values (TrainConfig.momentum / beta). A per-optimizer value overrides them for that optimizer
-//   only once the person has changed it here.
-// - α₀ and weight decay stay page-wide only.
+// - Three fields are *linked* to page-wide fields: α₀ (`alpha0`) shows the page's α₀, μ (`momentum`)
+//   the page's "Momentum μ" and β (`beta`) the page's β of the optimizer's group, because the engine
+//   runs with those page-wide values (TrainConfig.alpha0 / momentum / beta). A per-optimizer value
+//   overrides them for that optimizer only once the person has changed it here (so a comparison can
+//   run each optimizer at its own default α₀, as the classic comparison preset does).
+// - Weight decay stays page-wide only.
 import type { Hyper } from '../optim/hyper';
 import { HYPER_DEFAULTS } from '../optim/hyper';
 import { optimizerInfo, takesPageMomentum, type OptimizerInfo } from '../optim/catalog';
@@ -21,6 +22,7 @@ import {
   type ScheduleSpec,
 } from '../optim/schedules';
 import {
+  ALPHA0_RANGE,
   BETA_RANGE,
   MESSAGES,
   formatForPeople,
@@ -37,7 +39,7 @@ export type OptionTexts = Record<string, string | boolean>;
 export type PerOptimizerTexts = Record<string, OptionTexts>;
 
 /** Hyper fields with their own control (the schedule has its own group of controls). */
-export type OptionKey = Exclude<keyof Hyper, 'alpha0' | 'weightDecay' | 'schedule'>;
+export type OptionKey = Exclude<keyof Hyper, 'weightDecay' | 'schedule'>;
 export type OptionGroup = 'model' | 'lr' | 'quirk' | 'safeguard';
 
 export interface OptionMeta {
@@ -53,6 +55,7 @@ const REF_DEFAULT_OFF = 'Default (off) is the reference behaviour.';
 
 export const OPTION_META: Record<OptionKey, OptionMeta> = {
   // Model optimizer
+  alpha0: { group: 'model', kind: 'number', label: 'α₀', hint: 'the page-wide α₀ until changed here' },
   momentum: { group: 'model', kind: 'number', label: 'μ (momentum)', hint: 'the page-wide Momentum μ until changed here' },
   dampening: { group: 'model', kind: 'number', label: 'Dampening', hint: '0 ≤ dampening ≤ 1' },
   nesterov: { group: 'model', kind: 'boolean', label: 'Nesterov momentum' },
@@ -149,9 +152,9 @@ export function optimizerDefaults(name: string): Hyper {
   return { ...HYPER_DEFAULTS, ...optimizerInfo(name).defaults };
 }
 
-/** The controls an optimizer's section shows, in catalog `tunable` order (no α₀ / weight decay). */
+/** The controls an optimizer's section shows: α₀ (every optimizer has one), then catalog `tunable` order. */
 export function optionKeysOf(info: OptimizerInfo): OptionKey[] {
-  return info.tunable.filter((k): k is OptionKey => k in OPTION_META);
+  return ['alpha0', ...info.tunable.filter((k): k is OptionKey => k in OPTION_META && k !== 'alpha0')];
 }
 
 export function hasSchedule(info: OptimizerInfo): boolean {
@@ -159,12 +162,13 @@ export function hasSchedule(info: OptimizerInfo): boolean {
 }
 
 /** Fields that show (and run with) a page-wide field until changed per optimizer. */
-export function isLinked(key: string, info: OptimizerInfo): key is 'momentum' | 'beta' {
-  return key === 'beta' || (key === 'momentum' && takesPageMomentum(info));
+export function isLinked(key: string, info: OptimizerInfo): key is 'alpha0' | 'momentum' | 'beta' {
+  return key === 'alpha0' || key === 'beta' || (key === 'momentum' && takesPageMomentum(info));
 }
 
 /** The page-wide text a linked field mirrors. */
-function linkedText(info: OptimizerInfo, key: 'momentum' | 'beta', page: FieldTexts): string {
+function linkedText(info: OptimizerInfo, key: 'alpha0' | 'momentum' | 'beta', page: FieldTexts): string {
+  if (key === 'alpha0') return page.alpha0;
   if (key === 'momentum') return page.momentum;
   const group = info.betaGroup ?? (info.family === 'adam' ? 'adam' : 'sgd');
   return group === 'adam' ? page.betaAdam : page.betaSgd;
@@ -251,15 +255,18 @@ function ruleFor(key: OptionKey, info: OptimizerInfo): NumberRule {
       return nonNegative;
     case 'beta':
       return (v) => (v > 0 && v >= BETA_RANGE.min && v <= BETA_RANGE.max ? null : formatRange(BETA_RANGE));
+    case 'alpha0':
+      return (v) => (v >= ALPHA0_RANGE.min && v <= ALPHA0_RANGE.max ? null : formatRange(ALPHA0_RANGE));
     default:
       return anyNumber;
   }
 }
 
 export interface ParsedOptimizerOptions {
-  /** Only keys of the optimizer's `tunable` list; μ and β only when changed here. */
+  /** Keys of the optimizer's controls (optionKeysOf); α₀, μ and β only when changed here. */
   options: Partial<Hyper>;
-  /** A changed μ / β: replaces the page-wide TrainConfig.momentum / beta for this optimizer. */
+  /** A changed α₀ / μ / β: replaces the page-wide TrainConfig.alpha0 / momentum / beta for this optimizer. */
+  alpha0?: number;
   momentum?: number;
   beta?: number;
 }
@@ -305,6 +312,7 @@ export function validateOptimizerOptions(name: string, texts: OptionTexts | unde
     // A changed linked μ replaces the page-wide one for this run (RMSProp's own μ is just an option).
     if (key === 'momentum' && isLinked(key, info)) parsed.momentum = v;
     if (key === 'beta') parsed.beta = v;
+    if (key === 'alpha0') parsed.alpha0 = v;
   }
 
   const lo = options.lrMin;

@@ -50,6 +50,8 @@ function finishWorker(runId: string): void {
     clearTimeout(t);
     stopTimers.delete(runId);
   }
+  // A slot is free: the next waiting run (if any) starts.
+  void launchWaiting();
 }
 
 function handleMessage(runId: string, msg: FromWorker): void {
@@ -132,10 +134,16 @@ function spawn(spec: RunSpec, data: DatasetBuffers, backend: BackendName | 'auto
 }
 
 /**
- * Builds one RunSpec per selected optimizer from the (valid) configuration. `perOptimizer` holds
- * each optimizer's parsed settings (optimizerOptions.ts): they go into `config.options`, keeping
- * only keys of that optimizer's `tunable` list; a μ or β changed per optimizer also replaces the
- * page-wide `config.momentum` / `config.beta` of that run (the engine reads those).
+ * Builds the RunSpecs of a Start from the (valid) configuration: one per selected optimizer and seed.
+ * `perOptimizer` holds each optimizer's parsed settings (optimizerOptions.ts): they go into
+ * `config.options`, keeping only keys of that optimizer's `tunable` list; an α₀, μ or β changed per
+ * optimizer replaces the page-wide `config.alpha0` / `momentum` / `beta` of that run (the engine
+ * reads those, and the export records them).
+ *
+ * With `seeds` = N > 1 every optimizer runs N times with seeds base.seed … base.seed + N − 1,
+ * everything else equal; the run ids then end in `-s<seed>`. Order: seed-major (every optimizer at
+ * the first seed, then at the next…), as the command line's presets expand, so when runs queue
+ * (MAX_CONCURRENT_RUNS) the first wave already shows every optimizer.
  */
 export function buildSpecs(
   optimizers: readonly string[],
@@ -143,25 +151,94 @@ export function buildSpecs(
   betas: { sgd: number; adam: number },
   idPrefix: string,
   perOptimizer: Readonly<Record<string, ParsedOptimizerOptions>> = {},
+  seeds = 1,
 ): RunSpec[] {
-  return optimizers.map((name) => {
-    const info = optimizerInfo(name);
-    // β is recorded even for non-HD optimizers: the value of the group the optimizer belongs to.
-    const group = info.betaGroup ?? (info.family === 'adam' ? 'adam' : 'sgd');
-    const own = perOptimizer[name];
-    const beta = own?.beta ?? (group === 'adam' ? betas.adam : betas.sgd);
-    const config: TrainConfig = { ...base, optimizer: name, beta, momentum: own?.momentum ?? base.momentum };
-    if (own) {
-      const allowed = new Set<string>(info.tunable);
-      const options: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(own.options)) if (allowed.has(k) && v !== undefined) options[k] = v;
-      if (Object.keys(options).length > 0) config.options = options as Partial<Hyper>;
+  if (!Number.isInteger(seeds) || seeds < 1) throw new RangeError(`seeds must be a whole number ≥ 1, got ${seeds}`);
+  const specs: RunSpec[] = [];
+  for (let k = 0; k < seeds; k++) {
+    const seed = base.seed + k;
+    for (const name of optimizers) {
+      const info = optimizerInfo(name);
+      // β is recorded even for non-HD optimizers: the value of the group the optimizer belongs to.
+      const group = info.betaGroup ?? (info.family === 'adam' ? 'adam' : 'sgd');
+      const own = perOptimizer[name];
+      const beta = own?.beta ?? (group === 'adam' ? betas.adam : betas.sgd);
+      const config: TrainConfig = {
+        ...base,
+        optimizer: name,
+        alpha0: own?.alpha0 ?? base.alpha0,
+        beta,
+        momentum: own?.momentum ?? base.momentum,
+        seed,
+      };
+      if (own) {
+        const allowed = new Set<string>(info.tunable);
+        const options: Record<string, unknown> = {};
+        for (const [k, v] of Object.entries(own.options)) if (allowed.has(k) && v !== undefined) options[k] = v;
+        if (Object.keys(options).length > 0) config.options = options as Partial<Hyper>;
+      }
+      specs.push({ runId: seeds > 1 ? `${idPrefix}-${name}-s${seed}` : `${idPrefix}-${name}`, config });
     }
-    return { runId: `${idPrefix}-${name}`, config };
-  });
+  }
+  return specs;
 }
 
-/** Start: one run per selected optimizer, all sharing the seed (same init, same batch order). */
+/** A run's display name: "SGD-HD", "SGD-HD · seed 2" when it is one of several seeds, "(run 3)" for later Starts. */
+export function runLabel(config: TrainConfig, seeds: number, batch: number): string {
+  const name = seeds > 1 ? `${config.optimizer} · seed ${config.seed}` : config.optimizer;
+  return batch === 1 ? name : `${name} (run ${batch})`;
+}
+
+/**
+ * At most this many runs train at once; the others wait and start as runs finish. Why a queue and
+ * not all at once: every worker holds its own copy of the dataset (≈ 55 MB for MNIST, ≈ 150 MB for
+ * CIFAR-10), so 10 seeds × 8 optimizers at once would ask for gigabytes, and on a few cores more
+ * workers than that only share the same CPU time (the total rate does not rise).
+ */
+export const MAX_CONCURRENT_RUNS = 12;
+
+interface WaitingRun {
+  spec: RunSpec;
+  data: DatasetBuffers;
+  backend: BackendName | 'auto';
+  batch: number;
+}
+
+/** Runs of a Start that wait for a free slot (shown as "loading" until they start). */
+const waiting: WaitingRun[] = [];
+let launching = false;
+
+/**
+ * Starts waiting runs while slots are free. The runs of one wave get their data copies first and
+ * then start at the same moment (their wall-time axes stay comparable); re-entrant calls return at
+ * once, and the loop looks again for slots freed while it was copying.
+ */
+async function launchWaiting(): Promise<void> {
+  if (launching) return;
+  launching = true;
+  try {
+    for (;;) {
+      const free = MAX_CONCURRENT_RUNS - workers.size;
+      const wave = waiting.splice(0, Math.max(0, free)).filter((w) => !cancelledBatches.has(w.batch));
+      if (wave.length === 0) break;
+      // Each worker gets its own copy of the dataset, copied in slices and transferred (no long task).
+      const copies: DatasetBuffers[] = [];
+      for (const w of wave) copies.push(await transferableCopy(w.data));
+      wave.forEach((w, i) => {
+        if (cancelledBatches.has(w.batch)) return;
+        spawn(w.spec, copies[i], w.backend);
+        if (useRunsStore.getState().paused) workers.get(w.spec.runId)?.postMessage({ type: 'pause' } satisfies ToWorker);
+      });
+    }
+  } finally {
+    launching = false;
+  }
+}
+
+/**
+ * Start: one run per selected optimizer and seed; runs of one seed share it (same init, same batch
+ * order). Beyond MAX_CONCURRENT_RUNS the runs queue.
+ */
 export async function startRuns(): Promise<void> {
   const cfg = useConfigStore.getState();
   const v = selectValidation(cfg);
@@ -191,10 +268,11 @@ export async function startRuns(): Promise<void> {
     { sgd: n.betaSgd, adam: n.betaAdam },
     `r${runCounter}`,
     v.perOptimizer ?? {},
+    n.seeds,
   );
   const metas: RunMeta[] = specs.map((s) => ({
     runId: s.runId,
-    label: batch === 1 ? s.config.optimizer : `${s.config.optimizer} (run ${batch})`,
+    label: runLabel(s.config, n.seeds, batch),
     batch,
     config: s.config,
     backend: null,
@@ -221,17 +299,8 @@ export async function startRuns(): Promise<void> {
   for (const s of specs) totals[s.runId] = { total: budgetIterations(s.config) };
   useRunsStore.getState().patchRuns(totals);
 
-  // Each worker gets its own copy of the dataset, copied in slices and transferred (no long task).
-  // All copies first (nothing streams yet), then every worker starts at the same moment.
-  const copies: DatasetBuffers[] = [];
-  for (let i = 0; i < specs.length; i++) {
-    copies.push(await transferableCopy(data));
-    if (cancelledBatches.has(batch)) return;
-  }
-  for (let i = 0; i < specs.length; i++) {
-    spawn(specs[i], copies[i], backend);
-    if (useRunsStore.getState().paused) workers.get(specs[i].runId)?.postMessage({ type: 'pause' } satisfies ToWorker);
-  }
+  for (const spec of specs) waiting.push({ spec, data, backend, batch });
+  await launchWaiting();
 }
 
 function post(msg: ToWorker): void {
@@ -266,6 +335,8 @@ export function stopAll(): void {
     }
   }
   if (Object.keys(patches).length > 0) store.patchRuns(patches);
+  // Queued runs never start (they were marked stopped above: still 'loading', no worker).
+  waiting.length = 0;
   post({ type: 'stop' });
   if (store.paused) store.setPaused(false);
   for (const id of workers.keys()) {

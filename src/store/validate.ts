@@ -11,7 +11,8 @@ export type NumericField =
   | 'epochs'
   | 'iterations'
   | 'seed'
-  | 'evalEvery';
+  | 'evalEvery'
+  | 'seeds';
 
 export const NUMERIC_FIELDS: readonly NumericField[] = [
   'alpha0',
@@ -24,6 +25,7 @@ export const NUMERIC_FIELDS: readonly NumericField[] = [
   'iterations',
   'seed',
   'evalEvery',
+  'seeds',
 ];
 
 export type FieldResult = { ok: true; value: number | null } | { ok: false; message: string };
@@ -38,6 +40,8 @@ export const ALPHA0_RANGE: LogRange = { min: 1e-6, max: 1 };
 export const BETA_RANGE: LogRange = { min: 1e-10, max: 1e-1 };
 export const MAX_BATCH_SIZE = 60000;
 export const MAX_SEED = 2 ** 31 - 1;
+/** Seeds per optimizer (seed, seed + 1, …): 10 × a few optimizers is already dozens of workers. */
+export const MAX_SEEDS = 10;
 
 const NUMBER_RE = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
 
@@ -111,6 +115,12 @@ export function validateField(field: NumericField, text: string): FieldResult {
       return integer(text, 0, MAX_SEED, false);
     case 'evalEvery':
       return integer(text, 1, 10_000_000, true);
+    case 'seeds': {
+      // One message for every way to miss (the range is small enough to say outright).
+      const v = parseNumber(text);
+      if (v === null || !Number.isInteger(v) || v < 1 || v > MAX_SEEDS) return { ok: false, message: `must be a whole number from 1 to ${MAX_SEEDS}` };
+      return { ok: true, value: v };
+    }
   }
 }
 
@@ -127,6 +137,8 @@ export interface ParsedNumbers {
   iterations: number | null;
   seed: number;
   evalEvery: number | null;
+  /** Runs per optimizer, with seeds seed … seed + seeds − 1. */
+  seeds: number;
 }
 
 export interface Validation {
@@ -144,6 +156,12 @@ export function validateAll(texts: FieldTexts, selectedOptimizers: readonly stri
     const r = validateField(f, texts[f]);
     if (r.ok) values[f] = r.value;
     else errors[f] = r.message;
+  }
+  // Seeds count up from Seed: the last one must still be a valid seed.
+  const seed = values.seed;
+  const seeds = values.seeds;
+  if (typeof seed === 'number' && typeof seeds === 'number' && seed + seeds - 1 > MAX_SEED) {
+    errors.seeds = `the last seed, Seed + ${seeds - 1}, must be at most ${MAX_SEED}`;
   }
   if (selectedOptimizers.length === 0) errors.optimizers = 'select at least one optimizer';
   const ok = Object.keys(errors).length === 0;

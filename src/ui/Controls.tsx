@@ -1,4 +1,5 @@
-// The controls panel: optimizers, learning rates, budget, model and data, run buttons.
+// The controls panel: run buttons, presets and Copy link, optimizers, learning rates, budget (seeds
+// included), model and data.
 import type { FormEvent } from 'react';
 import { startRuns } from '../store/runner';
 import { ALPHA0_RANGE, BETA_RANGE } from '../store/validate';
@@ -8,7 +9,10 @@ import { ModelField } from './ModelField';
 import { NumberField } from './NumberField';
 import { OptimizerPicker } from './OptimizerPicker';
 import { OptimizerSettings } from './OptimizerSettings';
+import { PresetPicker } from './PresetPicker';
 import { RunButtons } from './RunButtons';
+import { SeedsField } from './SeedsField';
+import { ShareButton } from './ShareButton';
 
 export function Controls() {
   const onSubmit = (e: FormEvent) => {
@@ -18,6 +22,11 @@ export function Controls() {
   return (
     <form className="controls" onSubmit={onSubmit} noValidate aria-label="Training configuration">
       <RunButtons />
+      <fieldset className="group">
+        <legend>Presets and sharing</legend>
+        <PresetPicker />
+        <ShareButton />
+      </fieldset>
       <OptimizerPicker />
       <OptimizerSettings />
 
@@ -72,7 +81,10 @@ export function Controls() {
             hint="in iterations; empty = every epoch"
           />
         </div>
-        <NumberField field="seed" label="Seed" inputMode="numeric" hint="same initial weights and batch order for all runs" />
+        <div className="row2">
+          <NumberField field="seed" label="Seed" inputMode="numeric" hint="runs with the same seed share initial weights and batch order" />
+          <SeedsField />
+        </div>
       </fieldset>
 
       <fieldset className="group">

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseBackendParam } from '../../src/store/backendParam';
-import { buildSpecs } from '../../src/store/runner';
+import { buildSpecs, runLabel } from '../../src/store/runner';
+import { seedsHint } from '../../src/ui/SeedsField';
 
 describe('runner helpers', () => {
   it('reads ?backend= and falls back to auto with a message', () => {
@@ -57,6 +58,52 @@ describe('runner helpers', () => {
     expect(byName['SGD'].options).toBeUndefined();
     expect(byName['Adam'].options).toBeUndefined();
     expect(byName['Adam'].beta).toBe(1e-7);
+  });
+  it('seeds: every optimizer runs with seed, seed + 1, …, everything else equal; ids and labels say the seed only when N > 1', () => {
+    const base = {
+      dataset: 'mnist' as const, model: 'ffnn100' as const, alpha0: 1e-3, momentum: 0.9, weightDecay: 1e-4,
+      batchSize: 128, epochs: 1, iterations: 20, seed: 5, evalEvery: null,
+    };
+    const specs = buildSpecs(['SGD', 'Adam-HD'], base, { sgd: 1e-3, adam: 1e-7 }, 'r3', {}, 3);
+    // Seed-major (as the command line's expandPreset): seeds 5, 6, 7 = 5 … 5 + 3 − 1.
+    expect(specs.map((s) => [s.runId, s.config.optimizer, s.config.seed])).toEqual([
+      ['r3-SGD-s5', 'SGD', 5], ['r3-Adam-HD-s5', 'Adam-HD', 5],
+      ['r3-SGD-s6', 'SGD', 6], ['r3-Adam-HD-s6', 'Adam-HD', 6],
+      ['r3-SGD-s7', 'SGD', 7], ['r3-Adam-HD-s7', 'Adam-HD', 7],
+    ]);
+    // Apart from the seed, the runs of one optimizer are identical.
+    const sgd = specs.filter((s) => s.config.optimizer === 'SGD').map((s) => ({ ...s.config, seed: 0 }));
+    expect(sgd[1]).toEqual(sgd[0]);
+    expect(sgd[2]).toEqual(sgd[0]);
+    // N = 1: the same ids as before seeds existed.
+    expect(buildSpecs(['SGD'], base, { sgd: 1e-3, adam: 1e-7 }, 'r4', {}, 1).map((s) => s.runId)).toEqual(['r4-SGD']);
+    expect(() => buildSpecs(['SGD'], base, { sgd: 1e-3, adam: 1e-7 }, 'r5', {}, 0)).toThrow(RangeError);
+
+    expect(runLabel(specs[3].config, 3, 1)).toBe('Adam-HD · seed 6');
+    expect(runLabel(specs[3].config, 3, 2)).toBe('Adam-HD · seed 6 (run 2)');
+    expect(runLabel(specs[0].config, 1, 1)).toBe('SGD');
+    expect(runLabel(specs[0].config, 1, 4)).toBe('SGD (run 4)');
+  });
+
+  it('a per-optimizer α₀ replaces the page-wide α₀ of that optimizer\'s runs (and only of those)', () => {
+    const base = {
+      dataset: 'mnist' as const, model: 'ffnn100' as const, alpha0: 1e-3, momentum: 0.9, weightDecay: 1e-4,
+      batchSize: 128, epochs: 1, iterations: 20, seed: 1, evalEvery: null,
+    };
+    const per = { Adadelta: { options: { alpha0: 1, rho: 0.9 }, alpha0: 1 } };
+    const specs = buildSpecs(['Adam', 'Adadelta'], base, { sgd: 1e-3, adam: 1e-7 }, 'r6', per, 2);
+    expect(specs.map((s) => [s.config.optimizer, s.config.alpha0])).toEqual([['Adam', 1e-3], ['Adadelta', 1], ['Adam', 1e-3], ['Adadelta', 1]]);
+    // α₀ is a TrainConfig field, not an option (it is not in the catalog's tunable list).
+    expect(specs[1].config.options).toEqual({ rho: 0.9 });
+  });
+
+  it('the Seeds hint counts the runs and warns beyond 12 at once', () => {
+    expect(seedsHint(2, '1', '1')).toBe('2 optimizers × one seed = 2 runs');
+    expect(seedsHint(1, '3', '4')).toBe('1 optimizer × seeds 4…6 = 3 runs');
+    // 8 × 2 = 16 > 12
+    expect(seedsHint(8, '2', '1')).toMatch(/^8 optimizers × seeds 1…2 = 16 runs\. More than 12: 12 train at a time/);
+    expect(seedsHint(6, '2', '1')).toBe('6 optimizers × seeds 1…2 = 12 runs');
+    expect(seedsHint(2, 'x', '1')).toMatch(/^runs per optimizer, 1 to 10/);
   });
 });
 

@@ -11,9 +11,9 @@ import {
   encodeConfig,
   numberText,
   VIEW_DEFAULTS,
-  WIDTHS,
   type PageConfig,
 } from '../../src/share/urlConfig';
+import { WIDTHS } from '../../src/models/catalog';
 import { DEFAULTS } from '../../src/store/configStore';
 import {
   OPTION_META,
@@ -25,10 +25,10 @@ import {
   type OptionTexts,
   type PerOptimizerTexts,
 } from '../../src/store/optimizerOptions';
-import { BETA_RANGE } from '../../src/store/validate';
+import { ALPHA0_RANGE, BETA_RANGE } from '../../src/store/validate';
 
 // The page's defaults as the store has them, plus the view fields. (Typed as PageConfig: a field
-// the store's DEFAULTS lacks is a type error here.)
+// the store's DEFAULTS lacks is a type error here; toEqual below catches one it has in excess.)
 const D: PageConfig = { ...DEFAULTS, optimizers: DEFAULTS.optimizers.slice(), perOptimizer: {}, ...VIEW_DEFAULTS };
 
 describe('numberText', () => {
@@ -55,7 +55,7 @@ describe('encodeConfig', () => {
       perOptimizer: { 'SGD-HD': { lrMin: '0', beta: '0.0000002' }, SGD: { [SCHEDULE_KIND_KEY]: 'step', 'schedule.stepSize': '100' } },
     };
     expect(encodeConfig(c)).toBe(
-      '?v=1&opt=SGD-HD,Adam-HD&data=mnist&model=mlp&width=1&a0=1e-3&bsgd=1e-3&badam=1e-7&mu=0.9&wd=1e-4' +
+      '?v=1&opt=SGD-HD,Adam-HD&data=mnist&model=mlp&width=0.125&a0=1e-3&bsgd=1e-3&badam=1e-7&mu=0.9&wd=1e-4' +
         '&bs=128&ep=1&it=500&seed=1&eval=&seeds=1&smooth=0&x=iteration' +
         // catalogue order (SGD before SGD-HD), settings in the form's order, numbers canonical
         '&SGD.schedule.kind=step&SGD.schedule.stepSize=100&SGD-HD.beta=2e-7&SGD-HD.lrMin=0',
@@ -77,6 +77,8 @@ function optionValue(name: string, key: string): fc.Arbitrary<string | boolean> 
       return text(info.defaults.nesterov ? num(0.01, 0.99) : num(0, 0.99));
     case 'beta':
       return text(num(BETA_RANGE.min, BETA_RANGE.max));
+    case 'alpha0':
+      return text(num(ALPHA0_RANGE.min, ALPHA0_RANGE.max));
     case 'beta1': case 'beta2': case 'lrBeta1': case 'lrBeta2': case 'lrMomentum':
       return text(num(0, 0.99));
     case 'dampening': case 'lrDampening': case 'rho': case 'rmsAlpha':
@@ -124,7 +126,7 @@ const configArb: fc.Arbitrary<PageConfig> = fc.record({
   batchSize: fc.integer({ min: 1, max: 60000 }),
   epochs: fc.integer({ min: 1, max: 1000 }),
   iterations: fc.option(fc.integer({ min: 1, max: 10_000_000 })),
-  seed: fc.integer({ min: 0, max: 2 ** 31 - 1 }),
+  seed: fc.integer({ min: 0, max: 2 ** 31 - 10 }), // seed + seeds − 1 ≤ 2^31 − 1 (a form rule)
   evalEvery: fc.option(fc.integer({ min: 1, max: 10_000_000 })),
   dataset: fc.constantFrom(...DATASET_NAMES),
   model: fc.constantFrom<ModelName>('logreg', 'ffnn100', 'mlp', 'lenet5', 'vgg16bn'),
@@ -171,7 +173,7 @@ describe('decodeConfig(encodeConfig(c)) = c', () => {
       const v = validateForm(configTexts(c), c.optimizers, {});
       expect(v.values).toEqual({
         alpha0: c.alpha0, betaSgd: c.betaSgd, betaAdam: c.betaAdam, momentum: c.momentum, weightDecay: c.weightDecay,
-        batchSize: c.batchSize, epochs: c.epochs, iterations: c.iterations, seed: c.seed, evalEvery: c.evalEvery,
+        batchSize: c.batchSize, epochs: c.epochs, iterations: c.iterations, seed: c.seed, evalEvery: c.evalEvery, seeds: c.seeds,
       });
     }), { numRuns: 200 });
   });
@@ -222,9 +224,10 @@ describe('decodeConfig: problems', () => {
       ['it=-3', 'iterations', /Iterations "-3" must be an integer ≥ 1; using the default \(not set\)/],
       ['seed=Infinity', 'seed', /must be a number/],
       ['eval=1e99', 'evalEvery', /must be at most 10000000/],
-      ['width=0.3', 'width', /^Width "0\.3" must be one of 1, 0\.5, 0\.25, 0\.125; using the default 1\.$/],
+      ['width=0.3', 'width', /^Width "0\.3" must be one of 1, 0\.5, 0\.25, 0\.125; using the default 0\.125\.$/],
       ['seeds=11', 'seeds', /Seeds "11" must be a whole number from 1 to 10/],
       ['seeds=2.5', 'seeds', /whole number/],
+      ['seed=2147483647&seeds=2', 'seeds', /^Seeds 2 from seed 2147483647 pass the largest seed 2147483647; using 1 seed\.$/],
       ['smooth=1', 'smoothing', /Smoothing "1" must be a number from 0 to 0\.999/],
       ['x=wallclock', 'xAxis', /X axis "wallclock" must be one of iteration, epoch, examples, time/],
       ['data=imagenet', 'dataset', /Dataset "imagenet" is unknown; using the default mnist/],
@@ -232,13 +235,18 @@ describe('decodeConfig: problems', () => {
     ];
     for (const [bad, field, re] of cases) {
       // The bad field plus good ones: those are applied, the bad one keeps the default.
-      const good = field === 'seed' ? 'wd=0.5' : 'seed=42';
+      const usesSeed = field === 'seed' || bad.includes('seed=');
+      const good = usesSeed ? 'wd=0.5' : 'seed=42';
       const c = one(`?v=1&${bad}&${good}&opt=Adam`, re);
       expect(c[field]).toEqual(D[field]);
       expect(c.optimizers).toEqual(['Adam']);
-      if (field === 'seed') expect(c.weightDecay).toBe(0.5);
+      if (usesSeed) expect(c.weightDecay).toBe(0.5);
       else expect(c.seed).toBe(42);
     }
+  });
+
+  it('the page\'s own non-configuration parameters (backend) are no problem', () => {
+    expect(decodeConfig('?backend=wasm&a0=1e-2', D)).toEqual({ config: { ...D, alpha0: 0.01 }, problems: [] });
   });
 
   it('unknown parameters, repeated parameters and broken percent-encoding', () => {

@@ -71,6 +71,13 @@ describe('validateField', () => {
     expect(val(validateField('evalEvery', ''))).toBeNull();
     expect(err(validateField('evalEvery', '2.5'))).toBe(MESSAGES.integer1);
   });
+  it('seeds: whole number 1..10, one message for every miss', () => {
+    expect(val(validateField('seeds', '1'))).toBe(1);
+    expect(val(validateField('seeds', '10'))).toBe(10);
+    for (const bad of ['0', '11', '2.5', '', 'two', '-1']) {
+      expect(err(validateField('seeds', bad)), bad).toBe('must be a whole number from 1 to 10');
+    }
+  });
   it('seed: integer ≥ 0', () => {
     expect(val(validateField('seed', '0'))).toBe(0);
     expect(err(validateField('seed', '-1'))).toBe(MESSAGES.integer0);
@@ -102,9 +109,15 @@ describe('validateAll', () => {
       iterations: null,
       seed: 1,
       evalEvery: null,
+      seeds: 1,
     });
     expect(DEFAULTS.optimizers).toEqual(['SGD', 'SGD-HD']);
     expect(DEFAULTS.model).toBe('ffnn100');
+  });
+  it('Seeds count up from Seed: the last seed must stay a valid seed', () => {
+    // 2147483646 + 2 − 1 = 2^31 − 1 = MAX_SEED: fine; one more is not.
+    expect(validateAll({ ...DEFAULT_TEXTS, seed: '2147483646', seeds: '2' }, ['SGD']).ok).toBe(true);
+    expect(validateAll({ ...DEFAULT_TEXTS, seed: '2147483647', seeds: '2' }, ['SGD']).errors).toEqual({ seeds: 'the last seed, Seed + 1, must be at most 2147483647' });
   });
   it('collects every error and gives no values', () => {
     const texts: FieldTexts = { ...DEFAULT_TEXTS, alpha0: '', batchSize: '-1' };

@@ -1,0 +1,119 @@
+// The page's presets (issue 6, item 6): the reference experiments and the classic optimizer
+// comparison as configuration patches for the form. Pure: no React, no DOM.
+//
+// The numbers are not restated here: each page preset is derived from the command line's preset of
+// the same experiment (src/cli/presets.ts, what `npm run sweep` runs), so the page and the command
+// line cannot drift apart. What the page cannot express is said in the preset's hint:
+// - β of the classic baselines: the command line passes the reference train.py's 1e-6 to them (it has
+//   no effect); the page records its group's β, as for every run of the page.
+// - `normalize: false` (classic comparison: pixels in [0, 1] only): the page always normalises.
+// - VGG-16-BN: the reference width is 1, very slow without a GPU; the preset keeps the person's Width
+//   (⅛ by default without a GPU), so applying it never turns a quick page into an hour-long one.
+// Seed and Seeds are left as they are: they are not part of an experiment's settings.
+import { findPreset, type RunTemplate } from '../cli/presets';
+import type { DatasetName, ModelName } from '../engine/types';
+import { isDatasetName } from '../data/datasets';
+import { isModelName } from '../models/catalog';
+import { optimizerInfo, takesPageMomentum } from '../optim/catalog';
+import { DEFAULTS, type ConfigPatch } from './configStore';
+import type { PerOptimizerTexts } from './optimizerOptions';
+import { formatForPeople, type FieldTexts } from './validate';
+
+export interface PagePreset {
+  /** Stable key (the `<option>` value). */
+  id: string;
+  /** What the person reads in the list. */
+  label: string;
+  /** One or two sentences: what it sets, and what differs from the command line or the paper. */
+  hint: string;
+  patch: ConfigPatch & { texts: Omit<FieldTexts, 'seed' | 'seeds'> };
+}
+
+/** A number in the form's text as people write it, reading back as the same double. */
+function text(v: number): string {
+  const t = formatForPeople(v);
+  return Number(t) === v ? t : String(v);
+}
+
+/** The one value every run shares (a preset's runs differ only in optimizer, α₀ and β). */
+function shared<T>(runs: readonly RunTemplate[], pick: (r: RunTemplate) => T, what: string): T {
+  const first = pick(runs[0]);
+  for (const r of runs) {
+    if (JSON.stringify(pick(r)) !== JSON.stringify(first)) throw new Error(`preset runs differ in ${what}`);
+  }
+  return first;
+}
+
+/** The β the runs of one β group share, or the fallback when no run is in that group. */
+function groupBeta(runs: readonly RunTemplate[], group: 'sgd' | 'adam', fallback: number): number {
+  const mine = runs.filter((r) => optimizerInfo(r.optimizer).betaGroup === group);
+  return mine.length === 0 ? fallback : shared(mine, (r) => r.beta, `β of the ${group} group`);
+}
+
+/**
+ * The form patch of a command-line preset: its optimizers; α₀ page-wide when every run shares it,
+ * else each optimizer's own α₀ in its settings; μ from the runs that take the page's μ; β per group.
+ */
+export function patchFromCliPreset(cliName: string, defaults: { alpha0: number; betaSgd: number; betaAdam: number; momentum: number }): PagePreset['patch'] {
+  const preset = findPreset(cliName);
+  if (!preset) throw new Error(`no command-line preset "${cliName}"`);
+  const runs = preset.runs;
+  const dataset = shared(runs, (r) => r.dataset, 'dataset');
+  const model = shared(runs, (r) => r.model, 'model');
+  if (!isDatasetName(dataset) || !isModelName(model)) throw new Error(`preset "${cliName}": unknown dataset or model`);
+  const budget = shared(runs, (r) => r.budget, 'budget');
+  const alphas = new Set(runs.map((r) => r.alpha0));
+  const withMu = runs.filter((r) => takesPageMomentum(optimizerInfo(r.optimizer)));
+  const perOptimizer: PerOptimizerTexts = {};
+  if (alphas.size > 1) for (const r of runs) perOptimizer[r.optimizer] = { alpha0: text(r.alpha0) };
+  return {
+    optimizers: runs.map((r) => r.optimizer),
+    dataset: dataset as DatasetName,
+    model: model as ModelName,
+    perOptimizer,
+    texts: {
+      alpha0: text(alphas.size === 1 ? runs[0].alpha0 : defaults.alpha0),
+      betaSgd: text(groupBeta(runs, 'sgd', defaults.betaSgd)),
+      betaAdam: text(groupBeta(runs, 'adam', defaults.betaAdam)),
+      momentum: text(withMu.length > 0 ? shared(withMu, (r) => r.momentum, 'μ') : defaults.momentum),
+      weightDecay: text(shared(runs, (r) => r.weightDecay, 'weight decay')),
+      batchSize: String(shared(runs, (r) => r.batchSize, 'batch size')),
+      epochs: 'epochs' in budget ? String(budget.epochs) : '1',
+      iterations: 'iterations' in budget ? String(budget.iterations) : '',
+      evalEvery: '',
+    },
+  };
+}
+
+const REF = 'The 12 methods of the reference work (SGD, SGDN, Adam, their HD forms and the six variants) with its settings: α₀ 1e-3, μ 0.9, weight decay 1e-4, batch 128';
+
+export const PAGE_PRESETS: readonly PagePreset[] = [
+  {
+    id: 'reference-logreg',
+    label: 'Reference: LogReg on MNIST',
+    hint: `${REF}, β 1e-3 (SGD family) / 1e-7 (Adam family), 20 epochs.`,
+    patch: patchFromCliPreset('reference-logreg', DEFAULTS),
+  },
+  {
+    id: 'reference-mlp',
+    label: 'Reference: MLP on MNIST',
+    hint: `${REF}, β 1e-3 / 1e-7, 100 epochs of the 784-1000-1000-10 MLP: hours without a GPU; lower Epochs or set Iterations to look first.`,
+    patch: patchFromCliPreset('reference-mlp', DEFAULTS),
+  },
+  {
+    id: 'reference-vgg',
+    label: 'Reference: VGG-16-BN on CIFAR-10',
+    hint: `${REF}, β 1e-3 / 1e-8, 200 epochs. Keeps your Width: the reference is 1, far too slow without a GPU (⅛ trains at interactive speed). CIFAR-10 is loaded once from cifar-10-binary.tar.gz.`,
+    patch: patchFromCliPreset('reference-vgg', DEFAULTS),
+  },
+  {
+    id: 'tutorial-ffnn',
+    label: 'Classic comparison: FFNN 784-100-10, batch 100',
+    hint: 'SGD, SGDM, SGDN, Adam, Adagrad, Adadelta, Adamax and RMSProp, each at its torch default α₀ (set in its Settings), μ 0.9, no weight decay, 3,000 iterations. The page normalises the pixels; the command line\'s tutorial-ffnn feeds them in [0, 1].',
+    patch: patchFromCliPreset('tutorial-ffnn', DEFAULTS),
+  },
+];
+
+export function findPagePreset(id: string): PagePreset | undefined {
+  return PAGE_PRESETS.find((p) => p.id === id);
+}
