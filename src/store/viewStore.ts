@@ -2,19 +2,58 @@
 // URL (src/share/urlConfig.ts) and the exporters; other view settings live here too.
 import { create } from 'zustand';
 import type { XAxis } from '../series/axes';
+import type { Family } from '../optim/catalog';
+
+/** The learning-rate chart's axis: symmetric log (α spans decades and may cross 0) or linear. */
+export type LrScale = 'symlog' | 'linear';
 
 export interface ViewState {
   /** Debiased EMA weight in [0, MAX_SMOOTHING] (src/series/smoothing.ts); 0 = raw. */
   smoothing: number;
   xAxis: XAxis;
+  /** Loss chart on a log10 axis. */
+  logY: boolean;
+  lrScale: LrScale;
+  /** Linear and symlog axes include y = 0. */
+  fromZero: boolean;
+  /** Visible x range in the current x axis' units; null = everything. Reset when the x axis changes. */
+  zoom: [number, number] | null;
+  /** Only the runs of one colour family (a variant family with its baselines), or all. */
+  family: Family | 'all';
+  /** The loss chart shows variant − baseline instead of the losses. */
+  diffFromBaseline: boolean;
+  /** Seeds of one configuration drawn one by one instead of as mean and min–max band. */
+  showSeeds: boolean;
   setSmoothing: (w: number) => void;
   setXAxis: (x: XAxis) => void;
+  setLogY: (v: boolean) => void;
+  setLrScale: (v: LrScale) => void;
+  setFromZero: (v: boolean) => void;
+  setZoom: (z: [number, number] | null) => void;
+  setFamily: (f: Family | 'all') => void;
+  setDiffFromBaseline: (v: boolean) => void;
+  setShowSeeds: (v: boolean) => void;
 }
 
 export const VIEW_DEFAULT = { smoothing: 0, xAxis: 'iteration' as XAxis };
 
 export const useViewStore = create<ViewState>()((set) => ({
   ...VIEW_DEFAULT,
+  logY: false,
+  lrScale: 'symlog',
+  fromZero: false,
+  zoom: null,
+  family: 'all',
+  diffFromBaseline: false,
+  showSeeds: false,
   setSmoothing: (smoothing) => set({ smoothing }),
-  setXAxis: (xAxis) => set({ xAxis }),
+  // A range in iterations means nothing in seconds: a new x axis starts unzoomed.
+  setXAxis: (xAxis) => set((s) => (s.xAxis === xAxis ? {} : { xAxis, zoom: null })),
+  setLogY: (logY) => set({ logY }),
+  setLrScale: (lrScale) => set({ lrScale }),
+  setFromZero: (fromZero) => set({ fromZero }),
+  setZoom: (zoom) => set({ zoom }),
+  setFamily: (family) => set({ family }),
+  setDiffFromBaseline: (diffFromBaseline) => set({ diffFromBaseline }),
+  setShowSeeds: (showSeeds) => set({ showSeeds }),
 }));

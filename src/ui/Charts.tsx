@@ -1,55 +1,105 @@
-// The three charts side by side, for the runs of the latest Start, with one shared legend.
+// The three charts side by side, for the runs of the latest Start, with the chart controls and one
+// shared legend.
 import { useDeferredValue, useEffect, useMemo } from 'react';
+import { useShallow } from 'zustand/react/shallow';
 import { budgetIterations } from '../store/dataset';
 import { useRunsStore } from '../store/runsStore';
-import { pruneSeriesCache } from './chartSeries';
-import { ChartFigure, type ChartKind, type ChartRun } from './ChartFigure';
+import { useViewStore } from '../store/viewStore';
+import { ChartControls } from './chart/ChartControls';
+import { useCrosshairStore } from './chart/crosshairStore';
+import { useThemeStore } from './chart/theme';
+import { chartEntities, diffEntities, familiesOf, pruneSeriesCache, xEnd, type ChartRun } from './chartSeries';
+import { ChartFigure, type ChartKind } from './ChartFigure';
 import { ChartLegend } from './ChartLegend';
 import { optimizerStyle } from './colors';
+import { niceDomain } from './niceDomain';
+import { useSeriesRefresh } from './useSeriesRefresh';
 
-const CHARTS: readonly { kind: ChartKind; title: string; caption: string }[] = [
-  { kind: 'loss', title: 'Loss', caption: 'training loss per iteration (thin lines); validation loss at each evaluation (thick lines, circles)' },
-  { kind: 'accuracy', title: 'Accuracy', caption: 'validation accuracy (fraction of the 10,000 test images) at each evaluation (circles)' },
-  { kind: 'lr', title: 'Learning rate', caption: 'α after each iteration, linear axis (hypergradient α may go negative)' },
+const CHARTS: readonly { kind: ChartKind; title: string }[] = [
+  { kind: 'loss', title: 'Loss' },
+  { kind: 'accuracy', title: 'Accuracy' },
+  { kind: 'lr', title: 'Learning rate' },
 ];
+
+function captionOf(kind: ChartKind, v: { smoothing: number; diff: boolean; logY: boolean; lrScale: string }): string {
+  if (kind === 'loss') {
+    if (v.diff) return `variant − its baseline, training loss${v.smoothing > 0 ? ' (each smoothed first)' : ''}; below 0: the variant is ahead`;
+    const smooth = v.smoothing > 0 ? `, smoothed (debiased EMA ${v.smoothing}) with the raw values faint behind` : '';
+    return `training loss per iteration${smooth} (thin lines); validation loss at each evaluation (thick lines, circles)${v.logY ? '; log axis' : ''}`;
+  }
+  if (kind === 'accuracy') return 'validation accuracy (fraction of the test images) at each evaluation (circles)';
+  return v.lrScale === 'symlog'
+    ? 'α after each iteration, symmetric-log axis (decades either side of 0: hypergradient α may go negative)'
+    : 'α after each iteration, linear axis (hypergradient α may go negative)';
+}
 
 export function Charts() {
   // Deferred: mounting the lines of a new batch renders in the background, not in the Start click's task.
   const current = useDeferredValue(useRunsStore((s) => s.current));
   // The workers report the real budget; the x axis spans the largest one.
   const reportedMax = useRunsStore((s) => s.current.reduce((m, id) => Math.max(m, s.runs[id]?.total ?? 0), 1));
+  const theme = useThemeStore((s) => s.theme);
+  const view = useViewStore(
+    useShallow((s) => ({ family: s.family, showSeeds: s.showSeeds, diff: s.diffFromBaseline, xAxis: s.xAxis, smoothing: s.smoothing, logY: s.logY, lrScale: s.lrScale })),
+  );
+  // Only the time axis grows on its own; a slow tick is enough (the end is rounded to a nice step).
+  const { tick, committed } = useSeriesRefresh(1000, 0, 'x range');
+  useEffect(committed, [tick, committed]);
 
   // Labels, configs and budgets of a run never change after Start: read them once per batch.
-  const { runs, xMax: budgetMax } = useMemo(() => {
+  const runs = useMemo(() => {
     const all = useRunsStore.getState().runs;
-    const list: ChartRun[] = [];
-    let max = 1;
+    const list: (ChartRun & { budget: number })[] = [];
     for (const id of current) {
       const r = all[id];
       if (!r) continue;
-      list.push({ runId: id, label: r.label, style: optimizerStyle(r.config.optimizer) });
-      max = Math.max(max, budgetIterations(r.config));
+      list.push({ runId: id, label: r.label, style: optimizerStyle(r.config.optimizer, theme), config: r.config, budget: budgetIterations(r.config) });
     }
-    return { runs: list, xMax: max };
-  }, [current]);
+    return list;
+  }, [current, theme]);
 
-  const xMax = Math.max(budgetMax, reportedMax);
+  const entities = useMemo(() => chartEntities(runs, { family: view.family, showSeeds: view.showSeeds }), [runs, view.family, view.showSeeds]);
+  const diff = useMemo(() => (view.diff ? diffEntities(runs, view.family) : null), [runs, view.diff, view.family]);
+  const families = useMemo(() => familiesOf(runs), [runs]);
+  const shownRuns = useMemo(() => {
+    const ids = new Set(entities.flatMap((e) => e.runIds));
+    return runs.filter((r) => ids.has(r.runId));
+  }, [runs, entities]);
+
+  const budgets = useMemo(() => runs.map((r) => ({ ...r, budget: Math.max(r.budget, reportedMax) })), [runs, reportedMax]);
+  const end = useMemo(() => xEnd(budgets, view.xAxis), [budgets, view.xAxis, view.xAxis === 'time' ? tick : 0]);
+  const xHi = view.xAxis === 'time' ? (niceDomain(0, end, true)?.[1] ?? 1) : Math.max(end, 1e-9);
+  const xFull = useMemo((): [number, number] => [0, xHi], [xHi]);
+
+  // A crosshair x in iterations means nothing in seconds.
+  useEffect(() => useCrosshairStore.getState().setX(null), [view.xAxis]);
 
   useEffect(() => {
-    pruneSeriesCache(new Set(current));
-  }, [current]);
+    pruneSeriesCache(new Set([...entities, ...(diff?.entities ?? [])].map((e) => e.key)));
+  }, [entities, diff]);
 
   return (
     <section className="charts-section" aria-labelledby="charts-heading">
       <h2 id="charts-heading">Charts</h2>
+      <ChartControls families={families} xFull={xFull} />
       {runs.length === 0 ? (
         <p className="hint">Tick optimizers and press Start; loss, accuracy and learning rate appear here live.</p>
       ) : (
-        <ChartLegend runs={runs} />
+        <ChartLegend entities={entities} diff={diff} smoothing={view.smoothing} />
       )}
       <div className="charts">
         {CHARTS.map((c, i) => (
-          <ChartFigure key={c.kind} {...c} runs={runs} xMax={xMax} phaseMs={i * 80} />
+          <ChartFigure
+            key={c.kind}
+            kind={c.kind}
+            title={c.title}
+            caption={captionOf(c.kind, view)}
+            entities={c.kind === 'loss' && diff ? diff.entities : entities}
+            runs={shownRuns}
+            xFull={xFull}
+            diff={c.kind === 'loss' && diff !== null}
+            phaseMs={i * 80}
+          />
         ))}
       </div>
     </section>

@@ -1,70 +1,286 @@
-// Chart-ready points from the series buffers: downsampled (LTTB) to about the chart's pixel width
-// and memoised per run, metric and width, so a finished run costs nothing on later refreshes.
-import { downsampleForWidth, lttb } from '../series/downsample';
-import { seriesBuffers } from '../series/buffers';
+// What each chart draws, from the series buffers and the view settings: the "entities" (a run, a seed
+// group drawn as mean + min–max band, or a variant − baseline difference) and, per entity and metric, the
+// smoothed full-resolution series (for the tooltip) and its cut-and-downsampled line, faint raw line and
+// band (for drawing). Memoised per entity and metric on the runs' series versions and the view settings,
+// so a finished run costs nothing on later refreshes and the domain pass, the layer and the tooltip share
+// one computation.
+import { datasetInfo } from '../data/datasets';
+import type { TrainColumns, TrainConfig } from '../engine/types';
+import { optimizerInfo, type Family } from '../optim/catalog';
+import { evalX, trainX, type RunGeometry, type XAxis } from '../series/axes';
+import { diffByIteration, lossSeries, pairWithBaselines } from '../series/baselineDiff';
+import { seriesBuffers, type SeriesView } from '../series/buffers';
+import { cutAndDownsample, envelope, lowerBound, rangeIndices, smoothThenDownsample, type Envelope, type XY } from '../series/chartPipeline';
+import { bandByIteration, groupBySeed } from '../series/seedBands';
+import { debiasedEma } from '../series/smoothing';
+import type { LineStyle } from './colors';
 
-export interface Point {
-  x: number;
-  /** null where the value is NaN/Infinity (drawn as a gap). */
-  y: number | null;
+export type ChartKind = 'loss' | 'accuracy' | 'lr';
+export type ChartMetric = 'loss' | 'lr' | 'valLoss' | 'valAccuracy' | 'lossDiff';
+
+/** A run as the charts know it (labels, configs and styles never change after Start). */
+export interface ChartRun {
+  runId: string;
+  label: string;
+  style: LineStyle;
+  config: TrainConfig;
 }
 
-export type ChartMetric = 'loss' | 'lr' | 'valLoss' | 'valAccuracy';
-
-interface CacheEntry {
-  version: number;
-  threshold: number;
-  points: Point[];
+export interface Entity {
+  key: string;
+  label: string;
+  style: LineStyle;
+  kind: 'run' | 'seeds' | 'diff';
+  /** run: [id]; seeds: the group's runs; diff: [variant, baseline]. */
+  runIds: string[];
+  /** The (first) run's config: its geometry converts iterations to epochs and examples. */
+  config: TrainConfig;
 }
 
-const cache = new Map<string, CacheEntry>();
+export interface EntityOptions {
+  family: Family | 'all';
+  showSeeds: boolean;
+}
 
-function toPoints(x: ArrayLike<number>, y: ArrayLike<number>): Point[] {
-  const n = Math.min(x.length, y.length);
-  const out: Point[] = new Array(n);
-  for (let i = 0; i < n; i++) {
-    const v = y[i];
-    out[i] = { x: x[i], y: Number.isFinite(v) ? v : null };
+function familyOf(optimizer: string): Family | null {
+  try {
+    return optimizerInfo(optimizer).family;
+  } catch {
+    return null;
+  }
+}
+
+/** The colour families among the runs, in first-appearance order (the options of the view select). */
+export function familiesOf(runs: readonly ChartRun[]): Family[] {
+  const out: Family[] = [];
+  for (const r of runs) {
+    const f = familyOf(r.config.optimizer);
+    if (f && !out.includes(f)) out.push(f);
   }
   return out;
 }
 
-/** Downsampled points of one run's metric for a chart `pixelWidth` wide. */
-export function seriesPoints(runId: string, metric: ChartMetric, pixelWidth: number): Point[] {
-  const view = seriesBuffers.view(runId);
-  if (!view) return [];
-  let xs: ArrayLike<number>;
-  let ys: ArrayLike<number>;
-  if (metric === 'loss' || metric === 'lr') {
-    xs = view.iteration;
-    ys = metric === 'loss' ? view.loss : view.lr;
-  } else {
-    const n = view.evals.length;
-    const ex = new Float64Array(n);
-    const ey = new Float64Array(n);
-    for (let i = 0; i < n; i++) {
-      const e = view.evals[i];
-      ex[i] = e.iteration;
-      ey[i] = metric === 'valLoss' ? e.valLoss : e.valAccuracy;
-    }
-    xs = ex;
-    ys = ey;
-  }
-  // About two points per pixel (at most 1,500): LTTB keeps the shape, including spikes.
-  const threshold = downsampleForWidth(xs.length, pixelWidth);
-  const key = `${runId}\u0000${metric}`;
-  const hit = cache.get(key);
-  if (hit && hit.version === view.version && hit.threshold === threshold) return hit.points;
-  const ds = xs.length > threshold ? lttb(xs, ys, threshold) : { x: xs, y: ys };
-  const points = toPoints(ds.x, ds.y);
-  cache.set(key, { version: view.version, threshold, points });
-  return points;
+function filterFamily(runs: readonly ChartRun[], family: Family | 'all'): ChartRun[] {
+  return family === 'all' ? [...runs] : runs.filter((r) => familyOf(r.config.optimizer) === family);
 }
 
-/** Forget cached points of runs no longer drawn. */
-export function pruneSeriesCache(keepRunIds: ReadonlySet<string>): void {
-  for (const key of cache.keys()) {
-    const runId = key.slice(0, key.indexOf('\u0000'));
-    if (!keepRunIds.has(runId)) cache.delete(key);
+/**
+ * One entity per run, except that runs equal but for the seed become one "seeds" entity (mean line and
+ * min–max band) unless `showSeeds`.
+ */
+export function chartEntities(runs: readonly ChartRun[], opts: EntityOptions): Entity[] {
+  const shown = filterFamily(runs, opts.family);
+  if (opts.showSeeds) return shown.map(runEntity);
+  return groupBySeed(shown).map((g) =>
+    g.runs.length === 1
+      ? runEntity(g.runs[0])
+      : {
+          key: `seeds:${g.runs.map((r) => r.runId).join(',')}`,
+          label: `${g.label} (mean, band min–max)`,
+          style: g.runs[0].style,
+          kind: 'seeds' as const,
+          runIds: g.runs.map((r) => r.runId),
+          config: g.runs[0].config,
+        },
+  );
+}
+
+function runEntity(r: ChartRun): Entity {
+  return { key: `run:${r.runId}`, label: r.label, style: r.style, kind: 'run', runIds: [r.runId], config: r.config };
+}
+
+/** variant − baseline entities for the loss chart, and the runs that have no baseline run to pair with. */
+export function diffEntities(runs: readonly ChartRun[], family: Family | 'all'): { entities: Entity[]; unpaired: string[] } {
+  const p = pairWithBaselines(filterFamily(runs, family));
+  return {
+    entities: p.pairs.map(({ run, baseline }) => ({
+      key: `diff:${run.runId}-${baseline.runId}`,
+      label: `${run.label} − ${baseline.label}`,
+      style: run.style,
+      kind: 'diff' as const,
+      runIds: [run.runId, baseline.runId],
+      config: run.config,
+    })),
+    unpaired: [...p.missingBaseline, ...p.noBaseline].map((r) => r.label),
+  };
+}
+
+// ---------- per-entity series ----------
+
+export interface SeriesOptions {
+  smoothing: number;
+  xAxis: XAxis;
+  zoom: [number, number] | null;
+  /** Points per drawn line (about two per pixel, at most 1,500). */
+  threshold: number;
+}
+
+export interface DrawnSeries {
+  key: string;
+  entity: Entity;
+  metric: ChartMetric;
+  /** Full-resolution x and (smoothed) y: the tooltip's values. */
+  full: XY;
+  line: XY;
+  raw: XY | null;
+  band: Envelope | null;
+  width: number;
+  /** Evaluation series: each point gets a circle (when there are few). */
+  markers: boolean;
+}
+
+interface MetricSpec {
+  metric: ChartMetric;
+  /** Smoothing applies to the noisy minibatch loss only: α and evaluations are shown as they are. */
+  smooth: boolean;
+  width: number;
+  markers: boolean;
+}
+
+const TRAIN_LOSS: MetricSpec = { metric: 'loss', smooth: true, width: 1.5, markers: false };
+const VAL_LOSS: MetricSpec = { metric: 'valLoss', smooth: false, width: 2.5, markers: true };
+const SPECS: Record<ChartKind, readonly MetricSpec[]> = {
+  loss: [TRAIN_LOSS, VAL_LOSS],
+  accuracy: [{ metric: 'valAccuracy', smooth: false, width: 2, markers: true }],
+  lr: [{ metric: 'lr', smooth: false, width: 1.5, markers: false }],
+};
+const DIFF: MetricSpec = { metric: 'lossDiff', smooth: true, width: 1.5, markers: false };
+
+function geometryOf(config: TrainConfig): RunGeometry {
+  return { batchSize: config.batchSize, nTrain: datasetInfo(config.dataset).nTrain };
+}
+
+const isEval = (m: ChartMetric) => m === 'valLoss' || m === 'valAccuracy';
+
+/** A run's x and y columns for a metric, at full resolution. */
+function columns(v: SeriesView, metric: ChartMetric, axis: XAxis, g: RunGeometry): { iteration: ArrayLike<number>; x: Float64Array; y: Float64Array; time: ArrayLike<number> } {
+  if (isEval(metric)) {
+    const y = Float64Array.from(v.evals, (e) => (metric === 'valLoss' ? e.valLoss : e.valAccuracy));
+    return { iteration: v.evals.map((e) => e.iteration), x: evalX(v.evals, axis, g), y, time: v.evals.map((e) => e.time) };
   }
+  // trainX reads only `iteration` (or `time`); typed views avoid copying the columns into arrays, and
+  // the iteration axis is the iteration column itself.
+  const train = { iteration: v.iteration, time: v.time } as unknown as TrainColumns;
+  const x = axis === 'iteration' ? v.iteration : trainX(train, axis, g);
+  return { iteration: v.iteration, x, y: metric === 'lr' ? v.lr : v.loss, time: v.time };
+}
+
+/** x of the given iterations of a run (iterations ascending, a subset of the run's own). */
+function xAtIterations(its: Float64Array, runIts: ArrayLike<number>, runTime: ArrayLike<number>, axis: XAxis, g: RunGeometry): Float64Array {
+  if (axis !== 'time') return trainX({ iteration: its } as unknown as TrainColumns, axis, g);
+  return Float64Array.from(its, (t) => runTime[Math.min(runTime.length - 1, lowerBound(runIts, t))]);
+}
+
+const EMPTY: XY = { x: new Float64Array(0), y: new Float64Array(0) };
+
+function compute(entity: Entity, spec: MetricSpec, o: SeriesOptions): Omit<DrawnSeries, 'key' | 'entity' | 'metric' | 'width' | 'markers'> {
+  const g = geometryOf(entity.config);
+  const views = entity.runIds.map((id) => seriesBuffers.view(id));
+  if (views.some((v) => !v)) return { full: EMPTY, line: EMPTY, raw: null, band: null };
+  const vs = views as SeriesView[];
+  const w = spec.smooth ? o.smoothing : 0;
+
+  if (entity.kind === 'diff') {
+    const [variant, baseline] = vs.map((v) => ({ train: { iteration: v.iteration, loss: v.loss } }));
+    const smooth = diffByIteration(lossSeries(variant, w), lossSeries(baseline, w));
+    const raw = w > 0 ? diffByIteration(lossSeries(variant), lossSeries(baseline)).diff : null;
+    const x = xAtIterations(smooth.iteration, vs[0].iteration, vs[0].time, o.xAxis, g);
+    return { ...cutAndDownsample(x, smooth.diff, raw, o.threshold, o.zoom), band: null };
+  }
+
+  if (entity.kind === 'run') {
+    const c = columns(vs[0], spec.metric, o.xAxis, g);
+    return { ...smoothThenDownsample(c.x, c.y, w, o.threshold, o.zoom), band: null };
+  }
+
+  // Seeds: smooth each seed, then the statistics (the mean of smoothed seeds, not a smoothed mean).
+  const cols = vs.map((v) => columns(v, spec.metric, o.xAxis, g));
+  const band = bandByIteration(cols.map((c) => ({ iteration: c.iteration, values: w > 0 ? debiasedEma(c.y, w) : c.y })));
+  // On the time axis each iteration sits at the seeds' mean time.
+  const x =
+    o.xAxis === 'time'
+      ? bandByIteration(cols.map((c) => ({ iteration: c.iteration, values: c.time }))).mean
+      : trainX({ iteration: band.iteration } as unknown as TrainColumns, o.xAxis, g);
+  const p = cutAndDownsample(x, band.mean, null, o.threshold, o.zoom);
+  const [from, to] = rangeIndices(x, o.zoom);
+  return { ...p, band: envelope(x.subarray(from, to), band.min.subarray(from, to), band.max.subarray(from, to), o.threshold) };
+}
+
+interface CacheEntry {
+  sig: string;
+  series: DrawnSeries;
+}
+
+const cache = new Map<string, CacheEntry>();
+
+function signature(entity: Entity, spec: MetricSpec, o: SeriesOptions): string {
+  const versions = entity.runIds.map((id) => seriesBuffers.view(id)?.version ?? -1).join(',');
+  return `${versions}|${spec.smooth ? o.smoothing : 0}|${o.xAxis}|${o.zoom?.join(',') ?? ''}|${o.threshold}`;
+}
+
+function seriesOf(entity: Entity, spec: MetricSpec, o: SeriesOptions): DrawnSeries {
+  const key = `${entity.key}\u0000${spec.metric}`;
+  const sig = signature(entity, spec, o);
+  const hit = cache.get(key);
+  if (hit && hit.sig === sig && hit.series.entity === entity) return hit.series;
+  const series: DrawnSeries = { key, entity, metric: spec.metric, width: spec.width, markers: spec.markers, ...compute(entity, spec, o) };
+  cache.set(key, { sig, series });
+  return series;
+}
+
+/** Everything one chart draws, for its entities (the loss chart's are diff entities in that view). */
+export function seriesForChart(kind: ChartKind, entities: readonly Entity[], o: SeriesOptions): DrawnSeries[] {
+  const out: DrawnSeries[] = [];
+  for (const e of entities) {
+    const specs = e.kind === 'diff' ? [DIFF] : SPECS[kind];
+    for (const spec of specs) out.push(seriesOf(e, spec, o));
+  }
+  return out;
+}
+
+/** Forget cached series of entities no longer drawn. */
+export function pruneSeriesCache(keepEntityKeys: ReadonlySet<string>): void {
+  for (const key of cache.keys()) {
+    if (!keepEntityKeys.has(key.slice(0, key.indexOf('\u0000')))) cache.delete(key);
+  }
+}
+
+// ---------- ranges ----------
+
+/** min, max and the smallest positive value of what is drawn inside the x range (line, raw, band). */
+export function yExtent(series: readonly DrawnSeries[], zoom: [number, number] | null): { min: number; max: number; minPositive: number } {
+  let min = Infinity, max = -Infinity, minPositive = Infinity;
+  const take = (xs: Float64Array, ys: Float64Array) => {
+    for (let i = 0; i < ys.length; i++) {
+      const y = ys[i];
+      if (!Number.isFinite(y) || (zoom && (xs[i] < zoom[0] || xs[i] > zoom[1]))) continue;
+      if (y < min) min = y;
+      if (y > max) max = y;
+      if (y > 0 && y < minPositive) minPositive = y;
+    }
+  };
+  for (const s of series) {
+    take(s.line.x, s.line.y);
+    if (s.raw) take(s.raw.x, s.raw.y);
+    if (s.band) {
+      take(s.band.x, s.band.lo);
+      take(s.band.x, s.band.hi);
+    }
+  }
+  return { min, max, minPositive };
+}
+
+/** The right end of the x axis: the largest budget among the runs in the axis' units, or the latest time. */
+export function xEnd(runs: readonly { runId: string; config: TrainConfig; budget: number }[], axis: XAxis): number {
+  let end = 0;
+  for (const r of runs) {
+    if (axis === 'time') {
+      const v = seriesBuffers.view(r.runId);
+      if (v && v.time.length > 0) end = Math.max(end, v.time[v.time.length - 1]);
+    } else {
+      const x = trainX({ iteration: [r.budget] } as unknown as TrainColumns, axis, geometryOf(r.config));
+      end = Math.max(end, x[0]);
+    }
+  }
+  return end;
 }
