@@ -3,7 +3,9 @@ import { useEffect } from 'react';
 import { requestedBackend } from '../store/backendParam';
 import { ensureDataset } from '../store/dataset';
 import { useConfigStore } from '../store/configStore';
+import { linkChoosesModel } from '../store/urlSync';
 import { Alerts } from './Alerts';
+import { LinkProblems } from './LinkProblems';
 import { hasHardwareGpu } from './hardwareGpu';
 import { BackendInfo } from './BackendInfo';
 import { Charts } from './Charts';
@@ -11,13 +13,16 @@ import { Controls } from './Controls';
 import { DataLoadProgress } from './DataLoadProgress';
 import { ExportButtons } from './ExportButtons';
 import { RunStatus } from './RunStatus';
+import { ThemeSelect } from './chart/ThemeSelect';
+import { SweepPanel } from './SweepPanel';
 
 export function App() {
   useEffect(() => {
     // The reference MLP by default where a GPU backend will train it; the fast network elsewhere.
     const { backend } = requestedBackend();
     const gpuBackend = backend === 'auto' || backend === 'webgl' || backend === 'webgpu';
-    if (gpuBackend && hasHardwareGpu()) useConfigStore.getState().setModel('mlp');
+    // A shared link's model wins over this default.
+    if (gpuBackend && hasHardwareGpu() && !linkChoosesModel()) useConfigStore.getState().setModel('mlp');
     // Start fetching the selected dataset at once; Start reuses the same promise.
     ensureDataset().catch(() => undefined);
   }, []);
@@ -28,9 +33,11 @@ export function App() {
         <p className="tagline">
           Compare learning-rate-adapting optimizers on MNIST, Fashion-MNIST and CIFAR-10, live in your browser: each run trains in its own worker.
         </p>
+        <ThemeSelect />
         <BackendInfo />
       </header>
       <Alerts />
+      <LinkProblems />
       <DataLoadProgress />
       <main className="layout">
         <aside className="panel" aria-label="Controls">
@@ -40,6 +47,7 @@ export function App() {
           <RunStatus />
           <Charts />
           <ExportButtons />
+          <SweepPanel />
         </div>
       </main>
     </div>
