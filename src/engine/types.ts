@@ -120,4 +120,6 @@ export interface RunRecord {
   divergedAt?: number;
   train: TrainColumns;
   evals: EvalRecord[];
+  /** Mid-run edits, in order; absent when there were none. */
+  events?: RunEvent[];
 }

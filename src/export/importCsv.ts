@@ -19,7 +19,7 @@
 //
 // Any problem is a CsvImportError naming the 1-based line of the file and, where one is to blame,
 // the column; nothing else is thrown.
-import type { BackendName, DatasetName, EvalRecord, ModelName, RunRecord, RunState, TrainConfig } from '../engine/types';
+import type { BackendName, DatasetName, EvalRecord, ModelName, RunEvent, RunRecord, RunState, TrainConfig } from '../engine/types';
 import { BACKEND_ORDER } from '../engine/types';
 import { isDatasetName } from '../data/datasets';
 import { OPTIMIZER_NAMES } from '../optim/catalog';
@@ -256,6 +256,8 @@ interface RunAcc {
   config: string[]; // raw cells of CONFIG_COLUMNS (undefined columns: '')
   train: Map<number, Point>;
   evals: Map<number, Point>;
+  /** Mid-run edits (`event:KEY` rows) by iteration. */
+  events: Map<number, { changes: Record<string, number>; line: number }>;
 }
 
 /** Parses a tidy CSV into runs. Throws CsvImportError (only) for anything it cannot read. */
@@ -300,7 +302,7 @@ function importRows(text: string, at: (line: number) => void): TidyImport {
     if (runId === '') failAt(ln, 'run_id', 'empty run id');
     let run = runs.get(runId);
     if (run === undefined) {
-      run = { runId, line: ln, config: configCols.map((c) => (c < 0 ? '' : fields[c])), train: new Map(), evals: new Map() };
+      run = { runId, line: ln, config: configCols.map((c) => (c < 0 ? '' : fields[c])), train: new Map(), evals: new Map(), events: new Map() };
       runs.set(runId, run);
     } else {
       for (let k = 0; k < configCols.length; k++) {
@@ -320,7 +322,11 @@ function importRows(text: string, at: (line: number) => void): TidyImport {
     const epoch = finite(epText);
     if (epoch === null || epoch < 0) failAt(ln, 'epoch', `"${epText}" is not an epoch (a number ≥ 0)`);
     const metric = fields[col.metric];
-    if (!has(METRICS, metric)) failAt(ln, 'metric', `unknown metric "${metric}" (expected ${Object.keys(METRICS).join(', ')})`);
+    const eventKey = metric.startsWith('event:') ? metric.slice(6) : null;
+    if (eventKey === null && !has(METRICS, metric)) {
+      failAt(ln, 'metric', `unknown metric "${metric}" (expected ${Object.keys(METRICS).join(', ')} or event:KEY)`);
+    }
+    if (eventKey !== null && !Object.hasOwn(HYPER_DEFAULTS, eventKey)) failAt(ln, 'metric', `"${metric}" names no hyperparameter`);
     const valText = fields[col.value];
     const value = metricValue(valText);
     if (value === null) failAt(ln, 'value', `"${valText}" is not a number`);
@@ -331,9 +337,16 @@ function importRows(text: string, at: (line: number) => void): TidyImport {
       time = t as number;
     }
 
+    const it = iteration as number;
+    if (eventKey !== null) {
+      let ev = run.events.get(it);
+      if (ev === undefined) run.events.set(it, (ev = { changes: {}, line: ln }));
+      if (Object.hasOwn(ev.changes, eventKey)) failAt(ln, 'metric', `${metric} of iteration ${it} of run "${runId}" appears twice`);
+      ev.changes[eventKey] = value as number;
+      return;
+    }
     const isTrain = metric === 'train_loss' || metric === 'lr';
     const points = isTrain ? run.train : run.evals;
-    const it = iteration as number;
     let p = points.get(it);
     if (p === undefined) {
       p = { epoch: epoch as number, a: undefined, b: undefined, time, line: ln };
@@ -472,9 +485,31 @@ function buildRun(run: RunAcc): RunRecord {
     train,
     evals,
   };
+  const events = eventsOf(run);
+  if (events.length > 0) record.events = events;
   if (state === 'diverged') {
     const k = train.loss.findIndex((v) => !Number.isFinite(v));
     if (k >= 0) record.divergedAt = train.iteration[k];
   }
   return record;
+}
+
+/**
+ * The run's mid-run edits back from their `event:KEY` rows (tidyCsv.ts eventValue): switches from 1 / 0,
+ * nan as "no bound" for α min / max; a schedule (written as nan) cannot be read back and is left out.
+ * The file has no time for them: NaN.
+ */
+function eventsOf(run: RunAcc): RunEvent[] {
+  const out: RunEvent[] = [];
+  for (const it of [...run.events.keys()].sort((a, b) => a - b)) {
+    const changes: Record<string, unknown> = {};
+    for (const [key, v] of Object.entries((run.events.get(it) as { changes: Record<string, number> }).changes)) {
+      const d = HYPER_DEFAULTS[key as keyof Hyper];
+      if (typeof d === 'boolean') changes[key] = v !== 0;
+      else if (key === 'lrMin' || key === 'lrMax') changes[key] = Number.isNaN(v) ? null : v;
+      else if (typeof d === 'number') changes[key] = v;
+    }
+    if (Object.keys(changes).length > 0) out.push({ iteration: it, time: NaN, changes: changes as Partial<Hyper> });
+  }
+  return out;
 }

@@ -69,7 +69,15 @@ export const TIDY_COLUMNS = [
   'width',
 ] as const;
 
-export type TidyMetric = 'train_loss' | 'lr' | 'val_loss' | 'val_accuracy';
+export type TidyMetric = 'train_loss' | 'lr' | 'val_loss' | 'val_accuracy' | `event:${string}`;
+
+/**
+ * A mid-run edit's value in the numeric `value` column: numbers as they are, switches as 1 / 0, "no
+ * bound" (null) and a schedule as nan (the schedule itself is not written; the sidecar JSON has it).
+ */
+export function eventValue(v: unknown): number {
+  return typeof v === 'number' ? v : typeof v === 'boolean' ? (v ? 1 : 0) : NaN;
+}
 
 /** Everything before `iteration`, formatted once per run (the row loop then only concatenates). */
 function runPrefix(run: RunRecord): string {
@@ -106,15 +114,27 @@ function pushRunRows(run: RunRecord, out: string[]): void {
     out.push(row(ev.iteration, ev.epoch, 'val_loss', ev.valLoss));
     out.push(row(ev.iteration, ev.epoch, 'val_accuracy', ev.valAccuracy));
   };
-  // Merge the two iteration-sorted streams; at equal iterations the train rows come first.
+  // Mid-run edits: one `event:KEY` row per changed value, before the train rows of the first iteration
+  // that used it (epoch: that iteration's).
+  const events = run.events ?? [];
+  let k = 0;
+  const pushEvents = (upTo: number, epoch: number) => {
+    for (; k < events.length && events[k].iteration <= upTo; k++) {
+      for (const [key, v] of Object.entries(events[k].changes)) out.push(row(events[k].iteration, epoch, `event:${key}`, eventValue(v)));
+    }
+  };
+  // Merge the iteration-sorted streams; at equal iterations the train rows come first.
   for (let i = 0; i < t.iteration.length; i++) {
     const it = t.iteration[i];
     while (e < evals.length && evals[e].iteration < it) pushEval(evals[e++]);
+    pushEvents(it, t.epoch[i]);
     out.push(row(it, t.epoch[i], 'train_loss', t.loss[i]));
     out.push(row(it, t.epoch[i], 'lr', t.lr[i]));
     while (e < evals.length && evals[e].iteration === it) pushEval(evals[e++]);
   }
   while (e < evals.length) pushEval(evals[e++]);
+  // Edits after the last recorded iteration (a run cut off right after one).
+  pushEvents(Infinity, t.epoch.length > 0 ? t.epoch[t.epoch.length - 1] : 0);
 }
 
 /** The tidy CSV of all runs. Built as an array of lines and joined once (fast for ~10⁶ rows). */

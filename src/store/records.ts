@@ -16,6 +16,7 @@ export function runRecord(runId: string): RunRecord | null {
     divergedAt: r.divergedAt,
     train: s.train,
     evals: s.evals,
+    ...(r.events?.length ? { events: r.events } : {}),
   };
 }
 

@@ -11,6 +11,7 @@ import { requestedBackend } from './backendParam';
 import { selectValidation, useConfigStore } from './configStore';
 import { budgetIterations, ensureDataset } from './dataset';
 import type { ParsedOptimizerOptions } from './optimizerOptions';
+import { editsBetween, startOnlyDifferences } from './liveEdits';
 import { FINISHED_STATES, useRunsStore, type RunMeta } from './runsStore';
 
 const workers = new Map<string, Worker>();
@@ -61,6 +62,10 @@ function handleMessage(runId: string, msg: FromWorker): void {
       break;
     case 'metrics':
       seriesBuffers.appendBatch(msg.batch);
+      if (msg.batch.events?.length) {
+        const before = useRunsStore.getState().runs[runId]?.events ?? [];
+        queuePatch(runId, { events: [...before, ...msg.batch.events] }, true);
+      }
       break;
     case 'status': {
       const finished = FINISHED_STATES.has(msg.state);
@@ -197,6 +202,75 @@ export function runLabel(config: TrainConfig, seeds: number, batch: number): str
  */
 export const MAX_CONCURRENT_RUNS = 12;
 
+type FormValues = NonNullable<ReturnType<typeof selectValidation>['values']>;
+
+/** The run settings the form describes now (everything but optimizer, β and options). */
+function formBase(cfg: ReturnType<typeof useConfigStore.getState>, n: FormValues): Omit<TrainConfig, 'optimizer' | 'beta' | 'options'> {
+  return {
+    dataset: cfg.dataset,
+    model: cfg.model,
+    ...(modelInfo(cfg.model).usesWidth ? { width: cfg.width } : {}),
+    alpha0: n.alpha0,
+    momentum: n.momentum,
+    weightDecay: n.weightDecay,
+    batchSize: n.batchSize,
+    epochs: n.epochs,
+    iterations: n.iterations,
+    seed: n.seed,
+    evalEvery: n.evalEvery,
+  };
+}
+
+export interface LiveEditPlan {
+  /** Per running run, the changes to send (runs without changes are left out). */
+  edits: { runId: string; changes: Partial<Hyper> }[];
+  /** Settings that differ from the running runs but only take effect at the next Start. */
+  startOnly: string[];
+}
+
+/**
+ * A mid-run edit from the form as it is now: for every run still training (or paused) in the charts,
+ * what its optimizer's hyperparameters would be if started now, minus what it runs with. Null when the
+ * form is invalid or nothing is running.
+ */
+export function planLiveEdits(): LiveEditPlan | null {
+  const cfg = useConfigStore.getState();
+  const v = selectValidation(cfg);
+  const store = useRunsStore.getState();
+  const running = store.current.map((id) => store.runs[id]).filter((r): r is RunMeta => !!r && workers.has(r.runId) && (r.state === 'training' || r.state === 'paused'));
+  if (!v.ok || !v.values || running.length === 0) return null;
+  const n = v.values;
+  const edits: LiveEditPlan['edits'] = [];
+  const startOnly = new Set<string>();
+  for (const r of running) {
+    // The run as the form would start it now, with its own seed (Seeds gives each run its own).
+    const [spec] = buildSpecs([r.config.optimizer], { ...formBase(cfg, n), seed: r.config.seed }, { sgd: n.betaSgd, adam: n.betaAdam }, 'edit', v.perOptimizer ?? {});
+    const now = { ...r.config, ...(r.events ?? []).reduce((acc, e) => ({ ...acc, ...configPatch(e.changes) }), {}) };
+    const changes = editsBetween(now, spec.config);
+    if (changes) edits.push({ runId: r.runId, changes });
+    for (const s of startOnlyDifferences(r.config, { ...spec.config, seed: r.config.seed })) startOnly.add(s);
+  }
+  return { edits, startOnly: [...startOnly] };
+}
+
+/** An edit's changes as config fields: the page-wide ones at the top, the rest in options. */
+function configPatch(changes: Partial<Hyper>): Partial<TrainConfig> {
+  const { alpha0, beta, momentum, weightDecay, ...rest } = changes;
+  return {
+    ...(alpha0 !== undefined ? { alpha0 } : {}),
+    ...(beta !== undefined ? { beta } : {}),
+    ...(momentum !== undefined ? { momentum } : {}),
+    ...(weightDecay !== undefined ? { weightDecay } : {}),
+    ...(Object.keys(rest).length > 0 ? { options: rest } : {}),
+  };
+}
+
+/** Sends a plan's edits to the workers: each takes effect from its run's next iteration. */
+export function applyLiveEdits(plan: LiveEditPlan): number {
+  for (const e of plan.edits) workers.get(e.runId)?.postMessage({ type: 'edit', changes: e.changes } satisfies ToWorker);
+  return plan.edits.length;
+}
+
 interface WaitingRun {
   spec: RunSpec;
   data: DatasetBuffers;
@@ -250,26 +324,7 @@ export async function startRuns(): Promise<void> {
   const n = v.values;
   const batch = runs.batchCount + 1;
   runCounter++;
-  const specs = buildSpecs(
-    cfg.optimizers,
-    {
-      dataset: cfg.dataset,
-      model: cfg.model,
-      ...(modelInfo(cfg.model).usesWidth ? { width: cfg.width } : {}),
-      alpha0: n.alpha0,
-      momentum: n.momentum,
-      weightDecay: n.weightDecay,
-      batchSize: n.batchSize,
-      epochs: n.epochs,
-      iterations: n.iterations,
-      seed: n.seed,
-      evalEvery: n.evalEvery,
-    },
-    { sgd: n.betaSgd, adam: n.betaAdam },
-    `r${runCounter}`,
-    v.perOptimizer ?? {},
-    n.seeds,
-  );
+  const specs = buildSpecs(cfg.optimizers, formBase(cfg, n), { sgd: n.betaSgd, adam: n.betaAdam }, `r${runCounter}`, v.perOptimizer ?? {}, n.seeds);
   const metas: RunMeta[] = specs.map((s) => ({
     runId: s.runId,
     label: runLabel(s.config, n.seeds, batch),

@@ -2,7 +2,7 @@
 // Actions that add, move or remove runs (collisions, delete, restore, import) keep the series
 // buffers in step, since a run's series are found by its id.
 import { create } from 'zustand';
-import type { BackendName, DatasetName, RunRecord, RunState, TrainConfig } from '../engine/types';
+import type { BackendName, DatasetName, RunRecord, RunState, TrainConfig, RunEvent } from '../engine/types';
 import { freeId, importedLabel, newStorageKey } from '../persist/runIds';
 import { seriesBuffers, type SeriesBuffers, type SeriesData, type SeriesInput } from '../series/buffers';
 
@@ -24,6 +24,8 @@ export interface RunMeta {
   divergedAt?: number;
   /** Key of the run's records in IndexedDB (src/persist); given by the store when the run is added. */
   storageKey?: string;
+  /** Mid-run edits the worker applied, in order (stored with the meta). */
+  events?: RunEvent[];
 }
 
 /** A run restored from storage or imported: its metadata and its series. */

@@ -17,6 +17,7 @@ import { ChartImageButtons } from './chart/ChartImageButtons';
 import { ChartTooltip, CrosshairLayer } from './chart/Crosshair';
 import { useCrosshairStore } from './chart/crosshairStore';
 import { forward, inverse, planYAxis, type YAxisPlan, type YScaleKind } from './chart/yScale';
+import { EditMarkers } from './chart/EditMarkers';
 import { SeriesLayer } from './SeriesLayer';
 import { useElementWidth } from './useElementWidth';
 import { useSeriesRefresh } from './useSeriesRefresh';
@@ -140,11 +141,12 @@ function ChartFigureImpl({ kind, title, caption, entities, runs, xFull, diff, ph
           {plan.kind !== 'log' && plan.domain[0] < 0 && plan.domain[1] > 0 && <ReferenceLine y={0} className="zero-line" />}
           <SeriesLayer kind={kind} entities={entities} options={options} transform={transform} phaseMs={phaseMs} label={title} onDrawn={onDrawn} />
           <CrosshairLayer kind={kind} entities={entities} options={options} transform={transform} xDomain={xDomain} />
+          <EditMarkers runs={runs} />
         </ComposedChart>
       ),
     // xDomain is a fresh array when unzoomed: compare its ends.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-    [width, xDomain[0], xDomain[1], xLabel, plan, tickLabel, kind, entities, options, transform, phaseMs, title, onDrawn],
+    [width, xDomain[0], xDomain[1], xLabel, plan, tickLabel, kind, entities, runs, options, transform, phaseMs, title, onDrawn],
   );
 
   // Keyboard crosshair: steps along the drawn points of the series with the most of them.

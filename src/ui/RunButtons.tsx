@@ -2,6 +2,7 @@
 import { useValidation } from '../store/configStore';
 import { stopAll, togglePause } from '../store/runner';
 import { selectAnyActive, useRunsStore } from '../store/runsStore';
+import { LiveEdit } from './LiveEdit';
 
 export function RunButtons() {
   const valid = useValidation().ok;
@@ -18,6 +19,7 @@ export function RunButtons() {
       <button type="button" disabled={!active} onClick={stopAll}>
         Stop
       </button>
+      {active && <LiveEdit />}
       <p id="start-hint" className={`start-hint${valid ? '' : ' invalid'}`}>
         {!valid ? 'Fix the highlighted fields to start.' : active ? 'Training… Pause or Stop all runs.' : ''}
       </p>

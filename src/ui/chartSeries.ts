@@ -284,3 +284,11 @@ export function xEnd(runs: readonly { runId: string; config: TrainConfig; budget
   }
   return end;
 }
+
+/** x of each mid-run edit of a run on the current x axis (NaN where the run has no point there yet). */
+export function eventXs(run: ChartRun, iterations: readonly number[], axis: XAxis): number[] {
+  const v = seriesBuffers.view(run.runId);
+  if (!v || iterations.length === 0) return iterations.map(() => NaN);
+  if (axis === 'iteration') return [...iterations];
+  return Array.from(xAtIterations(Float64Array.from(iterations), v.iteration, v.time, axis, geometryOf(run.config)));
+}

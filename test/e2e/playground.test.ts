@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { startPreview, type PreviewServer } from './server';
+import { parseCsv, type CsvRow } from './csv';
 import { launchChromium, openPage, pageUrl } from './browser';
 
 const ITERS = 40;
@@ -30,13 +31,6 @@ after(async () => {
   await server?.close();
 });
 
-type CsvRow = Record<string, string>;
-
-function parseCsv(text: string): { header: string[]; rows: CsvRow[] } {
-  const lines = text.trim().split('\n');
-  const header = lines[0].split(',');
-  return { header, rows: lines.slice(1).map((l): CsvRow => Object.fromEntries(l.split(',').map((v, i) => [header[i], v]))) };
-}
 
 describe('the playground page', () => {
   it('refuses invalid input with a message next to the field', async () => {

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { startPreview, type PreviewServer } from './server';
+import { parseCsv } from './csv';
 import { launchChromium, openPage, pageUrl } from './browser';
 
 const STEPS = 20;
@@ -55,12 +56,6 @@ async function runToEnd(runs: number): Promise<void> {
   );
 }
 
-type CsvRow = Record<string, string>;
-function parseCsv(text: string): { header: string[]; rows: CsvRow[] } {
-  const lines = text.trim().split('\n');
-  const header = lines[0].split(',');
-  return { header, rows: lines.slice(1).map((l): CsvRow => Object.fromEntries(l.split(',').map((v, i) => [header[i], v]))) };
-}
 
 describe('the α₀ sensitivity sweep', () => {
   it('refuses a bad range with a message, and keeps Run sweep disabled', async () => {

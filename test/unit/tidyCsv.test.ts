@@ -124,3 +124,32 @@ describe('tidyCsvFilename', () => {
     expect(tidyCsvFilename(new Date(2024, 4, 7, 9, 3, 5))).toBe('hypergradient-runs-2024-05-07_09-03-05.csv');
   });
 });
+
+describe('tidyCsv: mid-run edits', () => {
+  it('writes one event:KEY row per changed value before the train rows of the first iteration using it, and import reads them back', async () => {
+    const { importTidyCsv } = await import('../../src/export/importCsv');
+    const run = tinyRun({
+      config: { ...config(), optimizer: 'SGD-HD' },
+      events: [{ iteration: 2, time: 0.15, changes: { alpha0: 0.01, lrMin: null, globalHypergradient: true } }],
+    });
+    const lines = tidyCsv([run]).split('\n');
+    const metrics = lines.slice(1).filter(Boolean).map((l) => l.split(',').slice(8, 12).join(','));
+    // Iteration 1's train rows, then the three event rows at iteration 2 (epoch of iteration 2 = 1), then its train rows.
+    expect(metrics.slice(0, 7)).toEqual([
+      '0,0,val_loss,2.3', '0,0,val_accuracy,0.1',
+      '1,1,train_loss,2.5', '1,1,lr,0.0011',
+      '2,1,event:alpha0,0.01', '2,1,event:lrMin,nan', '2,1,event:globalHypergradient,1',
+    ]);
+    expect(metrics[7]).toBe('2,1,train_loss,2');
+    const back = importTidyCsv(tidyCsv([run])).runs[0];
+    // The CSV has no time column: the event's time comes back as NaN; values as they were.
+    expect(back.events).toEqual([{ iteration: 2, time: NaN, changes: { alpha0: 0.01, lrMin: null, globalHypergradient: true } }]);
+  });
+
+  it('an event row naming no hyperparameter is refused with its line', async () => {
+    const { importTidyCsv, CsvImportError } = await import('../../src/export/importCsv');
+    const text = tidyCsv([tinyRun({ events: [{ iteration: 2, time: 0, changes: { alpha0: 0.5 } }] })]).replace('event:alpha0', 'event:speed');
+    expect(() => importTidyCsv(text)).toThrow(CsvImportError);
+    expect(() => importTidyCsv(text)).toThrow(/"event:speed" names no hyperparameter/);
+  });
+});

@@ -1,0 +1,42 @@
+// Mid-run edits: while runs train, changing α₀, β, μ, weight decay or an optimizer's own settings offers
+// "Apply to running runs"; the workers use the new values from their next iteration, and the charts and
+// the export mark the edit. An explicit button, not every keystroke: half-typed values never reach a run.
+import { useState } from 'react';
+import { useConfigStore } from '../store/configStore';
+import { applyLiveEdits, planLiveEdits } from '../store/runner';
+import { useRunsStore } from '../store/runsStore';
+
+export function LiveEdit() {
+  // Re-plan whenever the form or a run changes (both are cheap to compare).
+  useConfigStore((s) => s.texts);
+  useConfigStore((s) => s.perOptimizer);
+  useConfigStore((s) => s.optimizers);
+  useRunsStore((s) => s.runs);
+  const [done, setDone] = useState('');
+  const plan = planLiveEdits();
+  if (!plan) return done ? <p className="live-edit-done" aria-live="polite">{done}</p> : null;
+  const n = plan.edits.length;
+  return (
+    <div className="live-edit">
+      <button
+        type="button"
+        disabled={n === 0}
+        aria-describedby="live-edit-hint"
+        onClick={() => {
+          const sent = applyLiveEdits(plan);
+          setDone(`Applied to ${sent} running run${sent === 1 ? '' : 's'} from their next iteration.`);
+        }}
+      >
+        Apply to running runs
+      </button>
+      <p id="live-edit-hint" className="field-hint" aria-live="polite">
+        {n > 0 ? `${n} running run${n === 1 ? '' : 's'} would change.` : done || 'Change α₀, β, μ, weight decay or an optimizer’s settings to edit the running runs.'}
+        {plan.startOnly.length > 0 && ` ${capitalise(plan.startOnly.join(', '))} only change at the next Start.`}
+      </p>
+    </div>
+  );
+}
+
+function capitalise(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}
