@@ -44,26 +44,14 @@ import {
   type PerOptimizerTexts,
   type ScheduleField,
 } from '../store/optimizerOptions';
-import { MAX_SEED, NUMERIC_FIELDS, parseNumber, validateField, type FieldTexts, type NumericField } from '../store/validate';
+import { MAX_SEED, NUMERIC_FIELDS, parseNumber, validateField, type FieldTexts, type NumericField, type ParsedNumbers } from '../store/validate';
 
 export const URL_VERSION = 1;
 
 /** The page's configuration as a link carries it: the form's fields parsed, plus the view settings. */
-export interface PageConfig {
+export interface PageConfig extends ParsedNumbers {
   /** Catalogue order (the store keeps it so colours are stable). */
   optimizers: string[];
-  alpha0: number;
-  betaSgd: number;
-  betaAdam: number;
-  momentum: number;
-  weightDecay: number;
-  batchSize: number;
-  epochs: number;
-  iterations: number | null;
-  seed: number;
-  evalEvery: number | null;
-  /** How many seeds each optimizer runs with (seed, seed + 1, …). */
-  seeds: number;
   dataset: DatasetName;
   model: ModelName;
   /** The store's per-optimizer texts (only what the person changed). */

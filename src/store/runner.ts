@@ -6,13 +6,13 @@ import type { FromWorker, ToWorker } from '../worker/protocol';
 import { optimizerInfo } from '../optim/catalog';
 import type { Hyper } from '../optim/hyper';
 import { seriesBuffers } from '../series/buffers';
-import { yieldToEventLoop } from '../util/yieldToEventLoop';
 import { requestedBackend } from './backendParam';
 import { selectValidation, useConfigStore } from './configStore';
 import { budgetIterations, ensureDataset } from './dataset';
 import type { ParsedOptimizerOptions } from './optimizerOptions';
 import { editsBetween, startOnlyDifferences } from './liveEdits';
 import { FINISHED_STATES, useRunsStore, type RunMeta } from './runsStore';
+import { transferableCopy } from './datasetCopy';
 
 const workers = new Map<string, Worker>();
 const stopTimers = new Map<string, ReturnType<typeof setTimeout>>();
@@ -93,30 +93,6 @@ function failRun(runId: string, message: string): void {
   finishWorker(runId);
   queuePatch(runId, { state: 'error', message }, true);
   useRunsStore.getState().addError(`${labelOf(runId)}: ${message}`);
-}
-
-/** Copies a byte array in slices (a few ms each) so no single task copies tens of MB. */
-async function copyInSlices(src: Uint8Array, sliceBytes = 8 << 20): Promise<Uint8Array> {
-  const out = new Uint8Array(src.length);
-  for (let off = 0; off < src.length; off += sliceBytes) {
-    out.set(src.subarray(off, Math.min(src.length, off + sliceBytes)), off);
-    if (off + sliceBytes < src.length) await yieldToEventLoop();
-  }
-  return out;
-}
-
-/**
- * A private copy of the dataset for one worker, made in slices and then transferred: a plain
- * postMessage would structured-clone ~55 MB in one main-thread task (~200 ms measured).
- */
-async function transferableCopy(data: DatasetBuffers): Promise<DatasetBuffers> {
-  return {
-    ...data,
-    trainImages: await copyInSlices(data.trainImages),
-    trainLabels: await copyInSlices(data.trainLabels),
-    testImages: await copyInSlices(data.testImages),
-    testLabels: await copyInSlices(data.testLabels),
-  };
 }
 
 function spawn(spec: RunSpec, data: DatasetBuffers, backend: BackendName | 'auto'): void {

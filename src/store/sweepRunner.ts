@@ -10,10 +10,10 @@ import { defaultConcurrency, runPool, type PoolHandle, type PoolJob } from '../s
 import { RunAccumulator } from '../sweep/runAccumulator';
 import { sweepConfigs, type SweepBase } from '../sweep/sweepBase';
 import type { SweepSpec } from '../sweep/sweepForm';
-import { yieldToEventLoop } from '../util/yieldToEventLoop';
 import type { FromWorker, ToWorker } from '../worker/protocol';
 import { requestedBackend } from './backendParam';
 import { ensureDataset } from './dataset';
+import { transferableCopy } from './datasetCopy';
 
 export type SweepPhase = 'idle' | 'preparing' | 'running' | 'done' | 'cancelled' | 'failed';
 
@@ -89,34 +89,6 @@ let pool: PoolHandle | null = null;
 /** The running sweep's clock (injected in tests), for the end time of a cancel. */
 let clock: () => number = () => performance.now();
 
-/**
- * Copies a byte array in slices, so no single main-thread task copies tens of MB. 1 MB, not runner.ts's
- * 8 MB: a sweep copies the dataset once per run (28 × 55 MB for the default grid), often while other
- * runs train on every core; measured there, an 8 MB slice (first page touches included) took 40–230 ms.
- */
-async function copyInSlices(src: Uint8Array, stop: () => boolean, sliceBytes = 1 << 20): Promise<Uint8Array> {
-  const out = new Uint8Array(src.length);
-  for (let off = 0; off < src.length; off += sliceBytes) {
-    if (stop()) throw new Error('cancelled');
-    out.set(src.subarray(off, Math.min(src.length, off + sliceBytes)), off);
-    if (off + sliceBytes < src.length) await yieldToEventLoop();
-  }
-  return out;
-}
-
-/**
- * A private copy of the dataset for one worker, to transfer (a plain postMessage would structure-clone
- * ~55 MB in one task). Same as runner.ts's transferableCopy, which is not exported.
- */
-async function transferableCopy(data: DatasetBuffers, stop: () => boolean): Promise<DatasetBuffers> {
-  return {
-    ...data,
-    trainImages: await copyInSlices(data.trainImages, stop),
-    trainLabels: await copyInSlices(data.trainLabels, stop),
-    testImages: await copyInSlices(data.testImages, stop),
-    testLabels: await copyInSlices(data.testLabels, stop),
-  };
-}
 
 const FINISHED: ReadonlySet<RunState> = new Set(['done', 'diverged', 'stopped', 'error']);
 

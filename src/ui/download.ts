@@ -1,8 +1,11 @@
-// Save a string as a file: Blob + object URL + a clicked <a download>.
+// Save a string or a blob as a file: object URL + a clicked <a download>.
 import { CSV_MIME } from '../export/csv';
 
 export function downloadText(text: string, filename: string, mime = CSV_MIME): void {
-  const blob = new Blob([text], { type: mime });
+  downloadBlob(new Blob([text], { type: mime }), filename);
+}
+
+export function downloadBlob(blob: Blob, filename: string): void {
   const url = URL.createObjectURL(blob);
   const a = document.createElement('a');
   a.href = url;

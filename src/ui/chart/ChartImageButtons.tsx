@@ -2,7 +2,8 @@
 import { useState, type RefObject } from 'react';
 import { X_AXIS_LABELS } from '../../series/axes';
 import { useViewStore } from '../../store/viewStore';
-import { chartFileName, downloadBlob, serializeChartSvg, svgToPng } from './exportImage';
+import { downloadBlob } from '../download';
+import { chartFileName, serializeChartSvg, svgToPng } from './exportImage';
 
 interface Props {
   title: string;
