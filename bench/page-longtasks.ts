@@ -46,7 +46,7 @@ try {
   const max = tasks.reduce((m, t) => Math.max(m, t.duration), 0);
   console.log(`${names.length} runs × ${values.iterations} iterations (${values.backend}) streamed in ${((t1 - t0) / 1000).toFixed(1)} s`);
   console.log(`main-thread tasks ≥ 50 ms during training: ${tasks.length}; longest ${max.toFixed(0)} ms`);
-  console.log(`long task durations (ms): ${tasks.map((t) => t.duration.toFixed(0)).join(' ') || 'none'}`);
+  console.log(`long tasks (ms @ s after Start): ${tasks.map((t) => `${t.duration.toFixed(0)}@${((t.start - t0) / 1000).toFixed(1)}`).join(' ') || 'none'}`);
   console.log(`chart refreshes: ${refreshes.length}, median ${(refreshes[refreshes.length >> 1] ?? 0).toFixed(0)} ms, max ${(refreshes.at(-1) ?? 0).toFixed(0)} ms (wall time, data change → lines redrawn)`);
   console.log(`drawn points: ${points.join(', ')}`);
 } finally {
