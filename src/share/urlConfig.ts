@@ -4,7 +4,8 @@
 // Format (version 1), e.g.
 //
 //   ?v=1&opt=SGD,SGD-HD&data=mnist&model=ffnn100&width=1&a0=1e-3&bsgd=1e-3&badam=1e-7&mu=0.9&wd=1e-4
-//    &bs=128&ep=1&it=&seed=1&eval=&seeds=1&smooth=0&x=iteration&SGD-HD.lrMin=0&SGD-HD.beta=2e-7
+//    &bs=128&ep=1&it=&seed=1&eval=&seeds=1&smooth=0&x=iteration&logy=0&lr=symlog&y0=0&fam=all&diff=0&each=0
+//    &SGD-HD.lrMin=0&SGD-HD.beta=2e-7
 //
 // - One short parameter per page field (see PARAMS); the selected optimizers as one comma list in
 //   catalogue order; each per-optimizer setting the person changed as `<optimizer>.<key>=<value>`,
@@ -26,10 +27,11 @@
 import type { DatasetName, ModelName } from '../engine/types';
 import { isDatasetName } from '../data/datasets';
 import { WIDTHS } from '../models/catalog';
-import { OPTIMIZER_NAMES, optimizerInfo } from '../optim/catalog';
+import { OPTIMIZER_NAMES, optimizerInfo, type Family } from '../optim/catalog';
 import { CONSTANT, SCHEDULE_KINDS, validateSchedule } from '../optim/schedules';
 import { isXAxis, X_AXES, type XAxis } from '../series/axes';
 import { MAX_SMOOTHING } from '../series/smoothing';
+import type { LrScale } from '../store/viewStore';
 import {
   OPTION_META,
   SCHEDULE_FIELD_META,
@@ -61,12 +63,25 @@ export interface PageConfig extends ParsedNumbers {
   /** Chart smoothing weight, 0 = raw (series/smoothing.ts). */
   smoothing: number;
   xAxis: XAxis;
+  /** The rest of the chart view (src/store/viewStore.ts); zoom is not kept (it is in the data's units). */
+  logY: boolean;
+  lrScale: LrScale;
+  fromZero: boolean;
+  family: Family | 'all';
+  diffFromBaseline: boolean;
+  showSeeds: boolean;
 }
 
 /** Defaults of the fields the view store holds (src/store/viewStore.ts), not the configuration store. */
-export const VIEW_DEFAULTS: Pick<PageConfig, 'smoothing' | 'xAxis'> = {
+export const VIEW_DEFAULTS: Pick<PageConfig, 'smoothing' | 'xAxis' | 'logY' | 'lrScale' | 'fromZero' | 'family' | 'diffFromBaseline' | 'showSeeds'> = {
   smoothing: 0,
   xAxis: 'iteration',
+  logY: false,
+  lrScale: 'symlog',
+  fromZero: false,
+  family: 'all',
+  diffFromBaseline: false,
+  showSeeds: false,
 };
 
 // Exhaustive: a model added to the union without being listed here is a type error.
@@ -87,7 +102,9 @@ const PARAMS: Record<NumericField, { param: string; label: string }> = {
   seeds: { param: 'seeds', label: 'Seeds' },
 };
 
-const OTHER_PARAMS = ['v', 'opt', 'data', 'model', 'width', 'smooth', 'x'] as const;
+const OTHER_PARAMS = ['v', 'opt', 'data', 'model', 'width', 'smooth', 'x', 'logy', 'lr', 'y0', 'fam', 'diff', 'each'] as const;
+const LR_SCALES: readonly LrScale[] = ['symlog', 'linear'];
+const FAMILIES: readonly (Family | 'all')[] = ['all', ...new Set(OPTIMIZER_NAMES.map((n) => optimizerInfo(n).family))];
 /**
  * Parameters of the page that are not part of the configuration: read elsewhere (`backend`:
  * src/store/backendParam.ts), never a problem here, and kept in the address when it is rewritten.
@@ -138,7 +155,8 @@ export function encodeConfig(c: PageConfig): string {
   const parts: string[] = [`v=${URL_VERSION}`, `opt=${c.optimizers.map(enc).join(',')}`, `data=${enc(c.dataset)}`, `model=${enc(c.model)}`, `width=${numberText(c.width)}`];
   const texts = configTexts(c);
   for (const f of NUMERIC_FIELDS) parts.push(`${PARAMS[f].param}=${enc(texts[f])}`);
-  parts.push(`smooth=${numberText(c.smoothing)}`, `x=${enc(c.xAxis)}`);
+  parts.push(`smooth=${numberText(c.smoothing)}`, `x=${enc(c.xAxis)}`, `logy=${+c.logY}`, `lr=${c.lrScale}`, `y0=${+c.fromZero}`);
+  parts.push(`fam=${c.family}`, `diff=${+c.diffFromBaseline}`, `each=${+c.showSeeds}`);
   for (const name of OPTIMIZER_NAMES) {
     const own = c.perOptimizer[name];
     if (!own) continue;
@@ -263,6 +281,22 @@ function decodeInto(search: string, defaults: PageConfig, problems: string[]): P
     config.xAxis = raw;
     return true;
   }, `one of ${X_AXES.join(', ')}`, defaults.xAxis);
+  const flag = (param: string, label: string, set: (v: boolean) => void, def: boolean) =>
+    view(param, label, (raw) => (raw === '0' || raw === '1' ? (set(raw === '1'), true) : false), '0 or 1', def ? '1' : '0');
+  flag('logy', 'Log y', (v) => (config.logY = v), defaults.logY);
+  flag('y0', 'Y from zero', (v) => (config.fromZero = v), defaults.fromZero);
+  flag('diff', 'Difference from baseline', (v) => (config.diffFromBaseline = v), defaults.diffFromBaseline);
+  flag('each', 'Show each seed', (v) => (config.showSeeds = v), defaults.showSeeds);
+  view('lr', 'Learning-rate axis', (raw) => {
+    if (!(LR_SCALES as readonly string[]).includes(raw)) return false;
+    config.lrScale = raw as LrScale;
+    return true;
+  }, `one of ${LR_SCALES.join(', ')}`, defaults.lrScale);
+  view('fam', 'Runs shown', (raw) => {
+    if (!(FAMILIES as readonly string[]).includes(raw)) return false;
+    config.family = raw as Family | 'all';
+    return true;
+  }, `one of ${FAMILIES.join(', ')}`, defaults.family);
 
   readOptimizerSettings(params, config, problems);
   return config;

@@ -37,7 +37,7 @@ export const WRITE_DELAY_MS = 300;
  */
 export function pageConfigOf(
   cfg: Pick<ConfigState, 'optimizers' | 'texts' | 'model' | 'dataset' | 'width' | 'perOptimizer'>,
-  view: Pick<ViewState, 'smoothing' | 'xAxis'>,
+  view: Pick<ViewState, 'smoothing' | 'xAxis' | 'logY' | 'lrScale' | 'fromZero' | 'family' | 'diffFromBaseline' | 'showSeeds'>,
   fallback: Pick<PageConfig, NumericField | 'optimizers'> = DEFAULTS,
 ): PageConfig {
   const numbers: Partial<Record<NumericField, number | null>> = {};
@@ -62,6 +62,12 @@ export function pageConfigOf(
     perOptimizer,
     smoothing: view.smoothing,
     xAxis: view.xAxis,
+    logY: view.logY,
+    lrScale: view.lrScale,
+    fromZero: view.fromZero,
+    family: view.family,
+    diffFromBaseline: view.diffFromBaseline,
+    showSeeds: view.showSeeds,
   };
 }
 
@@ -158,5 +164,6 @@ export function applyPageConfig(c: PageConfig): void {
     width: c.width,
     perOptimizer: c.perOptimizer,
   });
-  useViewStore.setState({ smoothing: c.smoothing, xAxis: c.xAxis });
+  const { smoothing, xAxis, logY, lrScale, fromZero, family, diffFromBaseline, showSeeds } = c;
+  useViewStore.setState({ smoothing, xAxis, logY, lrScale, fromZero, family, diffFromBaseline, showSeeds });
 }

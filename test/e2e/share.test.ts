@@ -62,6 +62,9 @@ describe('sharing the configuration', () => {
     await page.locator('summary', { hasText: 'Settings: Adam-HD' }).click();
     await page.getByLabel('Adam-HD: β₁', { exact: true }).fill('0.8');
     await page.getByLabel('Adam-HD: α₀', { exact: true }).fill('5e-4');
+    // Chart view settings beyond smoothing and x axis.
+    await page.getByLabel('Log y (loss)', { exact: true }).check();
+    await page.getByLabel('Learning-rate axis', { exact: true }).selectOption('linear');
     const before = await formValues(page);
 
     await page.getByRole('button', { name: 'Copy link' }).click();
@@ -86,6 +89,8 @@ describe('sharing the configuration', () => {
     assert.equal(await other.getByLabel('Seeds', { exact: true }).inputValue(), '3');
     assert.equal(await other.getByLabel('Adam-HD: β₁', { exact: true }).inputValue(), '0.8');
     assert.equal(await other.getByRole('checkbox', { name: 'SGD', exact: true }).isChecked(), false);
+    assert.equal(await other.getByLabel('Log y (loss)', { exact: true }).isChecked(), true);
+    assert.equal(await other.getByLabel('Learning-rate axis', { exact: true }).inputValue(), 'linear');
     assert.equal(await other.getByRole('alert').filter({ hasText: /link could not be used/i }).count(), 0);
     // The view settings travel too: the new page writes back the same address (smoothing and x
     // axis included) once its stores follow the link.

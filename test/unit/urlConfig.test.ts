@@ -56,7 +56,7 @@ describe('encodeConfig', () => {
     };
     expect(encodeConfig(c)).toBe(
       '?v=1&opt=SGD-HD,Adam-HD&data=mnist&model=mlp&width=0.125&a0=1e-3&bsgd=1e-3&badam=1e-7&mu=0.9&wd=1e-4' +
-        '&bs=128&ep=1&it=500&seed=1&eval=&seeds=1&smooth=0&x=iteration' +
+        '&bs=128&ep=1&it=500&seed=1&eval=&seeds=1&smooth=0&x=iteration&logy=0&lr=symlog&y0=0&fam=all&diff=0&each=0' +
         // catalogue order (SGD before SGD-HD), settings in the form's order, numbers canonical
         '&SGD.schedule.kind=step&SGD.schedule.stepSize=100&SGD-HD.beta=2e-7&SGD-HD.lrMin=0',
     );
@@ -135,6 +135,12 @@ const configArb: fc.Arbitrary<PageConfig> = fc.record({
   seeds: fc.integer({ min: 1, max: 10 }),
   smoothing: num(0, 0.999),
   xAxis: fc.constantFrom(...X_AXES),
+  logY: fc.boolean(),
+  lrScale: fc.constantFrom<'symlog' | 'linear'>('symlog', 'linear'),
+  fromZero: fc.boolean(),
+  family: fc.constantFrom<PageConfig['family']>('all', 'sgd', 'sgdm', 'sgdn', 'adam', 'adagrad', 'adadelta', 'adamax', 'rmsprop'),
+  diffFromBaseline: fc.boolean(),
+  showSeeds: fc.boolean(),
 });
 
 /** Is a configuration one the page accepts? (The form's own validation.) */
@@ -293,5 +299,18 @@ describe('decodeConfig: problems', () => {
     };
     fc.assert(fc.property(link, check), { numRuns: 1000 });
     fc.assert(fc.property(fc.string({ unit: 'binary', maxLength: 200 }), check), { numRuns: 1000 });
+  });
+
+  it('the chart view travels too: flags as 0/1, lr axis, runs shown; a bad value is named and defaulted', () => {
+    const { config, problems } = decodeConfig('?v=1&logy=1&lr=linear&y0=1&fam=sgdn&diff=1&each=1', D);
+    expect(problems).toEqual([]);
+    expect(config).toMatchObject({ logY: true, lrScale: 'linear', fromZero: true, family: 'sgdn', diffFromBaseline: true, showSeeds: true });
+    const bad = decodeConfig('?v=1&logy=yes&lr=log&fam=resnet', D);
+    expect(bad.config).toMatchObject({ logY: false, lrScale: 'symlog', family: 'all' });
+    expect(bad.problems).toEqual([
+      'Log y "yes" must be 0 or 1; using the default 0.',
+      'Learning-rate axis "log" must be one of symlog, linear; using the default symlog.',
+      expect.stringMatching(/^Runs shown "resnet" must be one of all, sgd, .*; using the default all\.$/),
+    ]);
   });
 });

@@ -23,7 +23,7 @@ describe('pageConfigOf', () => {
 
   it('per-optimizer settings with an error are left out, the others kept; the result decodes without problems', () => {
     const per = { 'SGD-HD': { lrMin: '0', beta: 'x' }, SGD: { 'schedule.kind': 'step', 'schedule.gamma': '5' }, Adam: { alpha0: '0.02' } };
-    const c = pageConfigOf({ ...form, perOptimizer: per }, { smoothing: 0.6, xAxis: 'epoch' });
+    const c = pageConfigOf({ ...form, perOptimizer: per }, { ...VIEW_DEFAULTS, smoothing: 0.6, xAxis: 'epoch' });
     // SGD's step schedule with γ = 5 is invalid: γ is dropped, the kind (valid alone) stays.
     expect(c.perOptimizer).toEqual({ 'SGD-HD': { lrMin: '0' }, SGD: { 'schedule.kind': 'step' }, Adam: { alpha0: '0.02' } });
     expect([c.smoothing, c.xAxis]).toEqual([0.6, 'epoch']);
