@@ -221,7 +221,12 @@ export function planLiveEdits(): LiveEditPlan | null {
   for (const r of running) {
     // The run as the form would start it now, with its own seed (Seeds gives each run its own).
     const [spec] = buildSpecs([r.config.optimizer], { ...formBase(cfg, n), seed: r.config.seed }, { sgd: n.betaSgd, adam: n.betaAdam }, 'edit', v.perOptimizer ?? {});
-    const now = { ...r.config, ...(r.events ?? []).reduce((acc, e) => ({ ...acc, ...configPatch(e.changes) }), {}) };
+    // What the run uses now: its starting config with the edits it has taken (options merged).
+    let now: TrainConfig = r.config;
+    for (const e of r.events ?? []) {
+      const p = configPatch(e.changes);
+      now = { ...now, ...p, options: p.options ? { ...now.options, ...p.options } : now.options };
+    }
     const changes = editsBetween(now, spec.config);
     if (changes) edits.push({ runId: r.runId, changes });
     for (const s of startOnlyDifferences(r.config, { ...spec.config, seed: r.config.seed })) startOnly.add(s);
