@@ -5,9 +5,8 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import type { Browser } from 'playwright-core';
-import { startPreview, type PreviewServer } from './server';
-import { launchChromium, openPage } from './browser';
+import { openPage } from './browser';
+import { useSuite } from './suite';
 
 type Backend = 'wasm' | 'webgl' | 'webgpu';
 interface Trajectory {
@@ -18,24 +17,17 @@ interface Trajectory {
 
 const ITERS = 10;
 const TOL = 1e-3;
-let server: PreviewServer;
-let browser: Browser;
+// SwiftShader WebGPU: correct but slow, so a correctness check on a small budget only.
+const suite = useSuite(['--enable-unsafe-webgpu', '--enable-features=Vulkan', '--use-webgpu-adapter=swiftshader']);
 
-before(async () => {
-  server = await startPreview();
-  // SwiftShader WebGPU: correct but slow, so a correctness check on a small budget only.
-  browser = await launchChromium(['--enable-unsafe-webgpu', '--enable-features=Vulkan', '--use-webgpu-adapter=swiftshader']);
-});
 after(async () => {
-  await browser?.close();
-  await server?.close();
 });
 
 /** Trains SGD-HD for ITERS iterations on `backend`; returns its tidy-CSV values per metric. */
 async function run(backend: Backend): Promise<Trajectory> {
-  const page = await openPage(browser, { acceptDownloads: true });
+  const page = await openPage(suite.browser, { acceptDownloads: true });
   try {
-    await page.goto(`${server.url}/?backend=${backend}`);
+    await page.goto(`${suite.server.url}/?backend=${backend}`);
     for (const box of await page.getByRole('checkbox').all()) if (await box.isChecked()) await box.uncheck();
     await page.getByRole('checkbox', { name: 'SGD-HD', exact: true }).check();
     await page.getByLabel('Iterations', { exact: true }).fill(String(ITERS));

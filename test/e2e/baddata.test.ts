@@ -1,25 +1,17 @@
 // A corrupt data file gets a clear message in an alert region, the page keeps working, and a retry
 // loads the data once the file is good again. The corruption is injected by intercepting one shard.
-import { after, before, describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Browser } from 'playwright-core';
-import { startPreview, type PreviewServer } from './server';
-import { launchChromium, openPage, pageUrl } from './browser';
+import { openPage, pageUrl } from './browser';
+import { useSuite } from './suite';
 
-let server: PreviewServer;
-let browser: Browser;
-before(async () => {
-  server = await startPreview();
-  browser = await launchChromium();
-});
+const suite = useSuite();
 after(async () => {
-  await browser?.close();
-  await server?.close();
 });
 
 describe('bad data', () => {
   it('names the corrupt shard in an alert, keeps the page usable, and recovers on retry', async () => {
-    const page = await openPage(browser);
+    const page = await openPage(suite.browser);
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(String(e)));
     let corrupt = true;
@@ -28,7 +20,7 @@ describe('bad data', () => {
       // Looks like gzip (magic bytes) but is not a valid stream.
       await route.fulfill({ status: 200, contentType: 'application/octet-stream', body: Buffer.from([0x1f, 0x8b, 8, 0, 1, 2, 3, 4, 5, 6]) });
     });
-    await page.goto(pageUrl(server.url));
+    await page.goto(pageUrl(suite.server.url));
     const alert = page.getByRole('alert').filter({ hasText: /MNIST could not be loaded/ });
     await alert.waitFor({ timeout: 60_000 });
     const message = await alert.innerText();

@@ -1,33 +1,22 @@
 // The chart controls in real headless Chromium on real MNIST (wasm backend): train two optimizers a few
 // iterations, then smoothing, x axes, log y, zoom (typed and dragged), the keyboard crosshair and its
 // tooltip synced across charts, SVG/PNG downloads, and the theme.
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import type { Browser, Locator, Page } from 'playwright-core';
-import { startPreview, type PreviewServer } from './server';
-import { launchChromium, openPage, pageUrl } from './browser';
+import type { Locator, Page } from 'playwright-core';
+import { openApp, useSuite } from './suite';
 
 const ITERS = 40;
 const EVAL_EVERY = 20;
 const ALPHA0 = 0.01;
 
-let server: PreviewServer;
-let browser: Browser;
+const suite = useSuite();
 let page: Page;
 const pageErrors: string[] = [];
 
 before(async () => {
-  server = await startPreview();
-  browser = await launchChromium();
-  page = await openPage(browser, { acceptDownloads: true, viewport: { width: 1440, height: 1000 } });
-  page.on('pageerror', (e) => pageErrors.push(String(e)));
-  await page.goto(pageUrl(server.url));
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
+  page = await openApp(suite, pageErrors, { acceptDownloads: true, viewport: { width: 1440, height: 1000 } });
 });
 
 const figure = (name: string): Locator => page.getByRole('figure', { name, exact: true });

@@ -10,18 +10,17 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { encodeIdx } from '../../src/data/idx';
 import { tinyCifarTarGz } from '../unit/cifarFixture';
-import { launchChromium, openPage, pageUrl } from './browser';
-import { startPreview, type PreviewServer } from './server';
+import { openPage, pageUrl } from './browser';
+import { useSuite } from './suite';
 
 /** Records per training batch and in the test batch: 5 x 20 = 100 training, 10 test images. */
 const PER_BATCH = 20;
 const N_TEST = 10;
 
-let server: PreviewServer;
-let browser: Browser;
+const suite = useSuite();
 let tmp: string;
 let archivePath: string;
 let corruptPath: string;
@@ -37,13 +36,9 @@ before(async () => {
   corrupt.fill(0x55, 20, 400);
   corruptPath = join(tmp, 'corrupt.tar.gz');
   writeFileSync(corruptPath, corrupt);
-  server = await startPreview();
-  browser = await launchChromium();
 });
 
 after(async () => {
-  await browser?.close();
-  await server?.close();
   if (tmp) rmSync(tmp, { recursive: true, force: true });
 });
 
@@ -91,11 +86,11 @@ describe('CIFAR-10 in the page', () => {
   const pageErrors: string[] = [];
 
   before(async () => {
-    page = await openPage(browser);
+    page = await openPage(suite.browser);
     context = page.context();
     await notHosted(context, 'cifar10');
     page.on('pageerror', (e) => pageErrors.push(String(e)));
-    await page.goto(pageUrl(server.url));
+    await page.goto(pageUrl(suite.server.url));
   });
   after(async () => {
     await context?.close();
@@ -166,13 +161,13 @@ describe('CIFAR-10 in the page', () => {
       route.fulfill({ status: 200, body: archiveBytes, headers: { 'content-type': 'application/gzip', 'access-control-allow-origin': '*' } }),
     );
     const url = page.getByLabel('CIFAR-10 URL');
-    await url.fill(`${server.url}/mirror/missing.tar.gz`);
+    await url.fill(`${suite.server.url}/mirror/missing.tar.gz`);
     await url.press('Enter'); // loads, does not submit the training form
     const alert = page.getByRole('alert').filter({ hasText: /missing\.tar\.gz/ });
     await alert.waitFor({ timeout: 30_000 });
     assert.match(await alert.innerText(), /mirror\/missing\.tar\.gz: HTTP 404/);
     assert.equal(await page.getByRole('status').filter({ hasText: /CIFAR|loading/i }).count(), 0, 'no run was started');
-    await url.fill(`${server.url}/mirror/cifar-10-binary.tar.gz`);
+    await url.fill(`${suite.server.url}/mirror/cifar-10-binary.tar.gz`);
     await page.getByRole('button', { name: 'Load from URL' }).click();
     await page.getByText(/CIFAR-10 is stored in this browser \(from http:\/\/.*\/mirror\/cifar-10-binary\.tar\.gz/).waitFor({ timeout: 60_000 });
     assert.equal(await page.getByRole('alert').count(), 0);
@@ -233,7 +228,7 @@ describe('CIFAR-10 in the page', () => {
 
 describe('Fashion-MNIST from its four files where the site does not host it', () => {
   it('asks for the four files, loads them, and is ready (stored) after a reload', async () => {
-    const page = await openPage(browser);
+    const page = await openPage(suite.browser);
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(String(e)));
     await notHosted(page.context(), 'fashion-mnist');
@@ -250,7 +245,7 @@ describe('Fashion-MNIST from its four files where the site does not host it', ()
       write('t10k-images-idx3-ubyte.gz', encodeIdx([5, 28, 28], Uint8Array.from({ length: 5 * 784 }, (_, i) => (i * 7) & 255))),
       write('t10k-labels-idx1-ubyte.gz', encodeIdx([5], Uint8Array.from([0, 1, 2, 3, 4]))),
     ];
-    await page.goto(pageUrl(server.url));
+    await page.goto(pageUrl(suite.server.url));
     await page.getByLabel('Dataset').selectOption('fashion-mnist');
     await page.getByText(/Fashion-MNIST is not on this site and not stored in this browser yet/).waitFor({ timeout: 30_000 });
     const input = page.getByLabel('Load Fashion-MNIST files', { exact: true });

@@ -1,30 +1,19 @@
 // Mid-run edits in real Chromium (wasm): a running SGD run gets a new α₀ through "Apply to running
 // runs"; from the next iteration its α is the new value (a fixed-rate optimizer's α is α₀), the charts
 // mark the edit, and the export has an event row.
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import type { Browser, Page } from 'playwright-core';
-import { startPreview, type PreviewServer } from './server';
-import { launchChromium, openPage, pageUrl } from './browser';
+import type { Page } from 'playwright-core';
+import { openApp, useSuite } from './suite';
 import { parseCsv } from './csv';
 
-let server: PreviewServer;
-let browser: Browser;
+const suite = useSuite();
 let page: Page;
 const pageErrors: string[] = [];
 
 before(async () => {
-  server = await startPreview();
-  browser = await launchChromium();
-  page = await openPage(browser, { acceptDownloads: true });
-  page.on('pageerror', (e) => pageErrors.push(String(e)));
-  await page.goto(pageUrl(server.url));
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
+  page = await openApp(suite, pageErrors, { acceptDownloads: true });
 });
 
 describe('mid-run edits', () => {

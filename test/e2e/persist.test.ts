@@ -2,22 +2,21 @@
 // (the exported CSV is the oracle: byte for byte before and after), a run cut off by a reload shows
 // as interrupted with its data, renames and deletions survive a reload, Export CSV → Import CSV in a
 // fresh browser profile gives back the same file, and a malformed CSV gets an alert naming the line.
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, BrowserContext, Download, Page } from 'playwright-core';
-import { startPreview, type PreviewServer } from './server';
-import { launchChromium, pageUrl } from './browser';
+import type { BrowserContext, Download, Page } from 'playwright-core';
+import { pageUrl } from './browser';
+import { useSuite } from './suite';
 import config from '../../playwright.config';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 const ITERS = 30;
 const EVAL_EVERY = 10;
 
-let server: PreviewServer;
-let browser: Browser;
+const suite = useSuite();
 let profile: BrowserContext;
 let page: Page;
 const pageErrors: string[] = [];
@@ -28,7 +27,7 @@ async function openIn(context: BrowserContext): Promise<Page> {
   p.setDefaultTimeout(config.timeouts.action);
   p.setDefaultNavigationTimeout(config.timeouts.navigation);
   p.on('pageerror', (e) => pageErrors.push(String(e)));
-  await p.goto(pageUrl(server.url));
+  await p.goto(pageUrl(suite.server.url));
   await waitSaved(p);
   return p;
 }
@@ -80,15 +79,9 @@ async function startTraining(p: Page, optimizers: string[], iterations: number):
 const runsList = (p: Page) => p.getByRole('list', { name: /^All runs/ });
 
 before(async () => {
-  server = await startPreview();
-  browser = await launchChromium();
-  profile = await browser.newContext({ acceptDownloads: true });
+  await suite.ready();
+  profile = await suite.browser.newContext({ acceptDownloads: true });
   page = await openIn(profile);
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
 });
 
 let firstExport = '';
@@ -174,7 +167,7 @@ describe('runs kept in the browser', () => {
     const { csv } = await exportCsv(page);
     const file = join(dir, 'runs.csv');
     writeFileSync(file, csv);
-    const fresh = await browser.newContext({ acceptDownloads: true });
+    const fresh = await suite.browser.newContext({ acceptDownloads: true });
     try {
       const p = await openIn(fresh);
       const [chooser] = await Promise.all([p.waitForEvent('filechooser'), p.getByRole('button', { name: 'Import CSV', exact: true }).click()]);
@@ -211,12 +204,12 @@ describe('runs kept in the browser', () => {
   });
 
   it('without IndexedDB: one clear alert, and the page works in memory (import, charts, export)', async () => {
-    const ctx = await browser.newContext({ acceptDownloads: true });
+    const ctx = await suite.browser.newContext({ acceptDownloads: true });
     try {
       await ctx.addInitScript(() => Object.defineProperty(window, 'indexedDB', { value: undefined }));
       const p = await ctx.newPage();
       p.on('pageerror', (e) => pageErrors.push(String(e)));
-      await p.goto(pageUrl(server.url));
+      await p.goto(pageUrl(suite.server.url));
       await p.getByRole('alert').filter({ hasText: /could not open the runs storage of this browser: this browser offers no IndexedDB here.*export them as CSV to keep them/ }).waitFor();
       await p.locator('[data-persist="off"]').waitFor();
       const file = join(dir, 'runs-memory.csv');

@@ -1,36 +1,25 @@
 // End to end in real headless Chromium against the built page on real MNIST, wasm backend:
 // tick two optimizers, change α₀, train a short budget, see all three charts receive points,
 // export the CSVs and check their rows.
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import type { Browser, Page } from 'playwright-core';
-import { startPreview, type PreviewServer } from './server';
+import type { Page } from 'playwright-core';
 import { parseCsv, type CsvRow } from './csv';
-import { launchChromium, openPage, pageUrl } from './browser';
+import { openPage } from './browser';
+import { openApp, useSuite } from './suite';
 
 const ITERS = 40;
 const EVAL_EVERY = 20;
 const ALPHA0 = 0.01;
 
-let server: PreviewServer;
-let browser: Browser;
+const suite = useSuite();
 let page: Page;
 const pageErrors: string[] = [];
 
 before(async () => {
-  server = await startPreview();
-  browser = await launchChromium();
-  page = await openPage(browser, { acceptDownloads: true });
-  page.on('pageerror', (e) => pageErrors.push(String(e)));
-  await page.goto(pageUrl(server.url));
+  page = await openApp(suite, pageErrors, { acceptDownloads: true });
 });
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
 
 describe('the playground page', () => {
   it('refuses invalid input with a message next to the field', async () => {
@@ -189,11 +178,11 @@ describe('per-optimizer settings', () => {
 describe('datasets', () => {
   it('trains SGD on Fashion-MNIST', async () => {
     // A fresh browser profile: the shared page's earlier runs are restored from IndexedDB on a reload.
-    const page = await openPage(browser, { acceptDownloads: true });
+    const page = await openPage(suite.browser, { acceptDownloads: true });
     const pageErrors: string[] = [];
     page.on('pageerror', (e) => pageErrors.push(String(e)));
-    // pageUrl(...) already carries ?backend=wasm (test/e2e/browser.ts); say so explicitly all the same.
-    await page.goto(`${server.url}/?backend=wasm`);
+    // pageUrl(...) already carries ?backend=wasm (test/e2e/suite.browser.ts); say so explicitly all the same.
+    await page.goto(`${suite.server.url}/?backend=wasm`);
     await page.getByText(/^MNIST ready/).waitFor({ timeout: 60_000 });
     await page.getByLabel('Dataset').selectOption('fashion-mnist');
     await page.getByText(/^Fashion-MNIST ready: 60,000 training and 10,000 test images/).waitFor({ timeout: 60_000 });

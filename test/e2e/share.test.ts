@@ -1,32 +1,19 @@
 // Sharing in real headless Chromium (issue 6, items 3 and 7): a configuration set by hand, copied with
 // `Copy link` (clipboard granted) and opened in a new page shows the same value in every field; broken
 // links give messages and a working page; Seeds = 2 trains two runs that the export keeps apart.
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import type { Browser, Page } from 'playwright-core';
-import { startPreview, type PreviewServer } from './server';
-import { launchChromium, openPage, pageUrl } from './browser';
+import type { Page } from 'playwright-core';
+import { pageUrl } from './browser';
+import { openApp, useSuite } from './suite';
 
-let server: PreviewServer;
-let browser: Browser;
+const suite = useSuite();
 const pageErrors: string[] = [];
-
-before(async () => {
-  server = await startPreview();
-  browser = await launchChromium();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
 
 /** A fresh page in its own context (own storage), with the clipboard allowed. */
 async function freshPage(url: string): Promise<Page> {
-  const page = await openPage(browser, { acceptDownloads: true, permissions: ['clipboard-read', 'clipboard-write'] });
-  page.on('pageerror', (e) => pageErrors.push(String(e)));
-  await page.goto(url);
+  const page = await openApp(suite, pageErrors, { acceptDownloads: true, permissions: ['clipboard-read', 'clipboard-write'] }, url);
   await page.getByRole('button', { name: 'Start' }).waitFor();
   return page;
 }
@@ -48,7 +35,7 @@ const ALPHA0 = 'α₀ (initial learning rate)';
 
 describe('sharing the configuration', () => {
   it('Copy link → a new page shows the same value in every field', async () => {
-    const page = await freshPage(pageUrl(server.url));
+    const page = await freshPage(pageUrl(suite.server.url));
     for (const box of await page.getByRole('checkbox').all()) if (await box.isChecked()) await box.uncheck();
     await page.getByRole('checkbox', { name: 'SGDN', exact: true }).check();
     await page.getByRole('checkbox', { name: 'Adam-HD', exact: true }).check();
@@ -101,7 +88,7 @@ describe('sharing the configuration', () => {
   });
 
   it('view settings in a link reach the view store (the new page writes them back)', async () => {
-    const base = new URL(pageUrl(server.url));
+    const base = new URL(pageUrl(suite.server.url));
     const page = await freshPage(`${base.origin}${base.pathname}?v=1&smooth=0.6&x=epoch&backend=wasm`);
     // At load the page writes its whole configuration into the address (after a short debounce).
     await page.waitForFunction(() => new URLSearchParams(location.search).has('opt'));
@@ -111,7 +98,7 @@ describe('sharing the configuration', () => {
   });
 
   it('a malformed link shows its problems and a working page with defaults for those fields', async () => {
-    const base = new URL(pageUrl(server.url));
+    const base = new URL(pageUrl(suite.server.url));
     const root = `${base.origin}${base.pathname}`;
 
     const future = await freshPage(`${root}?v=99&opt=Adam&backend=wasm`);
@@ -152,7 +139,7 @@ describe('sharing the configuration', () => {
 
 describe('presets', () => {
   it('a preset chosen and applied from the keyboard sets the optimizers and fields', async () => {
-    const page = await freshPage(pageUrl(server.url));
+    const page = await freshPage(pageUrl(suite.server.url));
     await page.getByLabel('Seeds', { exact: true }).fill('2');
     const select = page.getByLabel('Preset', { exact: true });
     await select.focus();
@@ -178,7 +165,7 @@ describe('presets', () => {
 describe('seeds', () => {
   it('Seeds = 2 with one optimizer trains two runs, and the export keeps both seeds', async () => {
     const ITERS = 8;
-    const page = await freshPage(pageUrl(server.url));
+    const page = await freshPage(pageUrl(suite.server.url));
     for (const box of await page.getByRole('checkbox').all()) if (await box.isChecked()) await box.uncheck();
     await page.getByRole('checkbox', { name: 'SGD-HD', exact: true }).check();
     await page.getByLabel('Model', { exact: true }).selectOption('logreg');
@@ -211,7 +198,7 @@ describe('seeds', () => {
   });
 
   it('more than 12 runs queue: at most 12 train at once, the others wait, all finish', async () => {
-    const base = new URL(pageUrl(server.url));
+    const base = new URL(pageUrl(suite.server.url));
     // 2 optimizers × 7 seeds = 14 runs (from a link: it exercises the link's seeds too).
     const page = await freshPage(`${base.origin}${base.pathname}?opt=SGD,SGD-HD&model=logreg&it=20&seeds=7&backend=wasm`);
     await page.getByText('2 optimizers × seeds 1…7 = 14 runs', { exact: false }).waitFor();

@@ -2,33 +2,22 @@
 // sensitivity sweep. A tiny grid (LogReg, SGD and SGD-HD × α₀ 1e-3, 1e-2, 1e-1 × 20 steps) runs in
 // workers to the end; the chart, the table and the CSV hold its 6 cells; an α₀ far too large is marked
 // diverged; Cancel stops the workers.
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import type { Browser, Page } from 'playwright-core';
-import { startPreview, type PreviewServer } from './server';
+import type { Page } from 'playwright-core';
 import { parseCsv } from './csv';
-import { launchChromium, openPage, pageUrl } from './browser';
+import { openApp, useSuite } from './suite';
 
 const STEPS = 20;
 
-let server: PreviewServer;
-let browser: Browser;
+const suite = useSuite();
 let page: Page;
 const pageErrors: string[] = [];
 
 before(async () => {
-  server = await startPreview();
-  browser = await launchChromium();
-  page = await openPage(browser, { acceptDownloads: true });
-  page.on('pageerror', (e) => pageErrors.push(String(e)));
-  await page.goto(pageUrl(server.url));
+  page = await openApp(suite, pageErrors, { acceptDownloads: true });
   await page.getByLabel('Model', { exact: true }).selectOption('logreg');
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
 });
 
 const sweep = () => page.getByRole('region', { name: 'α₀ sensitivity' });
@@ -55,7 +44,6 @@ async function runToEnd(runs: number): Promise<void> {
     { timeout: 240_000 },
   );
 }
-
 
 describe('the α₀ sensitivity sweep', () => {
   it('refuses a bad range with a message, and keeps Run sweep disabled', async () => {
