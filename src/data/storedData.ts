@@ -17,6 +17,7 @@
 
 import type { DatasetBuffers, DatasetName } from '../engine/types';
 import { datasetInfo, isDatasetName } from './datasets';
+import { committed, openDatabase, request } from '../util/idb';
 
 export const STORE_DB_NAME = 'hypergradient-playground';
 export const STORE_DB_VERSION = 1;
@@ -149,22 +150,6 @@ export function storageError(e: unknown, action: string): Error {
   return new Error(`could not ${action}: ${why}`, { cause: e });
 }
 
-function request<T>(req: IDBRequest<T>): Promise<T> {
-  return new Promise((resolve, reject) => {
-    req.onsuccess = () => resolve(req.result);
-    req.onerror = () => reject(req.error ?? new Error('IndexedDB request failed'));
-  });
-}
-
-/** Resolves when the transaction commits; rejects with its error when it aborts (e.g. quota). */
-function done(tx: IDBTransaction): Promise<void> {
-  return new Promise((resolve, reject) => {
-    tx.oncomplete = () => resolve();
-    tx.onabort = () => reject(tx.error ?? new Error('IndexedDB transaction aborted'));
-    tx.onerror = () => reject(tx.error ?? new Error('IndexedDB transaction failed'));
-  });
-}
-
 const ARRAY_KEYS = ['trainImages', 'trainLabels', 'testImages', 'testLabels'] as const;
 
 /** The record as IndexedDB holds it: the four arrays as Blobs. */
@@ -189,15 +174,8 @@ export async function recordFromBlobs(value: unknown): Promise<unknown> {
 export function openIdbStore(factory: IDBFactory | undefined = globalThis.indexedDB): DatasetStore {
   let dbp: Promise<IDBDatabase> | null = null;
   const db = (): Promise<IDBDatabase> => {
-    if (!factory) return Promise.reject(new Error('this browser offers no IndexedDB here'));
-    dbp ??= new Promise<IDBDatabase>((resolve, reject) => {
-      const req = factory.open(STORE_DB_NAME, STORE_DB_VERSION);
-      req.onupgradeneeded = () => {
-        if (!req.result.objectStoreNames.contains(STORE_NAME)) req.result.createObjectStore(STORE_NAME, { keyPath: 'dataset' });
-      };
-      req.onsuccess = () => resolve(req.result);
-      req.onerror = () => reject(req.error ?? new Error('could not open IndexedDB'));
-      req.onblocked = () => reject(new Error('IndexedDB is blocked by another tab of this page: close it and try again'));
+    dbp ??= openDatabase(factory, STORE_DB_NAME, STORE_DB_VERSION, (d) => {
+      if (!d.objectStoreNames.contains(STORE_NAME)) d.createObjectStore(STORE_NAME, { keyPath: 'dataset' });
     });
     dbp.catch(() => (dbp = null)); // a later call tries again
     return dbp;
@@ -210,20 +188,20 @@ export function openIdbStore(factory: IDBFactory | undefined = globalThis.indexe
     async put(record) {
       const value = recordToBlobs(record);
       const tx = (await db()).transaction(STORE_NAME, 'readwrite');
-      const committed = done(tx);
+      const stored = committed(tx);
       try {
         tx.objectStore(STORE_NAME).put(value);
       } catch (e) {
-        committed.catch(() => undefined);
+        stored.catch(() => undefined);
         throw e;
       }
-      await committed;
+      await stored;
     },
     async delete(name) {
       const tx = (await db()).transaction(STORE_NAME, 'readwrite');
-      const committed = done(tx);
+      const stored = committed(tx);
       tx.objectStore(STORE_NAME).delete(name);
-      await committed;
+      await stored;
     },
   };
 }

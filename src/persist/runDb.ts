@@ -1,5 +1,6 @@
-// The runs database in IndexedDB (layout: runRecords.ts). Small and promise-based, in the style of
+// The runs database in IndexedDB (layout: runRecords.ts), on the helpers of src/util/idb.ts like
 // src/data/storedData.ts. Every write is one transaction: a flush lands whole or not at all.
+import { committed, openDatabase, request } from '../util/idb';
 import { RUNS_DB_NAME, RUNS_DB_VERSION, SESSION_KEY, type RunDbWrite } from './runRecords';
 
 /** What the persister needs from storage (IndexedDB in the page, a Map in tests). */
@@ -15,45 +16,15 @@ const RUNS = 'runs';
 const CHUNKS = 'chunks';
 const SESSION = 'session';
 
-function request<T>(req: IDBRequest<T>): Promise<T> {
-  return new Promise((resolve, reject) => {
-    req.onsuccess = () => resolve(req.result);
-    req.onerror = () => reject(req.error ?? new Error('IndexedDB request failed'));
-  });
-}
-
-/** Resolves when the transaction commits; rejects with its error when it aborts (e.g. quota). */
-function committed(tx: IDBTransaction): Promise<void> {
-  return new Promise((resolve, reject) => {
-    tx.oncomplete = () => resolve();
-    tx.onabort = () => reject(tx.error ?? new Error('IndexedDB transaction aborted'));
-    tx.onerror = () => reject(tx.error ?? new Error('IndexedDB transaction failed'));
-  });
-}
-
 /** All chunks of a run: keys [key, seq] for every seq. */
 const chunkRange = (key: string) => IDBKeyRange.bound([key, -Infinity], [key, Infinity]);
 
 /** Opens (creating on first use) the runs database. Rejects when the browser offers no IndexedDB here. */
 export function openRunDb(factory: IDBFactory | undefined = globalThis.indexedDB): Promise<RunDb> {
-  if (!factory) return Promise.reject(new Error('this browser offers no IndexedDB here'));
-  return new Promise<IDBDatabase>((resolve, reject) => {
-    let req: IDBOpenDBRequest;
-    try {
-      req = factory.open(RUNS_DB_NAME, RUNS_DB_VERSION);
-    } catch (e) {
-      reject(e);
-      return;
-    }
-    req.onupgradeneeded = () => {
-      const db = req.result;
-      if (!db.objectStoreNames.contains(RUNS)) db.createObjectStore(RUNS, { keyPath: 'key' });
-      if (!db.objectStoreNames.contains(CHUNKS)) db.createObjectStore(CHUNKS, { keyPath: ['key', 'seq'] });
-      if (!db.objectStoreNames.contains(SESSION)) db.createObjectStore(SESSION);
-    };
-    req.onsuccess = () => resolve(req.result);
-    req.onerror = () => reject(req.error ?? new Error('could not open IndexedDB'));
-    req.onblocked = () => reject(new Error('IndexedDB is blocked by another tab of this page: close it and reload'));
+  return openDatabase(factory, RUNS_DB_NAME, RUNS_DB_VERSION, (db) => {
+    if (!db.objectStoreNames.contains(RUNS)) db.createObjectStore(RUNS, { keyPath: 'key' });
+    if (!db.objectStoreNames.contains(CHUNKS)) db.createObjectStore(CHUNKS, { keyPath: ['key', 'seq'] });
+    if (!db.objectStoreNames.contains(SESSION)) db.createObjectStore(SESSION);
   }).then((db): RunDb => ({
     async loadRuns() {
       const tx = db.transaction([RUNS, SESSION], 'readonly');

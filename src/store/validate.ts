@@ -168,12 +168,16 @@ export function validateAll(texts: FieldTexts, selectedOptimizers: readonly stri
   return { ok, errors, values: ok ? (values as unknown as ParsedNumbers) : null };
 }
 
-/** Compact text for a number in a field: 0.001 -> '0.001', 1e-7 -> '1e-7', 0.000123 -> '1.23e-4'. */
-export function formatForPeople(v: number): string {
+/**
+ * Compact text for a number in a field: 0.001 -> '0.001', 1e-7 -> '1e-7', 0.000123 -> '1.23e-4'.
+ * Magnitudes in [plainFrom, plainTo) are written plainly, others as mantissa e exponent (a log axis
+ * passes a narrower range so its labels read 1e-3, 1e-2, …).
+ */
+export function formatForPeople(v: number, plainFrom = 1e-3, plainTo = 1e5): string {
   if (v === 0 || !Number.isFinite(v)) return String(v); // 'NaN', 'Infinity': a diverged run's last loss
 
   const a = Math.abs(v);
-  if (a >= 1e-3 && a < 1e5) return String(Number(v.toPrecision(3)));
+  if (a >= plainFrom && a < plainTo) return String(Number(v.toPrecision(3)));
   const [m, e] = v.toExponential(2).split('e');
   const mant = String(Number(m));
   return `${mant}e${Number(e)}`;

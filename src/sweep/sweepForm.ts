@@ -3,7 +3,7 @@
 // Pure: no React, no DOM, no tfjs.
 import { OPTIMIZER_NAMES, optimizerInfo } from '../optim/catalog';
 import { alphaGrid, MAX_PER_DECADE, type SweepMetric } from '../series/alphaSweep';
-import { parseNumber } from '../store/validate';
+import { formatForPeople, parseNumber } from '../store/validate';
 
 export type SweepMetricKind = SweepMetric['kind'];
 
@@ -12,10 +12,7 @@ export type SweepMetricKind = SweepMetric['kind'];
  * a mantissa, as on a log axis — 1e-4, 3.16e-4, 1e-1, then 1, 3.16, 10, 100, then 1e3, 1e6.
  */
 export function alphaLabel(a: number): string {
-  if (!Number.isFinite(a) || a <= 0) return String(a);
-  if (a >= 1 && a < 1000) return String(Number(a.toPrecision(3)));
-  const [m, e] = a.toExponential(2).split('e');
-  return `${Number(m)}e${Number(e)}`;
+  return Number.isFinite(a) && a > 0 ? formatForPeople(a, 1, 1000) : String(a);
 }
 
 export interface SweepFormTexts {
