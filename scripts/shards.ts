@@ -8,11 +8,10 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import { checkImagesLabels, encodeIdx } from '../src/data/idx';
-import { MNIST_MEAN, MNIST_STD, type readMnistFiles } from '../src/cli/mnistNode';
+import type { readMnistFiles } from '../src/cli/mnistNode';
 import type { FashionMnistFiles } from '../src/cli/fashionMnistNode';
-import { pixelMeanStd } from '../src/data/datasets';
-import { CIFAR_MEAN, CIFAR_STD } from '../src/data/cifar';
-import type { DatasetBuffers } from '../src/engine/types';
+import { datasetInfo, pixelMeanStd } from '../src/data/datasets';
+import type { DatasetBuffers, DatasetName } from '../src/engine/types';
 import { MANIFEST_VERSION, type DatasetManifest, type ManifestFile, type ShardRole } from '../src/data/manifest';
 
 const gzipAsync = promisify(gzip);
@@ -156,48 +155,40 @@ export async function writeShards(outDir: string, spec: ShardSpec): Promise<Data
   return manifest;
 }
 
-/** The MNIST shard spec from the parsed package files. */
-export function mnistSpec(source: string, files: ReturnType<typeof readMnistFiles>): ShardSpec {
+/**
+ * A shard spec whose shape, class count and (fixed) normalisation come from the dataset registry;
+ * `normalization` is given only for a dataset whose constants are computed from its training set.
+ */
+function registrySpec(dataset: DatasetName, source: string, train: Split, test: Split, normalization?: { mean: readonly number[]; std: readonly number[] }): ShardSpec {
+  const info = datasetInfo(dataset);
+  const norm = normalization ?? (info.normalization.kind === 'fixed' ? info.normalization : null);
+  if (!norm) throw new Error(`${info.label}: its mean/std must be computed from the training set`);
   return {
-    dataset: 'mnist',
+    dataset,
     source,
-    imageShape: [28, 28, 1],
-    numClasses: 10,
-    mean: [MNIST_MEAN],
-    std: [MNIST_STD],
-    train: { images: files.train.images.data, labels: files.train.labels.data },
-    test: { images: files.test.images.data, labels: files.test.labels.data },
+    imageShape: [...info.imageShape],
+    numClasses: info.numClasses,
+    mean: [...norm.mean],
+    std: [...norm.std],
+    train,
+    test,
     trainShardSize: 10_000,
   };
+}
+
+/** The MNIST shard spec from the parsed package files. */
+export function mnistSpec(source: string, files: ReturnType<typeof readMnistFiles>): ShardSpec {
+  return registrySpec('mnist', source, { images: files.train.images.data, labels: files.train.labels.data }, { images: files.test.images.data, labels: files.test.labels.data });
 }
 
 /** The Fashion-MNIST shard spec: its own mean/std, computed from the training pixels (0..1 scale). */
 export function fashionMnistSpec(source: string, files: FashionMnistFiles): ShardSpec {
   const { mean, std } = pixelMeanStd(files.train.images.data);
-  return {
-    dataset: 'fashion-mnist',
-    source,
-    imageShape: [28, 28, 1],
-    numClasses: 10,
-    mean: [mean],
-    std: [std],
-    train: { images: files.train.images.data, labels: files.train.labels.data },
-    test: { images: files.test.images.data, labels: files.test.labels.data },
-    trainShardSize: 10_000,
-  };
+  const train = { images: files.train.images.data, labels: files.train.labels.data };
+  return registrySpec('fashion-mnist', source, train, { images: files.test.images.data, labels: files.test.labels.data }, { mean: [mean], std: [std] });
 }
 
 /** The CIFAR-10 shard spec from the decoded archive (HWC images, spec §6's fixed normalisation): 10,000 images per train shard. */
 export function cifar10Spec(source: string, data: DatasetBuffers): ShardSpec {
-  return {
-    dataset: 'cifar10',
-    source,
-    imageShape: [32, 32, 3],
-    numClasses: 10,
-    mean: [...CIFAR_MEAN],
-    std: [...CIFAR_STD],
-    train: { images: data.trainImages, labels: data.trainLabels },
-    test: { images: data.testImages, labels: data.testLabels },
-    trainShardSize: 10_000,
-  };
+  return registrySpec('cifar10', source, { images: data.trainImages, labels: data.trainLabels }, { images: data.testImages, labels: data.testLabels });
 }
