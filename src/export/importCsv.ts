@@ -22,6 +22,7 @@
 import type { BackendName, DatasetName, EvalRecord, ModelName, RunEvent, RunRecord, RunState, TrainConfig } from '../engine/types';
 import { BACKEND_ORDER } from '../engine/types';
 import { isDatasetName } from '../data/datasets';
+import { isModelName } from '../models/catalog';
 import { OPTIMIZER_NAMES } from '../optim/catalog';
 import { HYPER_DEFAULTS, type Hyper } from '../optim/hyper';
 import { parseSchedule } from '../optim/schedules';
@@ -53,11 +54,10 @@ export interface TidyImport {
   absent: AbsentField[];
 }
 
-// Columns read when present (not written by tidyCsv.ts today).
+// Columns read when present: time, epochs and iterations are not written by tidyCsv.ts today; width
+// is, but files written before it lack it.
 const OPTIONAL_COLUMNS = ['time', 'epochs', 'iterations', 'width'] as const;
 
-// Exhaustive name lists: adding a name to the union without listing it here is a type error.
-const MODELS: Record<ModelName, true> = { logreg: true, ffnn100: true, mlp: true, lenet5: true, vgg16bn: true };
 const STATES: Record<RunState, true> = {
   loading: true, training: true, paused: true, done: true, diverged: true, stopped: true, error: true, interrupted: true,
 };
@@ -418,7 +418,7 @@ function buildRun(run: RunAcc): RunRecord {
   const dataset = raw('dataset');
   if (!isDatasetName(dataset)) fail('dataset', `unknown dataset "${dataset}"`);
   const model = raw('model');
-  if (!has(MODELS, model)) fail('model', `unknown model "${model}"`);
+  if (!isModelName(model)) fail('model', `unknown model "${model}"`);
   const backend = raw('backend');
   if (backend !== '' && !(BACKEND_ORDER as readonly string[]).includes(backend)) fail('backend', `unknown backend "${backend}"`);
   const state = raw('state');
@@ -444,7 +444,7 @@ function buildRun(run: RunAcc): RunRecord {
   for (const p of run.evals.values()) lastEpoch = Math.max(lastEpoch, p.epoch);
   const config: TrainConfig = {
     dataset: dataset as DatasetName,
-    model: model as ModelName,
+    model: model as ModelName, // checked by isModelName above
     optimizer,
     alpha0: num('alpha0'),
     beta: num('beta'),

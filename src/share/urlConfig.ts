@@ -26,7 +26,7 @@
 // - `+` is a literal plus (RFC 3986), not a space: `a0=1e+3` reads as 1000.
 import type { DatasetName, ModelName } from '../engine/types';
 import { isDatasetName } from '../data/datasets';
-import { WIDTHS } from '../models/catalog';
+import { isModelName, WIDTHS } from '../models/catalog';
 import { OPTIMIZER_NAMES, optimizerInfo, type Family } from '../optim/catalog';
 import { CONSTANT, SCHEDULE_KINDS, validateSchedule } from '../optim/schedules';
 import { isXAxis, X_AXES, type XAxis } from '../series/axes';
@@ -84,8 +84,6 @@ export const VIEW_DEFAULTS: Pick<PageConfig, 'smoothing' | 'xAxis' | 'logY' | 'l
   showSeeds: false,
 };
 
-// Exhaustive: a model added to the union without being listed here is a type error.
-const MODELS: Record<ModelName, true> = { logreg: true, ffnn100: true, mlp: true, lenet5: true, vgg16bn: true };
 
 /** Parameter name and the label used in problem sentences, per numeric form field. */
 const PARAMS: Record<NumericField, { param: string; label: string }> = {
@@ -239,7 +237,7 @@ function decodeInto(search: string, defaults: PageConfig, problems: string[]): P
   }
   const model = params.get('model');
   if (model !== undefined) {
-    if (Object.prototype.hasOwnProperty.call(MODELS, model)) config.model = model as ModelName;
+    if (isModelName(model)) config.model = model;
     else problems.push(`Model ${quoted(model)} is unknown; using the default ${defaults.model}.`);
   }
 

@@ -191,8 +191,7 @@ export function createRunsStore(buffers: SeriesBuffers = seriesBuffers) {
       set((s) => {
         const r = s.runs[runId];
         if (!r || r.label === label) return {};
-        // A new `current` array too: the charts read labels once per change of `current`.
-        return { runs: { ...s.runs, [runId]: { ...r, label } }, current: s.current.includes(runId) ? [...s.current] : s.current };
+        return { runs: { ...s.runs, [runId]: { ...r, label } } };
       }),
     deleteRun: (runId) => {
       const s = get();

@@ -46,7 +46,9 @@ export function Charts() {
   const { tick, committed } = useSeriesRefresh(1000, 0, 'x range');
   useEffect(committed, [tick, committed]);
 
-  // Labels, configs and budgets of a run never change after Start: read them once per batch.
+  // Configs and budgets of a run never change after Start: read them once per batch; labels change on
+  // a rename, so they are subscribed to (compared element by element).
+  const labels = useRunsStore(useShallow((s) => current.map((id) => s.runs[id]?.label)));
   const runs = useMemo(() => {
     const all = useRunsStore.getState().runs;
     const list: (ChartRun & { budget: number })[] = [];
@@ -56,7 +58,7 @@ export function Charts() {
       list.push({ runId: id, label: r.label, style: optimizerStyle(r.config.optimizer, theme), config: r.config, budget: budgetIterations(r.config) });
     }
     return list;
-  }, [current, theme]);
+  }, [current, theme, labels]); // eslint-disable-line react-hooks/exhaustive-deps
 
   const entities = useMemo(() => chartEntities(runs, { family: view.family, showSeeds: view.showSeeds }), [runs, view.family, view.showSeeds]);
   const diff = useMemo(() => (view.diff ? diffEntities(runs, view.family) : null), [runs, view.diff, view.family]);
