@@ -46,3 +46,14 @@ export function FieldNotes({ id, hint, error }: { id: string; hint?: string; err
     </>
   );
 }
+
+/** A whole text field: label, input, hint and validation message in the page's `.field` layout. */
+export function TextField({ label, ...input }: Props & { label: string }) {
+  return (
+    <div className={`field${input.error ? ' invalid' : ''}`}>
+      <label htmlFor={input.id}>{label}</label>
+      <TextInput {...input} />
+      <FieldNotes id={input.id} hint={input.hint} error={input.error} />
+    </div>
+  );
+}

@@ -9,7 +9,7 @@ import { OPTIMIZERS } from '../../optim/catalog';
 import { alphaLabel, METRIC_LABELS, type SweepFormTexts, type SweepFormValidation, type SweepMetricKind } from '../../sweep/sweepForm';
 import { LineSwatch } from '../ChartLegend';
 import { optimizerStyle } from '../colors';
-import { FieldNotes, TextInput } from '../TextInput';
+import { TextField } from '../TextInput';
 
 /** Plain optimizer → its HD optimizer (the catalog's baseline links), in catalog order. */
 const PAIRS = OPTIMIZERS.filter((o) => o.group === 'hypergradient' && o.baseline !== null).map((hd) => [hd.baseline!, hd.name] as const);
@@ -42,24 +42,6 @@ function OptimizerBox({ name, checked, onToggle }: { name: string; checked: bool
         <span className="visually-hidden"> in the sweep</span>
       </label>
     </span>
-  );
-}
-
-function Field({ id, label, value, onChange, error, hint, inputMode = 'decimal' }: {
-  id: string;
-  label: string;
-  value: string;
-  onChange: (v: string) => void;
-  error?: string;
-  hint?: string;
-  inputMode?: 'decimal' | 'numeric';
-}) {
-  return (
-    <div className={`field${error ? ' invalid' : ''}`}>
-      <label htmlFor={id}>{label}</label>
-      <TextInput id={id} value={value} onChange={onChange} error={error} hint={hint} inputMode={inputMode} />
-      <FieldNotes id={id} hint={hint} error={error} />
-    </div>
   );
 }
 
@@ -116,9 +98,9 @@ export function SweepForm({ texts, onChange, validation, pageProblems, active, c
       <fieldset className="sweep-grid">
         <legend>α₀ grid (log-spaced)</legend>
         <div className="sweep-row">
-          <Field id="sweep-from" label="From" value={texts.from} onChange={(v) => set('from', v)} error={errors.from} />
-          <Field id="sweep-to" label="To" value={texts.to} onChange={(v) => set('to', v)} error={errors.to} />
-          <Field
+          <TextField id="sweep-from" label="From" value={texts.from} onChange={(v) => set('from', v)} error={errors.from} />
+          <TextField id="sweep-to" label="To" value={texts.to} onChange={(v) => set('to', v)} error={errors.to} />
+          <TextField
             id="sweep-per-decade"
             label="Points per decade"
             value={texts.perDecade}
@@ -133,7 +115,7 @@ export function SweepForm({ texts, onChange, validation, pageProblems, active, c
       </fieldset>
 
       <div className="sweep-row">
-        <Field
+        <TextField
           id="sweep-steps"
           label="Steps per run"
           value={texts.iterations}
@@ -142,7 +124,7 @@ export function SweepForm({ texts, onChange, validation, pageProblems, active, c
           hint="iterations of each short run; it evaluates at the end only"
           inputMode="numeric"
         />
-        <Field
+        <TextField
           id="sweep-seeds"
           label="Seed count"
           value={texts.seeds}
@@ -165,7 +147,7 @@ export function SweepForm({ texts, onChange, validation, pageProblems, active, c
           </select>
         </div>
         {texts.metric === 'iterations-to-threshold' && (
-          <Field
+          <TextField
             id="sweep-threshold"
             label="Loss threshold"
             value={texts.threshold}
