@@ -8,7 +8,6 @@ import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vites
 import { cifar10Spec, writeShards } from '../../scripts/shards';
 import { cifarChwToHwc, decodeCifarArchive } from '../../src/data/cifar';
 import { forgetStored, importDataset, loadStored } from '../../src/data/importJob';
-import type { DatasetStore, StoredRecord } from '../../src/data/storedData';
 import type { DatasetName } from '../../src/engine/types';
 import { useConfigStore } from '../../src/store/configStore';
 import {
@@ -23,24 +22,8 @@ import {
 } from '../../src/store/dataset';
 import { useRunsStore } from '../../src/store/runsStore';
 import { tinyCifarTarGz } from './cifarFixture';
+import { MapStore } from './dataHelpers';
 
-class MapStore implements DatasetStore {
-  readonly records = new Map<DatasetName, StoredRecord>();
-  failPut: Error | null = null;
-  failGet: Error | null = null;
-  async get(name: DatasetName) {
-    if (this.failGet) throw this.failGet;
-    const r = this.records.get(name);
-    return r === undefined ? undefined : structuredClone(r);
-  }
-  async put(rec: StoredRecord) {
-    if (this.failPut) throw this.failPut;
-    this.records.set(rec.dataset, structuredClone(rec));
-  }
-  async delete(name: DatasetName) {
-    this.records.delete(name);
-  }
-}
 
 let store: MapStore;
 /** Lets a test hold an import request until it says so. */

@@ -16,28 +16,10 @@ import {
   transferList,
   type ImportPhase,
 } from '../../src/data/importJob';
-import type { DatasetStore, StoredRecord } from '../../src/data/storedData';
 import { encodeTar } from '../../src/data/tar';
-import type { DatasetName } from '../../src/engine/types';
 import { tinyCifarTarGz } from './cifarFixture';
-import { rejected } from './dataHelpers';
+import { rejected, MapStore } from './dataHelpers';
 
-class MapStore implements DatasetStore {
-  readonly records = new Map<DatasetName, StoredRecord>();
-  failPut: Error | null = null;
-  async get(name: DatasetName) {
-    // IndexedDB hands back a structured clone.
-    const r = this.records.get(name);
-    return r === undefined ? undefined : structuredClone(r);
-  }
-  async put(rec: StoredRecord) {
-    if (this.failPut) throw this.failPut;
-    this.records.set(rec.dataset, structuredClone(rec));
-  }
-  async delete(name: DatasetName) {
-    this.records.delete(name);
-  }
-}
 
 const blob = (b: Uint8Array) => new Blob([b as Uint8Array<ArrayBuffer>]);
 
