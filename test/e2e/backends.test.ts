@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { openPage } from './browser';
-import { useSuite } from './suite';
+import { downloaded, useSuite } from './suite';
 
 type Backend = 'wasm' | 'webgl' | 'webgpu';
 interface Trajectory {
@@ -36,7 +36,7 @@ async function run(backend: Backend): Promise<Trajectory> {
     await status.filter({ hasText: /SGD-HD: (done|error|diverged)/ }).waitFor({ timeout: 240_000 });
     const text = await status.innerText();
     assert.match(text, new RegExp(`SGD-HD: done.*\\(${backend}\\)`), `ran on ${backend}: ${text}`);
-    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export CSV' }).click()]);
+    const download = await downloaded(page, /\.csv$/, () => page.getByRole('button', { name: 'Export CSV' }).click());
     const rows = readFileSync(await download.path(), 'utf8').trim().split('\n').slice(1).map((l) => l.split(','));
     const of = (metric: string): number[] => rows.filter((r) => r[10] === metric).map((r) => Number(r[11]));
     return { loss: of('train_loss'), lr: of('lr'), valLoss: of('val_loss') };

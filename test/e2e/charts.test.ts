@@ -5,7 +5,7 @@ import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import type { Locator, Page } from 'playwright-core';
-import { openApp, useSuite } from './suite';
+import { downloaded, openApp, useSuite } from './suite';
 
 const ITERS = 40;
 const EVAL_EVERY = 20;
@@ -155,7 +155,7 @@ describe('chart controls', () => {
   });
 
   it('downloads each chart as SVG and PNG, named for what it shows', async () => {
-    const [svgDl] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download Loss chart as SVG' }).click()]);
+    const svgDl = await downloaded(page, /\.svg$/, () => page.getByRole('button', { name: 'Download Loss chart as SVG' }).click());
     assert.equal(svgDl.suggestedFilename(), 'loss-vs-iteration-smoothing-0.6.svg');
     const svg = readFileSync(await svgDl.path(), 'utf8');
     assert.match(svg, /<svg[^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
@@ -163,7 +163,7 @@ describe('chart controls', () => {
     // Colours are inlined (a file has no stylesheet): the grid's stroke is a real colour, not a variable.
     assert.doesNotMatch(svg, /var\(--/);
     assert.match(svg, /stroke:\s*rgb\(/);
-    const [pngDl] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download Learning rate chart as PNG' }).click()]);
+    const pngDl = await downloaded(page, /\.png$/, () => page.getByRole('button', { name: 'Download Learning rate chart as PNG' }).click());
     assert.equal(pngDl.suggestedFilename(), 'learning-rate-vs-iteration-smoothing-0.6.png');
     const png = readFileSync(await pngDl.path());
     assert.deepEqual([...png.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], 'PNG signature');

@@ -5,7 +5,7 @@ import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
-import { openApp, useSuite } from './suite';
+import { downloaded, openApp, useSuite } from './suite';
 import { parseCsv } from './csv';
 
 const suite = useSuite();
@@ -41,7 +41,7 @@ describe('mid-run edits', () => {
     await page.getByRole('button', { name: 'Stop' }).click();
     await status.filter({ hasText: /SGD[^:\n]*: stopped/ }).waitFor({ timeout: 10_000 });
 
-    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export CSV' }).click()]);
+    const download = await downloaded(page, /\.csv$/, () => page.getByRole('button', { name: 'Export CSV' }).click());
     const { rows } = parseCsv(readFileSync(await download.path(), 'utf8'));
     const events = rows.filter((r) => r.metric === 'event:alpha0');
     assert.equal(events.length, 1, 'one event row');

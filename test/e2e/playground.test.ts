@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { parseCsv, type CsvRow } from './csv';
 import { openPage } from './browser';
-import { openApp, useSuite } from './suite';
+import { downloaded, openApp, useSuite } from './suite';
 
 const ITERS = 40;
 const EVAL_EVERY = 20;
@@ -65,7 +65,7 @@ describe('the playground page', () => {
   });
 
   it('exports every run as one tidy CSV with the right rows', async () => {
-    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export CSV' }).click()]);
+    const download = await downloaded(page, /\.csv$/, () => page.getByRole('button', { name: 'Export CSV' }).click());
     const { header, rows } = parseCsv(readFileSync(await download.path(), 'utf8'));
     assert.deepEqual(header.slice(0, 12), ['run_id', 'optimizer', 'dataset', 'model', 'alpha0', 'beta', 'batch_size', 'seed', 'iteration', 'epoch', 'metric', 'value']);
     for (const opt of ['SGD-HD', 'Adam']) {
@@ -95,7 +95,7 @@ describe('the playground page', () => {
   });
 
   it('exports a run in the reference layout', async () => {
-    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: /Reference CSV SGD-HD/ }).click()]);
+    const download = await downloaded(page, /\.csv$/, () => page.getByRole('button', { name: /Reference CSV SGD-HD/ }).click());
     const { header, rows } = parseCsv(readFileSync(await download.path(), 'utf8'));
     assert.deepEqual(header, ['Epoch', 'Iteration', 'Time', 'Loss', 'LossEpoch', 'ValidLossEpoch', 'Alpha', 'AlphaEpoch', 'Beta']);
     assert.equal(rows.length, 1 + ITERS);
@@ -154,7 +154,7 @@ describe('per-optimizer settings', () => {
     await status.filter({ hasText: new RegExp(`${VARIANT}[^:\\n]*: done`) }).waitFor({ timeout: 180_000 });
     await status.filter({ hasText: /SGD-HD[^:\n]*: done/ }).waitFor({ timeout: 60_000 });
 
-    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export CSV' }).click()]);
+    const download = await downloaded(page, /\.csv$/, () => page.getByRole('button', { name: 'Export CSV' }).click());
     const { header, rows } = parseCsv(readFileSync(await download.path(), 'utf8'));
     assert.deepEqual(header.slice(-2), ['options', 'width']);
     const mine = rows.filter((r) => r.optimizer === VARIANT);
@@ -191,7 +191,7 @@ describe('datasets', () => {
     await page.getByLabel('Iterations', { exact: true }).fill('10');
     await page.getByRole('button', { name: 'Start' }).click();
     await page.getByRole('status').filter({ hasText: /SGD: done/ }).waitFor({ timeout: 60_000 });
-    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export CSV' }).click()]);
+    const download = await downloaded(page, /\.csv$/, () => page.getByRole('button', { name: 'Export CSV' }).click());
     const { rows } = parseCsv(readFileSync(await download.path(), 'utf8'));
     const mine = rows.filter((r) => r.optimizer === 'SGD' && r.metric === 'train_loss');
     assert.equal(mine.length, 10);

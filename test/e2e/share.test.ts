@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { pageUrl } from './browser';
-import { openApp, useSuite } from './suite';
+import { downloaded, openApp, useSuite } from './suite';
 
 const suite = useSuite();
 const pageErrors: string[] = [];
@@ -178,7 +178,7 @@ describe('seeds', () => {
     await status.filter({ hasText: /SGD-HD · seed 4: done/ }).waitFor({ timeout: 120_000 });
     await status.filter({ hasText: /SGD-HD · seed 5: done/ }).waitFor({ timeout: 60_000 });
 
-    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export CSV' }).click()]);
+    const download = await downloaded(page, /\.csv$/, () => page.getByRole('button', { name: 'Export CSV' }).click());
     const lines = readFileSync(await download.path(), 'utf8').trim().split('\n');
     const header = lines[0].split(',');
     const rows = lines.slice(1).map((l) => Object.fromEntries(l.split(',').map((v, i) => [header[i], v])));

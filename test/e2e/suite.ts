@@ -1,7 +1,7 @@
 // What every end-to-end file starts from: the built page's preview server and one Chromium for the
 // file (started before its tests, closed after), and app pages whose uncaught errors are collected.
 import { after, before } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Download, Page } from 'playwright-core';
 import { launchChromium, openPage, pageUrl, type PageOptions } from './browser';
 import { startPreview, type PreviewServer } from './server';
 
@@ -38,4 +38,14 @@ export async function openApp(suite: Suite, errors: string[], options?: PageOpti
   page.on('pageerror', (e) => errors.push(String(e)));
   await page.goto(url ?? pageUrl(suite.server.url));
   return page;
+}
+
+/**
+ * Clicks and returns the download whose file name matches `name`. By name, not just the next one:
+ * Export CSV saves two files (the CSV, then its JSON sidecar), and a sidecar still on its way must not
+ * be taken for the download of the next click.
+ */
+export async function downloaded(page: Page, name: RegExp, click: () => Promise<unknown>): Promise<Download> {
+  const [download] = await Promise.all([page.waitForEvent('download', (d) => name.test(d.suggestedFilename())), click()]);
+  return download;
 }

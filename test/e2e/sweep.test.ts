@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { parseCsv } from './csv';
-import { openApp, useSuite } from './suite';
+import { downloaded, openApp, useSuite } from './suite';
 
 const STEPS = 20;
 
@@ -80,7 +80,7 @@ describe('the α₀ sensitivity sweep', () => {
       assert.ok(Number.isFinite(value) && value > 0, `row ${i} has a loss: ${value}`);
     }
 
-    const [download] = await Promise.all([page.waitForEvent('download'), sweep().getByRole('button', { name: 'Download sweep CSV' }).click()]);
+    const download = await downloaded(page, /\.csv$/, () => sweep().getByRole('button', { name: 'Download sweep CSV' }).click());
     assert.equal(download.suggestedFilename(), 'sweep-final_loss-mnist-logreg.csv');
     const { header, rows: csv } = parseCsv(readFileSync(await download.path(), 'utf8'));
     assert.deepEqual(header, ['optimizer', 'alpha0', 'seed', 'metric', 'value', 'state']);
