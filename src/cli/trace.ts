@@ -1,4 +1,4 @@
-// Replays the runs of a problem file in the golden schema (../shared/golden/README.md) with this
+// Replays the runs of a problem file in the golden schema (test/golden/README.md) with this
 // project's optimizers and prints the trajectories as JSON in the same schema on stdout:
 //   npm run trace -- FILE.json [--backend cpu|wasm] [--runs id1,id2]
 // {"runs":[{"id":..., "steps":[{"step":1,"loss":...,"lr":...,"params":[...]}, ...]}, {"id":..., "error":...}]}

@@ -1,4 +1,4 @@
-// Replays runs of a problem file in the golden schema (../shared/golden/README.md) with this project's
+// Replays runs of a problem file in the golden schema (test/golden/README.md) with this project's
 // optimizers: same data, initial parameters, batching rule and constructor arguments.
 import * as tf from '@tensorflow/tfjs';
 import type { Tensor, Tensor1D, Tensor2D } from '@tensorflow/tfjs';

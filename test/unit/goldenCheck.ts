@@ -1,5 +1,5 @@
 // Shared by the per-backend golden tests: replay every run of P1/P2 and compare with the reference
-// trajectories within ../shared/golden/README.md's float32 tolerances.
+// trajectories within test/golden/README.md's float32 tolerances.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
@@ -8,7 +8,7 @@ import { replayRun, replayWith, type GoldenFile, type GoldenRun } from '../../sr
 import type { Hyper } from '../../src/optim/hyper';
 import type { Optimizer } from '../../src/optim/types';
 
-export const GOLDEN_DIR = path.resolve(__dirname, '../../../shared/golden');
+export const GOLDEN_DIR = path.resolve(__dirname, '../golden');
 
 export function loadGolden(name: 'P1' | 'P2'): GoldenFile {
   return JSON.parse(readFileSync(path.join(GOLDEN_DIR, `${name}.json`), 'utf8')) as GoldenFile;

@@ -1,6 +1,6 @@
 // `npm run trace -- FILE.json` (src/cli/trace.ts) run as a real child process: the golden P1 runs, minibatch
 // problems of other sizes against an independent float64 oracle written here from
-// ../shared/spec/hypergradient.md §1, and malformed files.
+// test/spec/hypergradient.md §1, and malformed files.
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
