@@ -1,6 +1,6 @@
 // A terminal progress line on stderr: iteration, loss, α, steps/s, ETA. Redrawn in place on a terminal,
 // a plain line every 10 % otherwise (logs, CI), at most a few times per second either way.
-import { formatForPeople } from '../store/validate';
+import { formatForPeople } from '../config/validate';
 
 export class ProgressBar {
   private readonly started = performance.now();

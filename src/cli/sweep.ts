@@ -24,7 +24,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { datasetInfo } from '../data/datasets';
 import { CIFAR10_SHARDS_DIR } from './cifarNode';
-import { expandPreset, findPreset, PRESETS, REFERENCE_DEFAULT_BETA, runId, trainArgs, type Preset, type RunConfig } from './presets';
+import { expandPreset, findPreset, PRESETS, REFERENCE_DEFAULT_BETA, runId, trainArgs, type Preset, type RunConfig } from '../experiments/presets';
 import { formatInteger, formatRate, summaryMarkdown, toSummaryRow, type SummaryRow } from './summary';
 
 export const USAGE = 'usage: npm run sweep -- PRESET --out DIR [--seeds N] [--jobs J] [--backend wasm|cpu] [--dry-run] [--scale F]';

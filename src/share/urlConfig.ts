@@ -45,8 +45,8 @@ import {
   type OptionTexts,
   type PerOptimizerTexts,
   type ScheduleField,
-} from '../store/optimizerOptions';
-import { MAX_SEED, NUMERIC_FIELDS, parseNumber, validateField, type FieldTexts, type NumericField, type ParsedNumbers } from '../store/validate';
+} from '../config/optimizerOptions';
+import { MAX_SEED, NUMERIC_FIELDS, parseNumber, validateField, type FieldTexts, type NumericField, type ParsedNumbers } from '../config/validate';
 
 export const URL_VERSION = 1;
 

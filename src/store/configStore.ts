@@ -5,8 +5,8 @@ import type { DatasetName, ModelName } from '../engine/types';
 import { datasetInfo } from '../data/datasets';
 import { modelFits } from '../models/catalog';
 import { OPTIMIZER_NAMES } from '../optim/catalog';
-import { validateForm, type FormValidation, type PerOptimizerTexts } from './optimizerOptions';
-import { formatForPeople, type FieldTexts, type NumericField } from './validate';
+import { validateForm, type FormValidation, type PerOptimizerTexts } from '../config/optimizerOptions';
+import { formatForPeople, type FieldTexts, type NumericField } from '../config/validate';
 
 /** The reference experiment settings (issue 2, Deliver 7). */
 export const DEFAULTS = {

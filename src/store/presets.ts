@@ -10,14 +10,14 @@
 // - VGG-16-BN: the reference width is 1, very slow without a GPU; the preset keeps the person's Width
 //   (⅛ by default without a GPU), so applying it never turns a quick page into an hour-long one.
 // Seed and Seeds are left as they are: they are not part of an experiment's settings.
-import { findPreset, type RunTemplate } from '../cli/presets';
+import { findPreset, type RunTemplate } from '../experiments/presets';
 import type { DatasetName, ModelName } from '../engine/types';
 import { isDatasetName } from '../data/datasets';
 import { isModelName } from '../models/catalog';
 import { optimizerInfo, takesPageMomentum } from '../optim/catalog';
 import { DEFAULTS, type ConfigPatch } from './configStore';
-import type { PerOptimizerTexts } from './optimizerOptions';
-import { formatForPeople, type FieldTexts } from './validate';
+import type { PerOptimizerTexts } from '../config/optimizerOptions';
+import { formatForPeople, type FieldTexts } from '../config/validate';
 
 export interface PagePreset {
   /** Stable key (the `<option>` value). */

@@ -9,7 +9,7 @@ import { seriesBuffers } from '../series/buffers';
 import { requestedBackend } from './backendParam';
 import { selectValidation, useConfigStore } from './configStore';
 import { budgetIterations, ensureDataset } from './dataset';
-import type { ParsedOptimizerOptions } from './optimizerOptions';
+import type { ParsedOptimizerOptions } from '../config/optimizerOptions';
 import { editsBetween, startOnlyDifferences } from './liveEdits';
 import { FINISHED_STATES, useRunsStore, type RunMeta } from './runsStore';
 import { transferableCopy } from './datasetCopy';

@@ -11,8 +11,8 @@ import {
   type PageConfig,
 } from '../share/urlConfig';
 import { DEFAULTS, modelProblem, useConfigStore, type ConfigState } from './configStore';
-import { SCHEDULE_KIND_KEY, validateOptimizerOptions, type PerOptimizerTexts } from './optimizerOptions';
-import { NUMERIC_FIELDS, validateField, type NumericField } from './validate';
+import { SCHEDULE_KIND_KEY, validateOptimizerOptions, type PerOptimizerTexts } from '../config/optimizerOptions';
+import { NUMERIC_FIELDS, validateField, type NumericField } from '../config/validate';
 import { useViewStore, type ViewState } from './viewStore';
 
 /** The problems of the link the page was opened with, for the alert region (src/ui/LinkProblems.tsx). */

@@ -5,8 +5,8 @@ import type { DatasetName, ModelName, TrainConfig } from '../engine/types';
 import { modelInfo } from '../models/catalog';
 import { optimizerInfo } from '../optim/catalog';
 import { sweepRunConfigs } from '../series/alphaSweep';
-import { validateOptimizerOptions, type ParsedOptimizerOptions, type PerOptimizerTexts } from '../store/optimizerOptions';
-import { MAX_SEED, validateField, type FieldTexts, type NumericField } from '../store/validate';
+import { validateOptimizerOptions, type ParsedOptimizerOptions, type PerOptimizerTexts } from '../config/optimizerOptions';
+import { MAX_SEED, validateField, type FieldTexts, type NumericField } from '../config/validate';
 import type { SweepSpec } from './sweepForm';
 
 /** What the sweep reads of the configuration store. */

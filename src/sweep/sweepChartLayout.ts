@@ -6,7 +6,7 @@
 // The component (src/ui/sweep/SweepChart.tsx) only draws what this returns. No React, no DOM.
 import type { SweepMetric, SweepResult } from '../series/alphaSweep';
 import { decadeOf, linearTicks } from '../series/axes';
-import { formatForPeople } from '../store/validate';
+import { formatForPeople } from '../config/validate';
 import { alphaLabel, METRIC_SHORT } from './sweepForm';
 
 export interface Tick {

@@ -3,7 +3,7 @@
 // Pure: no React, no DOM, no tfjs.
 import { OPTIMIZER_NAMES, optimizerInfo } from '../optim/catalog';
 import { alphaGrid, MAX_PER_DECADE, type SweepMetric } from '../series/alphaSweep';
-import { formatForPeople, parseNumber } from '../store/validate';
+import { formatForPeople, parseNumber } from '../config/validate';
 
 export type SweepMetricKind = SweepMetric['kind'];
 

@@ -10,7 +10,7 @@ import { X_AXIS_LABELS, symlogThreshold } from '../series/axes';
 import { seriesBuffers } from '../series/buffers';
 import { stepX } from '../series/crosshair';
 import { downsampleForWidth } from '../series/downsample';
-import { formatForPeople } from '../store/validate';
+import { formatForPeople } from '../config/validate';
 import { useViewStore } from '../store/viewStore';
 import { seriesForChart, yExtent, type ChartKind, type ChartRun, type Entity, type SeriesOptions } from './chartSeries';
 import { ChartImageButtons } from './chart/ChartImageButtons';

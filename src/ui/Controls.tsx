@@ -2,7 +2,7 @@
 // included), model and data.
 import type { FormEvent } from 'react';
 import { startRuns } from '../store/runner';
-import { ALPHA0_RANGE, BETA_RANGE } from '../store/validate';
+import { ALPHA0_RANGE, BETA_RANGE } from '../config/validate';
 import { LogSliderField } from './LogSliderField';
 import { DatasetField } from './DatasetField';
 import { ModelField } from './ModelField';

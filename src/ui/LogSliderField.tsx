@@ -8,7 +8,7 @@ import {
   sliderToLog,
   type LogRange,
   type NumericField,
-} from '../store/validate';
+} from '../config/validate';
 import { FieldNotes, TextInput } from './TextInput';
 
 interface Props {

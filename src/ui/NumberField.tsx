@@ -1,6 +1,6 @@
 // A typed numeric field: label, text input, optional hint, and the validation message beside it.
 import { useConfigStore, useValidation } from '../store/configStore';
-import type { NumericField as FieldName } from '../store/validate';
+import type { NumericField as FieldName } from '../config/validate';
 import { TextField } from './TextInput';
 
 interface Props {

@@ -7,7 +7,7 @@ import { useConfigStore, useValidation } from '../store/configStore';
 import { LineSwatch } from './ChartLegend';
 import { optimizerStyle } from './colors';
 import { FieldError } from './FieldError';
-import { missingBaselines } from '../store/optimizerOptions';
+import { missingBaselines } from '../config/optimizerOptions';
 
 function domId(name: string): string {
   return `opt-${name.replace(/[^A-Za-z0-9_-]/g, '_')}`;

@@ -27,7 +27,7 @@ import {
   scheduleKey,
   type OptionGroup,
   type OptionKey,
-} from '../store/optimizerOptions';
+} from '../config/optimizerOptions';
 import { FieldError } from './FieldError';
 import { FieldNotes, TextInput } from './TextInput';
 

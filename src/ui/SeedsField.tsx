@@ -2,7 +2,7 @@
 // many runs that makes, and warns when more than MAX_CONCURRENT_RUNS would train at once (they queue).
 import { useConfigStore } from '../store/configStore';
 import { MAX_CONCURRENT_RUNS } from '../store/runner';
-import { parseNumber } from '../store/validate';
+import { parseNumber } from '../config/validate';
 import { NumberField } from './NumberField';
 
 /** The hint under Seeds for a selection and the fields' texts (pure, so it can be tested). */

@@ -8,7 +8,7 @@ import {
   formatRange,
   BETA_RANGE,
   type FieldTexts,
-} from '../../src/store/validate';
+} from '../../src/config/validate';
 import {
   OPTION_MESSAGES,
   displayedChecked,
@@ -22,7 +22,7 @@ import {
   validateForm,
   validateOptimizerOptions,
   type OptionTexts,
-} from '../../src/store/optimizerOptions';
+} from '../../src/config/optimizerOptions';
 
 const page: FieldTexts = { ...DEFAULT_TEXTS };
 const v = (name: string, texts?: OptionTexts, p: FieldTexts = page) => validateOptimizerOptions(name, texts, p);

@@ -3,13 +3,13 @@
 // the page's own validation and buildSpecs into run configurations and comparing them with the command
 // line's preset of the same experiment (src/cli/presets.ts, the oracle `npm run sweep` runs).
 import { describe, expect, it } from 'vitest';
-import { findPreset, REFERENCE_METHODS, TUTORIAL_LRS } from '../../src/cli/presets';
+import { findPreset, REFERENCE_METHODS, TUTORIAL_LRS } from '../../src/experiments/presets';
 import { optimizerInfo, takesPageMomentum } from '../../src/optim/catalog';
 import { DEFAULT_TEXTS, useConfigStore } from '../../src/store/configStore';
-import { validateForm } from '../../src/store/optimizerOptions';
+import { validateForm } from '../../src/config/optimizerOptions';
 import { PAGE_PRESETS, findPagePreset, patchFromCliPreset, type PagePreset } from '../../src/store/presets';
 import { buildSpecs } from '../../src/store/runner';
-import { parseNumber } from '../../src/store/validate';
+import { parseNumber } from '../../src/config/validate';
 
 const preset = (id: string): PagePreset => {
   const p = findPagePreset(id);

@@ -15,7 +15,7 @@ import {
   unknownOptimizers,
   type Preset,
   type RunTemplate,
-} from '../../src/cli/presets';
+} from '../../src/experiments/presets';
 import { OPTIMIZER_NAMES, optimizerInfo } from '../../src/optim/catalog';
 
 const preset = (name: string): Preset => {

@@ -24,8 +24,8 @@ import {
   type OptionKey,
   type OptionTexts,
   type PerOptimizerTexts,
-} from '../../src/store/optimizerOptions';
-import { ALPHA0_RANGE, BETA_RANGE } from '../../src/store/validate';
+} from '../../src/config/optimizerOptions';
+import { ALPHA0_RANGE, BETA_RANGE } from '../../src/config/validate';
 
 // The page's defaults as the store has them, plus the view fields. (Typed as PageConfig: a field
 // the store's DEFAULTS lacks is a type error here; toEqual below catches one it has in excess.)

@@ -10,7 +10,7 @@ import {
   validateAll,
   validateField,
   type FieldTexts,
-} from '../../src/store/validate';
+} from '../../src/config/validate';
 import { DEFAULT_TEXTS, DEFAULTS } from '../../src/store/configStore';
 
 const err = (r: ReturnType<typeof validateField>) => (r.ok ? null : r.message);

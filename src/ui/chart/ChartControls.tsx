@@ -7,7 +7,7 @@ import { X_AXES, X_AXIS_LABELS, isXAxis } from '../../series/axes';
 import { zoomRange } from '../../series/crosshair';
 import { MAX_SMOOTHING } from '../../series/smoothing';
 import type { Family } from '../../optim/catalog';
-import { formatForPeople, parseNumber } from '../../store/validate';
+import { formatForPeople, parseNumber } from '../../config/validate';
 import { useViewStore, type LrScale } from '../../store/viewStore';
 
 const FAMILY_LABELS: Record<Family, string> = {

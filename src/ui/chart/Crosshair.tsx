@@ -7,7 +7,7 @@ import { usePlotArea, useXAxisScale, useYAxisScale } from 'recharts';
 import { X_AXIS_LABELS, type XAxis } from '../../series/axes';
 import { nearestIndex, zoomRange } from '../../series/crosshair';
 import { useViewStore } from '../../store/viewStore';
-import { formatForPeople } from '../../store/validate';
+import { formatForPeople } from '../../config/validate';
 import { seriesForChart, type ChartKind, type ChartMetric, type DrawnSeries, type Entity, type SeriesOptions } from '../chartSeries';
 import { linear } from '../SeriesLayer';
 import { useCrosshairStore } from './crosshairStore';

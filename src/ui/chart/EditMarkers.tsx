@@ -5,7 +5,7 @@ import { useShallow } from 'zustand/react/shallow';
 import type { RunEvent } from '../../engine/types';
 import { useRunsStore } from '../../store/runsStore';
 import { useViewStore } from '../../store/viewStore';
-import { formatForPeople } from '../../store/validate';
+import { formatForPeople } from '../../config/validate';
 import { eventXs, type ChartRun } from '../chartSeries';
 import { linear } from '../SeriesLayer';
 

@@ -2,7 +2,7 @@
 // per optimizer and α₀ that has finished runs, with the value, the seed range, and how many diverged.
 // Collapsed by default under a <summary>, which is reachable and operable by keyboard.
 import type { SweepMetric, SweepResult } from '../../series/alphaSweep';
-import { formatForPeople } from '../../store/validate';
+import { formatForPeople } from '../../config/validate';
 import { alphaLabel, METRIC_SHORT } from '../../sweep/sweepForm';
 
 const dash = '—';
