@@ -112,6 +112,10 @@ export function linearTicks(lo: number, hi: number, count = 5): number[] {
 
 // ---------- (b) x axes ----------
 
+/** The learning-rate chart's axis: symmetric log (α spans decades and may cross 0) or linear. */
+export type LrScale = 'symlog' | 'linear';
+export const LR_SCALES: readonly LrScale[] = ['symlog', 'linear'];
+
 export type XAxis = 'iteration' | 'epoch' | 'examples' | 'time';
 export const X_AXES: readonly XAxis[] = ['iteration', 'epoch', 'examples', 'time'];
 export const X_AXIS_LABELS: Record<XAxis, string> = {

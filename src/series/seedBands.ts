@@ -16,7 +16,7 @@
 //   for fewer than two seeds, as the command line's summary (src/cli/summary.ts sampleStd).
 // - Each seed's iterations must be strictly increasing; anything else throws RangeError (a merge of
 //   unsorted columns would silently mis-align seeds).
-import { formatRate } from '../cli/summary';
+import { formatRate } from '../format/numbers';
 import type { EvalRecord, TrainConfig } from '../engine/types';
 
 /** A column and the iterations it was logged at (number[] or typed arrays). */

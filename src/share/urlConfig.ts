@@ -29,9 +29,8 @@ import { isDatasetName } from '../data/datasets';
 import { isModelName, WIDTHS } from '../models/catalog';
 import { OPTIMIZER_NAMES, optimizerInfo, type Family } from '../optim/catalog';
 import { CONSTANT, SCHEDULE_KINDS, validateSchedule } from '../optim/schedules';
-import { isXAxis, X_AXES, type XAxis } from '../series/axes';
+import { isXAxis, LR_SCALES, X_AXES, type LrScale, type XAxis } from '../series/axes';
 import { MAX_SMOOTHING } from '../series/smoothing';
-import type { LrScale } from '../store/viewStore';
 import {
   OPTION_META,
   SCHEDULE_FIELD_META,
@@ -101,7 +100,6 @@ const PARAMS: Record<NumericField, { param: string; label: string }> = {
 };
 
 const OTHER_PARAMS = ['v', 'opt', 'data', 'model', 'width', 'smooth', 'x', 'logy', 'lr', 'y0', 'fam', 'diff', 'each'] as const;
-const LR_SCALES: readonly LrScale[] = ['symlog', 'linear'];
 const FAMILIES: readonly (Family | 'all')[] = ['all', ...new Set(OPTIMIZER_NAMES.map((n) => optimizerInfo(n).family))];
 /**
  * Parameters of the page that are not part of the configuration: read elsewhere (`backend`:

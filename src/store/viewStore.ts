@@ -1,11 +1,10 @@
 // How the charts show the runs (not what trains): smoothing and the x axis. Shared by the charts, the
 // URL (src/share/urlConfig.ts) and the exporters; other view settings live here too.
 import { create } from 'zustand';
-import type { XAxis } from '../series/axes';
+import type { LrScale, XAxis } from '../series/axes';
 import type { Family } from '../optim/catalog';
 
-/** The learning-rate chart's axis: symmetric log (α spans decades and may cross 0) or linear. */
-export type LrScale = 'symlog' | 'linear';
+export type { LrScale };
 
 export interface ViewState {
   /** Debiased EMA weight in [0, MAX_SMOOTHING] (src/series/smoothing.ts); 0 = raw. */
