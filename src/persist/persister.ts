@@ -7,9 +7,8 @@
 // Counters advance only once the transaction has committed, and flushes never overlap, so a chunk
 // is written exactly once. The first failure (quota, IndexedDB refused…) stops persisting and is
 // reported once; the page goes on in memory.
-import type { StoreApi } from 'zustand';
 import type { SeriesBuffers } from '../series/buffers';
-import type { LoadedRun, RunMeta, RunsState } from '../store/runsStore';
+import type { LoadedRun, RunMeta } from './runMeta';
 import type { RunDb } from './runDb';
 import {
   createStamp,
@@ -42,6 +41,23 @@ export interface PersisterOptions {
   onState?: (state: 'pending' | 'saving' | 'saved') => void;
 }
 
+/** What the persister reads of the runs store (src/store/runsStore.ts), and the one action it calls. */
+export interface RunsView {
+  runs: Record<string, RunMeta>;
+  /** Every run, in creation order. */
+  order: string[];
+  /** The charts' runs. */
+  current: string[];
+  /** Puts stored runs back (before this load's runs); `current` becomes the charts' runs. */
+  restoreRuns: (runs: LoadedRun[], current: string[]) => void;
+}
+
+/** The runs store as the persister sees it (a zustand store fits). */
+export interface RunsSource {
+  getState: () => RunsView;
+  subscribe: (listener: () => void) => () => void;
+}
+
 export class RunPersister {
   private written = new Map<string, Written>();
   private lastStamp = 0;
@@ -55,7 +71,7 @@ export class RunPersister {
 
   constructor(
     private readonly db: RunDb,
-    private readonly store: StoreApi<RunsState>,
+    private readonly store: RunsSource,
     private readonly buffers: SeriesBuffers,
     private readonly opts: PersisterOptions,
   ) {
@@ -139,12 +155,22 @@ export class RunPersister {
       return Promise.resolve();
     }
     this.opts.onState?.('saving');
-    const writing = this.db.write(write);
+    // A store that throws instead of rejecting (a put refused synchronously, e.g. QuotaExceededError)
+    // must still end up in the one failure path below, not escape from the timer.
+    let writing: Promise<void>;
+    try {
+      writing = this.db.write(write);
+    } catch (err) {
+      writing = Promise.reject(err);
+    }
     // The main-thread part of a flush (diff, copies, IndexedDB puts): visible in performance tools.
     performance.measure('persist flush', { start: t0 });
     this.inFlight = writing.then(
       () => commit(),
       (err) => {
+        // Storage full (QuotaExceededError) or refused mid-run: nothing of this flush is committed and
+        // nothing more is written, but the runs store and the series buffers are untouched — every run
+        // keeps training and keeps all its points in memory (the page's "memory mode").
         this.failed = true;
         this.stop();
         this.opts.onError(err);

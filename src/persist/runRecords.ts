@@ -12,7 +12,7 @@
 // A record of another layout, or one that does not look like ours, is skipped on the way out.
 import type { EvalRecord } from '../engine/types';
 import type { SeriesInput, SeriesTail } from '../series/buffers';
-import { ACTIVE_STATES, type RunMeta, type RunMetaState } from '../store/runsStore';
+import { ACTIVE_STATES, type RunMeta, type RunMetaState } from './runMeta';
 
 export const RUNS_DB_NAME = 'hypergradient-playground-runs';
 export const RUNS_DB_VERSION = 1;

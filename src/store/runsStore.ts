@@ -2,37 +2,12 @@
 // Actions that add, move or remove runs (collisions, delete, restore, import) keep the series
 // buffers in step, since a run's series are found by its id.
 import { create } from 'zustand';
-import type { BackendName, DatasetName, RunRecord, RunState, TrainConfig, RunEvent } from '../engine/types';
+import type { DatasetName, RunRecord } from '../engine/types';
+import { ACTIVE_STATES, FINISHED_STATES, type LoadedRun, type RunMeta, type RunMetaState } from '../persist/runMeta';
 import { freeId, importedLabel, newStorageKey } from '../persist/runIds';
-import { seriesBuffers, type SeriesBuffers, type SeriesData, type SeriesInput } from '../series/buffers';
+import { seriesBuffers, type SeriesBuffers, type SeriesData } from '../series/buffers';
 
-/** A run's state as the page shows it (`interrupted` only comes from restoring storage). */
-export type RunMetaState = RunState;
-
-export interface RunMeta {
-  runId: string;
-  /** Display name: the optimizer name, with "(run N)" for later batches of the session. */
-  label: string;
-  /** Which Start press created it (1-based). */
-  batch: number;
-  config: TrainConfig;
-  backend: BackendName | null;
-  state: RunMetaState;
-  iteration: number;
-  total: number;
-  message?: string;
-  divergedAt?: number;
-  /** Key of the run's records in IndexedDB (src/persist); given by the store when the run is added. */
-  storageKey?: string;
-  /** Mid-run edits the worker applied, in order (stored with the meta). */
-  events?: RunEvent[];
-}
-
-/** A run restored from storage or imported: its metadata and its series. */
-export interface LoadedRun {
-  meta: RunMeta;
-  series: SeriesInput;
-}
+export { ACTIVE_STATES, FINISHED_STATES, type LoadedRun, type RunMeta, type RunMetaState };
 
 /** The last deleted run, kept so that Undo can put it back. */
 export interface DeletedRun {
@@ -254,10 +229,6 @@ export function createRunsStore(buffers: SeriesBuffers = seriesBuffers) {
 }
 
 export const useRunsStore = createRunsStore();
-
-export const ACTIVE_STATES: ReadonlySet<RunMetaState> = new Set<RunMetaState>(['loading', 'training', 'paused']);
-/** States a worker ends in (`interrupted` is never reported by a worker: see RunMetaState). */
-export const FINISHED_STATES: ReadonlySet<RunMetaState> = new Set<RunMetaState>(['done', 'diverged', 'stopped', 'error']);
 
 export function isActive(r: RunMeta): boolean {
   return ACTIVE_STATES.has(r.state);

@@ -3,7 +3,7 @@
 // storage has caught up, and starts persistence (restore, then saving) when first shown.
 import { useEffect, useId, useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import { startPersistence, usePersistStore, type PersistState } from '../persist/pagePersistence';
+import { startPersistence, usePersistStore, type PersistState } from '../store/pagePersistence';
 import { isActive, useRunsStore } from '../store/runsStore';
 
 const PERSIST_TEXT: Record<PersistState, string> = {

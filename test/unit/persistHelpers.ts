@@ -3,7 +3,7 @@
 import type { MetricBatch, TrainConfig } from '../../src/engine/types';
 import type { RunDb } from '../../src/persist/runDb';
 import type { PersistedChunk, PersistedRun, RunDbWrite, SessionRecord } from '../../src/persist/runRecords';
-import type { RunMeta } from '../../src/store/runsStore';
+import type { RunMeta } from '../../src/persist/runMeta';
 
 export class MemoryRunDb implements RunDb {
   runs = new Map<string, PersistedRun>();

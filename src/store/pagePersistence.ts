@@ -1,11 +1,11 @@
 // The page's persistence: opens the runs database, restores the stored runs, then keeps storage in
-// step (persister.ts). Any storage failure becomes one alert; the page keeps working in memory.
+// step (src/persist/persister.ts). Any storage failure becomes one alert; the page keeps working in memory.
 import { create } from 'zustand';
 import { storageError } from '../data/storedData';
 import { seriesBuffers } from '../series/buffers';
-import { useRunsStore } from '../store/runsStore';
-import { RunPersister } from './persister';
-import { openRunDb, type RunDb } from './runDb';
+import { useRunsStore } from './runsStore';
+import { RunPersister } from '../persist/persister';
+import { openRunDb, type RunDb } from '../persist/runDb';
 
 /** What the runs list says about storage. */
 export type PersistState = 'starting' | 'pending' | 'saving' | 'saved' | 'off';
