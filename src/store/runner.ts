@@ -1,5 +1,8 @@
 // Starts, pauses, resumes and stops training runs: one Web Worker per run. Routes the workers'
 // messages to the series buffers (metrics) and the runs store (metadata). No React, no tfjs.
+// Which runs train and which wait is the shared scheduler's job (src/sched/scheduler.ts, the α₀ sweep
+// uses it too). A worker fault (crash, out of memory, GPU device lost: src/worker/faults.ts) ends only
+// its own run, in state 'error' with the reason; its points stay, and the next queued run starts.
 import type { BackendName, DatasetBuffers, RunSpec, TrainConfig } from '../engine/types';
 import { modelInfo } from '../models/catalog';
 import type { FromWorker, ToWorker } from '../worker/protocol';
@@ -13,8 +16,17 @@ import type { ParsedOptimizerOptions } from '../config/optimizerOptions';
 import { editsBetween, startOnlyDifferences } from './liveEdits';
 import { FINISHED_STATES, useRunsStore, type RunMeta } from './runsStore';
 import { transferableCopy } from './datasetCopy';
+import { createScheduler, type Job } from '../sched/scheduler';
+import { crashMessage, debugEnabled, faultHooksEnabled, CRASH_MODES, type CrashMode } from '../worker/faults';
 
 const workers = new Map<string, Worker>();
+/** Resolves a running run's scheduler job when its worker is finished with (state reported, fault, stop). */
+const jobEnds = new Map<string, () => void>();
+/** The latest live-tensor count each worker reported (debug: `window.__hgDebug`, bench/soak.ts). */
+const workerTensors = new Map<string, number>();
+const pageSearch = typeof location !== 'undefined' ? location.search : '';
+/** Test-only fault hooks (`?faults=1`): see src/worker/faults.ts. */
+const FAULT_HOOKS = faultHooksEnabled(pageSearch);
 const stopTimers = new Map<string, ReturnType<typeof setTimeout>>();
 let runCounter = 0;
 /** Batches a Stop press cancelled while the dataset was still loading (several may be pending). */
@@ -51,8 +63,11 @@ function finishWorker(runId: string): void {
     clearTimeout(t);
     stopTimers.delete(runId);
   }
-  // A slot is free: the next waiting run (if any) starts.
-  void launchWaiting();
+  // A slot is free: the scheduler starts the next waiting run (if any).
+  workerTensors.delete(runId);
+  const end = jobEnds.get(runId);
+  jobEnds.delete(runId);
+  end?.();
 }
 
 function handleMessage(runId: string, msg: FromWorker): void {
@@ -68,6 +83,7 @@ function handleMessage(runId: string, msg: FromWorker): void {
       }
       break;
     case 'status': {
+      if (msg.tensors !== undefined) workerTensors.set(runId, msg.tensors);
       const finished = FINISHED_STATES.has(msg.state);
       const patch: Partial<RunMeta> = { state: msg.state, iteration: msg.iteration, total: msg.total };
       if (msg.message !== undefined) patch.message = msg.message;
@@ -89,8 +105,16 @@ function labelOf(runId: string): string {
   return useRunsStore.getState().runs[runId]?.label ?? runId;
 }
 
+/**
+ * Ends one run on a fault: its worker is terminated, the run is marked 'error' with the reason, and
+ * nothing else changes — its points stay in the buffers (charts, export, storage) and the other runs
+ * go on. A run that already ended keeps its state (a late error event of a terminated worker).
+ */
 function failRun(runId: string, message: string): void {
+  const known = workers.has(runId) || jobEnds.has(runId);
   finishWorker(runId);
+  const state = useRunsStore.getState().runs[runId]?.state;
+  if (!known && state !== undefined && FINISHED_STATES.has(state)) return;
   queuePatch(runId, { state: 'error', message }, true);
   useRunsStore.getState().addError(`${labelOf(runId)}: ${message}`);
 }
@@ -105,12 +129,13 @@ function spawn(spec: RunSpec, data: DatasetBuffers, backend: BackendName | 'auto
   }
   workers.set(spec.runId, worker);
   worker.onmessage = (ev: MessageEvent<FromWorker>) => handleMessage(spec.runId, ev.data);
+  // An uncaught error inside the worker (or its script failing to load): a crash, or out of memory.
   worker.onerror = (ev: ErrorEvent) => {
     ev.preventDefault();
-    failRun(spec.runId, `worker error: ${ev.message || 'unknown error'}`);
+    failRun(spec.runId, crashMessage(ev.message || ev.error || 'unknown error'));
   };
-  worker.onmessageerror = () => failRun(spec.runId, 'worker sent a message that could not be read');
-  const msg: ToWorker = { type: 'start', run: spec, backend, data };
+  worker.onmessageerror = () => failRun(spec.runId, crashMessage('a message from the worker could not be read'));
+  const msg: ToWorker = { type: 'start', run: spec, backend, data, ...(FAULT_HOOKS ? { faults: true } : {}) };
   worker.postMessage(msg, [data.trainImages.buffer, data.trainLabels.buffer, data.testImages.buffer, data.testLabels.buffer]);
 }
 
@@ -252,43 +277,70 @@ export function applyLiveEdits(plan: LiveEditPlan): number {
   return plan.edits.length;
 }
 
-interface WaitingRun {
+interface RunTask {
   spec: RunSpec;
   data: DatasetBuffers;
   backend: BackendName | 'auto';
   batch: number;
 }
 
-/** Runs of a Start that wait for a free slot (shown as "loading" until they start). */
-const waiting: WaitingRun[] = [];
-let launching = false;
+/** The runs of the current wave's copies: jobs started in the same turn spawn together. */
+let wave: Promise<unknown>[] | null = null;
 
 /**
- * Starts waiting runs while slots are free. The runs of one wave get their data copies first and
- * then start at the same moment (their wall-time axes stay comparable); re-entrant calls return at
- * once, and the loop looks again for slots freed while it was copying.
+ * Resolves with `copy` once every copy started in the same turn has finished, so the runs of one wave
+ * start at the same moment (their wall-time axes stay comparable).
  */
-async function launchWaiting(): Promise<void> {
-  if (launching) return;
-  launching = true;
-  try {
-    for (;;) {
-      const free = MAX_CONCURRENT_RUNS - workers.size;
-      const wave = waiting.splice(0, Math.max(0, free)).filter((w) => !cancelledBatches.has(w.batch));
-      if (wave.length === 0) break;
-      // Each worker gets its own copy of the dataset, copied in slices and transferred (no long task).
-      const copies: DatasetBuffers[] = [];
-      for (const w of wave) copies.push(await transferableCopy(w.data));
-      wave.forEach((w, i) => {
-        if (cancelledBatches.has(w.batch)) return;
-        spawn(w.spec, copies[i], w.backend);
-        if (useRunsStore.getState().paused) workers.get(w.spec.runId)?.postMessage({ type: 'pause' } satisfies ToWorker);
-      });
-    }
-  } finally {
-    launching = false;
+function joinWave<T>(copy: Promise<T>): Promise<T> {
+  if (!wave) {
+    const current: Promise<unknown>[] = [];
+    wave = current;
+    queueMicrotask(() => {
+      if (wave === current) wave = null;
+    });
   }
+  const current = wave;
+  current.push(copy);
+  return copy.then(async (value) => {
+    await Promise.allSettled(current);
+    return value;
+  });
 }
+
+/**
+ * One run as a scheduler job: its own copy of the dataset (copied in slices and transferred, no long
+ * task), then its worker; settles when the worker is finished with (finishWorker). Cancel: a queued or
+ * copying run never starts; a running one's worker is terminated.
+ */
+function runJob(task: RunTask): Job<void> {
+  const id = task.spec.runId;
+  let cancelled = false;
+  const result = (async () => {
+    const copy = await joinWave(transferableCopy(task.data, () => cancelled));
+    if (cancelled || cancelledBatches.has(task.batch)) return;
+    const ended = new Promise<void>((resolve) => jobEnds.set(id, resolve));
+    spawn(task.spec, copy, task.backend);
+    if (useRunsStore.getState().paused) workers.get(id)?.postMessage({ type: 'pause' } satisfies ToWorker);
+    await ended;
+  })();
+  return {
+    result,
+    cancel: () => {
+      cancelled = true;
+      if (workers.has(id)) finishWorker(id);
+    },
+  };
+}
+
+/** Runs of a Start that wait for a free slot (shown as "loading" until they start), and those training. */
+const scheduler = createScheduler<RunTask, void>({
+  concurrency: MAX_CONCURRENT_RUNS,
+  start: (task) => runJob(task),
+  onSettled: (id, outcome) => {
+    // A job that threw (its copy failed…) ends its run; the others go on.
+    if (outcome.status === 'failed') failRun(id, `could not start: ${outcome.error instanceof Error ? outcome.error.message : String(outcome.error)}`);
+  },
+});
 
 /**
  * Start: one run per selected optimizer and seed; runs of one seed share it (same init, same batch
@@ -335,8 +387,7 @@ export async function startRuns(): Promise<void> {
   for (const s of specs) totals[s.runId] = { total: budgetIterations(s.config) };
   useRunsStore.getState().patchRuns(totals);
 
-  for (const spec of specs) waiting.push({ spec, data, backend, batch });
-  await launchWaiting();
+  for (const spec of specs) scheduler.add(spec.runId, { spec, data, backend, batch });
 }
 
 function post(msg: ToWorker): void {
@@ -362,17 +413,18 @@ export function togglePause(): void {
 export function stopAll(): void {
   const store = useRunsStore.getState();
   const patches: Record<string, Partial<RunMeta>> = {};
+  // Queued runs first, so that cancelling a run still copying its data does not start one of them.
+  const queued = new Set(scheduler.cancelQueued());
   for (const id of store.current) {
     const r = store.runs[id];
     if (!r) continue;
     if (r.state === 'loading' && !workers.has(id)) {
-      cancelledBatches.add(r.batch);
+      // Queued or copying its data: it never starts. Still loading the dataset: its batch is cancelled.
+      if (!queued.has(id) && !scheduler.cancel(id)) cancelledBatches.add(r.batch);
       patches[id] = { state: 'stopped' };
     }
   }
   if (Object.keys(patches).length > 0) store.patchRuns(patches);
-  // Queued runs never start (they were marked stopped above: still 'loading', no worker).
-  waiting.length = 0;
   post({ type: 'stop' });
   if (store.paused) store.setPaused(false);
   for (const id of workers.keys()) {
@@ -388,4 +440,31 @@ export function stopAll(): void {
       }, 3000),
     );
   }
+}
+
+/** Test hook (`?faults=1` only): make the worker of the run labelled `label` (or with that id) fail. */
+export function crashRun(label: string, mode: CrashMode = 'throw'): boolean {
+  if (!FAULT_HOOKS || !CRASH_MODES.includes(mode)) return false;
+  const store = useRunsStore.getState();
+  const id = store.runs[label] ? label : store.current.find((i) => store.runs[i]?.label === label);
+  const w = id ? workers.get(id) : undefined;
+  if (!w) return false;
+  w.postMessage({ type: '__crash', mode } satisfies ToWorker);
+  return true;
+}
+
+/** Debug: the latest live-tensor count each training worker reported, by run id (running runs only). */
+export function workerTensorCounts(): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const id of workers.keys()) {
+    const n = workerTensors.get(id);
+    if (n !== undefined) out[id] = n;
+  }
+  return out;
+}
+
+if (typeof window !== 'undefined') {
+  const w = window as unknown as Record<string, unknown>;
+  if (FAULT_HOOKS) w.__hgFaults = { crash: crashRun };
+  if (debugEnabled(pageSearch)) w.__hgDebug = { workerTensors: workerTensorCounts };
 }

@@ -1,12 +1,12 @@
-// A small job pool: runs tasks in their given order with at most `concurrency` running at a time, and
-// reports each one as it settles. It knows nothing of workers (the sweep runner's jobs are workers;
-// the tests' are fakes), so the scheduling — order, limit, cancel — is testable on its own.
+// A small job pool over a fixed list of tasks: runs them in their given order with at most `concurrency`
+// running at a time, and reports each one as it settles. The queue is the shared scheduler
+// (src/sched/scheduler.ts, the one the page's runs use too); it knows nothing of workers (the sweep
+// runner's jobs are workers; the tests' are fakes).
+
+import { createScheduler, type Job } from '../sched/scheduler';
 
 /** One started task: its outcome, and a way to abandon it (e.g. terminate its worker). */
-export interface PoolJob<R> {
-  result: Promise<R>;
-  cancel(): void;
-}
+export type PoolJob<R> = Job<R>;
 
 export type PoolOutcome<R> = { ok: true; value: R } | { ok: false; error: unknown };
 
@@ -28,7 +28,8 @@ export function defaultConcurrency(hardwareConcurrency: number | undefined): num
 /**
  * Starts tasks[0], tasks[1], … in order, keeping at most `concurrency` unsettled; when one settles,
  * `onSettled(index, outcome)` is called and the next task starts. A `start` that throws counts as a
- * task that failed (reported, never thrown), so one bad task cannot stall the rest.
+ * task that failed (reported, never thrown), so one bad task cannot stall the rest. The queue itself is
+ * the shared scheduler (src/sched/scheduler.ts), the one the page's runs use too.
  */
 export function runPool<T, R>(
   tasks: readonly T[],
@@ -37,50 +38,31 @@ export function runPool<T, R>(
   onSettled: (index: number, outcome: PoolOutcome<R>) => void,
 ): PoolHandle {
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new RangeError(`runPool: concurrency must be a whole number ≥ 1, got ${concurrency}`);
-  let next = 0;
-  let running = 0;
   let cancelled = false;
-  const jobs = new Map<number, PoolJob<R>>();
   let finish!: () => void;
   const done = new Promise<void>((resolve) => (finish = resolve));
-
-  const settle = (index: number, outcome: PoolOutcome<R>) => {
-    if (cancelled || !jobs.has(index)) return;
-    jobs.delete(index);
-    running--;
-    onSettled(index, outcome);
-    fill();
-  };
-
-  function fill(): void {
-    while (!cancelled && running < concurrency && next < tasks.length) {
-      const index = next++;
-      running++;
-      let job: PoolJob<R>;
-      try {
-        job = start(tasks[index], index);
-      } catch (error) {
-        job = { result: Promise.reject(error), cancel: () => undefined };
-      }
-      jobs.set(index, job);
-      job.result.then(
-        (value) => settle(index, { ok: true, value }),
-        (error: unknown) => settle(index, { ok: false, error }),
-      );
-    }
-    if (!cancelled && running === 0 && next >= tasks.length) finish();
-  }
-
-  fill();
+  const sched = createScheduler<number, R>({
+    concurrency,
+    start: (index) => start(tasks[index], index),
+    onSettled: (_id, outcome, index) => {
+      // After cancel() nothing more is reported (abandoned jobs are not awaited).
+      if (cancelled || outcome.status === 'cancelled') return;
+      onSettled(index, outcome.status === 'done' ? { ok: true, value: outcome.value } : { ok: false, error: outcome.error });
+    },
+    onIdle: () => {
+      if (!cancelled) finish();
+    },
+  });
+  tasks.forEach((_, i) => sched.add(String(i), i));
+  if (tasks.length === 0) finish();
   return {
     done,
     cancel() {
       if (cancelled) return;
       cancelled = true;
-      for (const job of jobs.values()) job.cancel();
-      jobs.clear();
+      sched.cancelAll();
       finish();
     },
-    started: () => next,
+    started: () => sched.started(),
   };
 }
