@@ -1,5 +1,5 @@
 // Runs an α₀ sweep: every run of the grid in its own training worker (the page's worker and protocol,
-// unchanged), a few at a time (src/sweep/pool.ts). The page keeps only what the metric needs of each
+// unchanged), a few at a time (src/sweep/pool.ts, over the shared scheduler src/sched/scheduler.ts). The page keeps only what the metric needs of each
 // run while it streams (src/sweep/runAccumulator.ts) and publishes a run's result to the store once,
 // when it ends — the sweep panel re-renders per finished run, never per step.
 // Separate from runner.ts: sweep runs do not enter the runs store, the main charts or their export.
@@ -10,6 +10,7 @@ import { defaultConcurrency, runPool, type PoolHandle, type PoolJob } from '../s
 import { RunAccumulator } from '../sweep/runAccumulator';
 import { sweepConfigs, type SweepBase } from '../sweep/sweepBase';
 import type { SweepSpec } from '../sweep/sweepForm';
+import { crashMessage } from '../worker/faults';
 import type { FromWorker, ToWorker } from '../worker/protocol';
 import { requestedBackend } from './backendParam';
 import { ensureDataset } from './dataset';
@@ -131,9 +132,9 @@ function workerJob(index: number, spec: RunSpec, data: DatasetBuffers, metric: S
       };
       worker.onerror = (ev) => {
         ev.preventDefault?.();
-        end('error', `worker error: ${ev.message || 'unknown error'}`);
+        end('error', crashMessage(ev.message || ev.error || 'unknown error'));
       };
-      worker.onmessageerror = () => end('error', 'the worker sent a message that could not be read');
+      worker.onmessageerror = () => end('error', crashMessage('a message from the worker could not be read'));
       const start: ToWorker = { type: 'start', run: spec, backend: deps.backend, data: copy };
       worker.postMessage(start, [copy.trainImages.buffer, copy.trainLabels.buffer, copy.testImages.buffer, copy.testLabels.buffer] as Transferable[]);
     });

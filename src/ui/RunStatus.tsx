@@ -25,7 +25,10 @@ export function statusText(r: RunMeta): string {
     case 'stopped':
       return `${r.label}: stopped at iteration ${r.iteration}${on}`;
     case 'error':
-      return `${r.label}: error: ${r.message ?? 'unknown error'}`;
+      // A fault mid-run (worker crashed, out of memory, GPU device lost) keeps the points so far: say where it stopped.
+      return r.iteration > 0
+        ? `${r.label}: error at iteration ${r.iteration} / ${r.total}: ${r.message ?? 'unknown error'} (its points so far are kept)${on}`
+        : `${r.label}: error: ${r.message ?? 'unknown error'}`;
     case 'interrupted':
       return `${r.label}: interrupted at iteration ${r.iteration} / ${r.total} (the page was closed or reloaded while it ran)${on}`;
   }

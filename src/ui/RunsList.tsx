@@ -56,7 +56,7 @@ function RunRow({ runId }: { runId: string }) {
   const run = useRunsStore(
     useShallow((s) => {
       const r = s.runs[runId];
-      return r ? { label: r.label, state: r.state, active: isActive(r), shown: s.current.includes(runId) } : null;
+      return r ? { label: r.label, state: r.state, message: r.state === 'error' ? r.message : undefined, active: isActive(r), shown: s.current.includes(runId) } : null;
     }),
   );
   const [editing, setEditing] = useState(false);
@@ -88,7 +88,7 @@ function RunRow({ runId }: { runId: string }) {
           {run.label}
         </label>
       )}
-      <span className="field-hint">{run.state}</span>
+      <span className="field-hint">{run.message ? `${run.state}: ${run.message}` : run.state}</span>
       {!editing && (
         <button ref={renameButton} type="button" className="small" onClick={() => setEditing(true)} aria-label={`Rename ${run.label}`}>
           Rename

@@ -1,14 +1,18 @@
 // Typed messages between the page (src/store/runner.ts) and a training worker (src/worker/train.worker.ts).
 import type { BackendName, DatasetBuffers, MetricBatch, RunSpec, RunState } from '../engine/types';
 import type { Hyper } from '../optim/hyper';
+import type { CrashMode } from './faults';
 
 export type ToWorker =
-  | { type: 'start'; run: RunSpec; backend: BackendName | 'auto'; data: DatasetBuffers }
+  /** `faults`: accept the test-only `__crash` messages (the page sets it only with `?faults=1`: src/worker/faults.ts). */
+  | { type: 'start'; run: RunSpec; backend: BackendName | 'auto'; data: DatasetBuffers; faults?: boolean }
   | { type: 'pause' }
   | { type: 'resume' }
   /** A mid-run edit: these values from the next iteration on. */
   | { type: 'edit'; changes: Partial<Hyper> }
-  | { type: 'stop' };
+  | { type: 'stop' }
+  /** Test only (ignored unless the start message had `faults: true`): make this worker fail the given way. */
+  | { type: '__crash'; mode: CrashMode };
 
 export type FromWorker =
   | { type: 'backend'; runId: string; backend: BackendName }
@@ -22,4 +26,6 @@ export type FromWorker =
       /** Total iterations of the budget. */
       total: number;
       message?: string;
+      /** Live tensors in the worker's tfjs engine when it was sent (leak watch: bench/soak.ts). */
+      tensors?: number;
     };

@@ -1,22 +1,62 @@
 // One training run per worker: choose the backend, run the engine, stream its batches to the page.
+// Faults end the run with a named message (src/worker/faults.ts): an allocation failure thrown by the
+// training code, an unhandled rejection, and the loss of the WebGPU device are reported here; an
+// uncaught error reaches the page's worker.onerror (src/store/runner.ts).
 import '@tensorflow/tfjs-backend-webgpu';
 import '@tensorflow/tfjs-backend-wasm';
+import * as tf from '@tensorflow/tfjs';
 import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import { chooseBackend } from '../engine/backend';
 import { totalIterations } from '../engine/budget';
 import { train } from '../engine/trainer';
+import type { RunState } from '../engine/types';
 import { RunControl } from './control';
+import { crashMessage, trainingErrorMessage, watchDeviceLoss, type CrashMode, type DeviceLostInfo } from './faults';
 import type { FromWorker, ToWorker } from './protocol';
 
-const post = (m: FromWorker) => (self as unknown as Worker).postMessage(m);
+const FINISHED: ReadonlySet<RunState> = new Set(['done', 'diverged', 'stopped', 'error']);
+
+const postRaw = (m: FromWorker) => (self as unknown as Worker).postMessage(m);
 let control: RunControl | null = null;
+let runId = '';
+let iteration = 0;
+let total = 0;
+/** Once a finished state is sent, nothing more is (a fault and the loop's own end can race). */
+let ended = false;
+/** Test hooks (`__crash`) accepted: the page started this worker with `faults: true`. */
+let faultsAllowed = false;
+/** Set when the WebGPU device is lost: the run's end message, whatever the loop reports after it. */
+let lostMessage: string | null = null;
+/** A fake device loss for the test hook: resolving it looks to the watcher like device.lost resolving. */
+let simulateLoss: ((info: DeviceLostInfo) => void) | null = null;
+
+function tensors(): number | undefined {
+  try {
+    return tf.memory().numTensors;
+  } catch {
+    return undefined;
+  }
+}
+
+function status(state: RunState, it: number, tot: number, message?: string): void {
+  if (ended) return;
+  if (FINISHED.has(state)) ended = true;
+  postRaw({ type: 'status', runId, state, iteration: it, total: tot, ...(message !== undefined ? { message } : {}), tensors: tensors() });
+}
+
+/** Ends the run in state 'error' (the page then terminates the worker). */
+function fail(message: string): void {
+  control?.stop();
+  status('error', iteration, total, message);
+}
 
 self.onmessage = (ev: MessageEvent<ToWorker>) => {
   const msg = ev.data;
   switch (msg.type) {
     case 'start':
+      faultsAllowed = msg.faults === true;
       if (!control) void start(msg);
       break;
     case 'pause':
@@ -31,15 +71,50 @@ self.onmessage = (ev: MessageEvent<ToWorker>) => {
     case 'edit':
       control?.edit(msg.changes);
       break;
+    case '__crash':
+      if (faultsAllowed) crash(msg.mode);
+      break;
   }
 };
 
+// A rejection nobody handled would otherwise leave the run hanging in 'training'.
+self.addEventListener('unhandledrejection', (ev: PromiseRejectionEvent) => {
+  ev.preventDefault();
+  fail(crashMessage(ev.reason));
+});
+
+/** Test hook: fail deterministically, as a real fault would. */
+function crash(mode: CrashMode): void {
+  switch (mode) {
+    case 'throw':
+      // Uncaught, outside any handler: the page's worker.onerror sees it.
+      setTimeout(() => {
+        throw new Error('test crash (?faults=1)');
+      }, 0);
+      break;
+    case 'oom':
+      setTimeout(() => {
+        throw new RangeError('WebAssembly.Memory.grow(): Maximum memory size exceeded (test crash, ?faults=1)');
+      }, 0);
+      break;
+    case 'reject':
+      void Promise.reject(new Error('test rejection (?faults=1)'));
+      break;
+    case 'device-lost':
+      if (simulateLoss) simulateLoss({ reason: 'unknown', message: 'simulated by the test hook (?faults=1)' });
+      else fail('GPU device lost: unknown (simulated by the test hook, ?faults=1)');
+      break;
+  }
+}
+
 async function start({ run, backend, data }: Extract<ToWorker, { type: 'start' }>) {
-  const total = totalIterations(run.config, data.trainLabels.length);
-  let iteration = 0;
-  control = new RunControl((paused) => post({ type: 'status', runId: run.runId, state: paused ? 'paused' : 'training', iteration, total }));
+  runId = run.runId;
+  total = totalIterations(run.config, data.trainLabels.length);
+  iteration = 0;
+  control = new RunControl((paused) => status(paused ? 'paused' : 'training', iteration, total));
+  let unwatch = () => {};
   try {
-    post({ type: 'status', runId: run.runId, state: 'loading', iteration: 0, total });
+    status('loading', 0, total);
     const name = await chooseBackend(backend, {
       wasmPaths: {
         'tfjs-backend-wasm.wasm': wasmPlain,
@@ -47,15 +122,31 @@ async function start({ run, backend, data }: Extract<ToWorker, { type: 'start' }
         'tfjs-backend-wasm-threaded-simd.wasm': wasmThreaded,
       },
     });
-    post({ type: 'backend', runId: run.runId, backend: name });
+    postRaw({ type: 'backend', runId, backend: name });
+    const onLost = (message: string) => {
+      lostMessage = message;
+      fail(message);
+    };
+    // WebGPU: the backend holds the device; its `lost` promise resolves when the GPU goes away.
+    const device = name === 'webgpu' ? (tf.backend() as unknown as { device?: { lost?: Promise<DeviceLostInfo> } }).device : undefined;
+    const stopReal = watchDeviceLoss(device, onLost);
+    const stopFake = watchDeviceLoss({ lost: new Promise<DeviceLostInfo>((r) => (simulateLoss = r)) }, onLost);
+    unwatch = () => {
+      stopReal();
+      stopFake();
+    };
     await train(run, data, {
-      metrics: (batch) => post({ type: 'metrics', batch }),
+      metrics: (batch) => {
+        if (!ended) postRaw({ type: 'metrics', batch });
+      },
       status: (state, it, tot, message) => {
         iteration = it;
-        post({ type: 'status', runId: run.runId, state, iteration: it, total: tot, message });
+        status(state, it, tot, message);
       },
     }, control);
   } catch (e) {
-    post({ type: 'status', runId: run.runId, state: 'error', iteration, total, message: (e as Error).message });
+    status('error', iteration, total, lostMessage ?? trainingErrorMessage(e));
+  } finally {
+    unwatch();
   }
 }

@@ -133,7 +133,7 @@ describe('startSweep', () => {
     expect(s.entries).toHaveLength(6);
     const errors = s.entries.filter((e) => e.state === 'error').map((e) => [e.index, e.message]);
     // Runs 1 and 2 (0-based) got the 2nd and 3rd workers.
-    expect(errors.sort()).toEqual([[1, 'could not start a worker: too many workers'], [2, 'worker error: out of memory']]);
+    expect(errors.sort()).toEqual([[1, 'could not start a worker: too many workers'], [2, 'out of memory']]);
     expect(FakeWorker.alive).toBe(0);
   });
 
