@@ -39,7 +39,12 @@ export type DataOrigin = 'unknown' | 'hosted' | 'stored' | 'session' | 'missing'
 
 export interface ImportState {
   origin: DataOrigin;
-  /** What the import worker is doing now (null when idle). total 0 = no measure. */
+  /**
+   * True while the page looks for the copy stored in this browser. Not a busy state: a file or URL the
+   * person gives meanwhile is imported at once and wins over whatever the lookup finds.
+   */
+  looking: boolean;
+  /** What the import worker does for the person now (import, forget; null when idle). total 0 = no measure. */
   busy: { phase: ImportPhase; done: number; total: number; what: string } | null;
   /** The copy stored in this browser, when known. */
   stored: StoredInfo | null;
@@ -47,7 +52,7 @@ export interface ImportState {
   error: string | null;
 }
 
-export const IDLE_IMPORT: ImportState = { origin: 'unknown', busy: null, stored: null, error: null };
+export const IDLE_IMPORT: ImportState = { origin: 'unknown', looking: false, busy: null, stored: null, error: null };
 
 interface DataImportStore {
   byName: Partial<Record<DatasetName, ImportState>>;
@@ -121,9 +126,13 @@ export function setImportRequestRunner(runner: ImportRequestRunner | null): Impo
 const promises = new Map<DatasetName, Promise<DatasetBuffers>>();
 /** The last load state of every dataset, re-published when it is selected again. */
 const states = new Map<DatasetName, DataLoadState>();
-/** Training-set sizes once loaded (the registry's until then). */
+/** Training-set sizes once loaded (the registry's until then); a name here has data in use. */
 const sizes = new Map<DatasetName, number>();
-/** Bumped whenever an import replaces a dataset's data, so a slower, older load does not overwrite it. */
+const isLoaded = (name: DatasetName) => sizes.has(name);
+/**
+ * Bumped when the person starts an import: a lookup (hosted shards, stored copy) that began before it
+ * is superseded, so its outcome neither replaces the imported data nor touches the import's state.
+ */
 const generations = new Map<DatasetName, number>();
 const generation = (name: DatasetName) => generations.get(name) ?? 0;
 
@@ -145,38 +154,45 @@ function notLoadedError(name: DatasetName): DataFormatError {
   return new DataFormatError(info.label, `not loaded yet: it is not hosted with this page nor stored in this browser. To get it: ${info.howToGet}`);
 }
 
-/** The hosted shards; for file-importable datasets, then the stored copy; rejects when neither. */
-async function load(name: DatasetName, onProgress: (loaded: number, total: number) => void): Promise<DatasetBuffers> {
+/**
+ * The hosted shards; for file-importable datasets, then the stored copy; rejects when neither.
+ * `current()` is false once an import has superseded this lookup: from then on it leaves the import
+ * state alone (the import owns it).
+ */
+async function load(name: DatasetName, onProgress: (loaded: number, total: number) => void, current: () => boolean): Promise<DatasetBuffers> {
   const info = datasetInfo(name);
+  const patchIfCurrent = (p: Partial<ImportState>) => {
+    if (current()) patchImport(name, p);
+  };
   let data: DatasetBuffers;
   try {
     data = await loadDataset(info.baseUrl, onProgress, fetch, { missingHint: info.howToGet });
   } catch (e) {
     if (!info.fileImport || !(e instanceof DatasetNotHostedError)) throw e;
-    return loadStoredCopy(name);
+    return loadStoredCopy(name, patchIfCurrent);
   }
   if (data.name !== name) {
     throw new DataFormatError(`${info.baseUrl}/manifest.json`, `holds dataset "${data.name}", expected "${name}"`);
   }
-  if (info.fileImport) patchImport(name, { origin: 'hosted' });
+  if (info.fileImport) patchIfCurrent({ origin: 'hosted' });
   return data;
 }
 
-async function loadStoredCopy(name: DatasetName): Promise<DatasetBuffers> {
-  patchImport(name, { busy: { phase: 'opening', done: 0, total: 0, what: 'the copy stored in this browser' } });
+async function loadStoredCopy(name: DatasetName, patch: (p: Partial<ImportState>) => void): Promise<DatasetBuffers> {
+  patch({ looking: true });
   let answer: Extract<FromImportWorker, { type: 'done' }>;
   try {
     answer = await runRequest({ type: 'load-stored', dataset: name }, () => undefined);
   } catch (e) {
     // Storage unreadable (private window, damaged profile): say so, then ask for the file as if none.
-    patchImport(name, { busy: null, origin: 'missing', error: e instanceof Error ? e.message : String(e) });
+    patch({ looking: false, origin: 'missing', error: e instanceof Error ? e.message : String(e) });
     throw notLoadedError(name);
   }
   if (!answer.data) {
-    patchImport(name, { busy: null, origin: 'missing', stored: null });
+    patch({ looking: false, origin: 'missing', stored: null });
     throw notLoadedError(name);
   }
-  patchImport(name, { busy: null, origin: 'stored', stored: answer.stored });
+  patch({ looking: false, origin: 'stored', stored: answer.stored });
   return answer.data;
 }
 
@@ -194,23 +210,33 @@ export function ensureDataset(name: DatasetName = useConfigStore.getState().data
     return cached;
   }
   const gen = generation(name);
+  const current = () => generation(name) === gen;
   publish(name, { state: 'loading', loadedBytes: 0, totalBytes: 0 });
   let lastProgress = 0;
-  const p: Promise<DatasetBuffers> = load(name, (loadedBytes, totalBytes) => {
-    // Throttle store updates to ~10 per second.
-    const now = performance.now();
-    if (now - lastProgress < 100 && loadedBytes < totalBytes) return;
-    lastProgress = now;
-    if (generation(name) === gen) publish(name, { state: 'loading', loadedBytes, totalBytes });
-  }).then(
+  const p: Promise<DatasetBuffers> = load(
+    name,
+    (loadedBytes, totalBytes) => {
+      // Throttle store updates to ~10 per second.
+      const now = performance.now();
+      if (now - lastProgress < 100 && loadedBytes < totalBytes) return;
+      lastProgress = now;
+      if (current()) publish(name, { state: 'loading', loadedBytes, totalBytes });
+    },
+    current,
+  ).then(
     (data) => {
-      // An import finished while this load ran: the imported data wins.
-      if (generation(name) !== gen) return promises.get(name) ?? data;
+      // The person started an import while this load ran: the import wins (a Start waiting here gets its data).
+      if (!current()) return promises.get(name) ?? data;
       ready(name, data);
       return data;
     },
     (err: unknown) => {
-      if (generation(name) !== gen && promises.get(name) && promises.get(name) !== p) return promises.get(name)!;
+      if (!current()) {
+        // Superseded by an import: its promise (or the lookup that followed it) answers; the state is theirs.
+        const newer = promises.get(name);
+        if (newer && newer !== p) return newer;
+        throw err;
+      }
       if (promises.get(name) === p) promises.delete(name); // allow a retry on the next Start
       const message = err instanceof Error ? err.message : String(err);
       if (importState(name).origin === 'missing') {
@@ -230,9 +256,14 @@ export function ensureDataset(name: DatasetName = useConfigStore.getState().data
 /** Put data the user loaded into the cache: ensureDataset(name) resolves with it from now on. */
 export function offerDataset(name: DatasetName, data: DatasetBuffers): void {
   if (data.name !== name) throw new Error(`offerDataset: got "${data.name}" for "${name}"`);
-  generations.set(name, generation(name) + 1);
+  supersedeLookups(name);
   promises.set(name, Promise.resolve(data));
   ready(name, data);
+}
+
+/** From now on, lookups of `name` already running are ignored (their results and their import-state patches). */
+function supersedeLookups(name: DatasetName): void {
+  generations.set(name, generation(name) + 1);
 }
 
 const PHASE_WORDS: Record<ImportPhase, string> = {
@@ -263,18 +294,21 @@ function sourceWhat(source: ImportSource): string {
 export async function importDatasetFrom(name: DatasetName, source: ImportSource): Promise<boolean> {
   const busy = importState(name).busy;
   if (busy) {
-    patchImport(name, { error: `${datasetInfo(name).label} is busy (${phaseWords(busy.phase).toLowerCase()}): wait for it to finish, then try again` });
+    patchImport(name, { error: busyMessage(name, busy.phase) });
     return false;
   }
   const what = sourceWhat(source);
-  patchImport(name, { error: null, busy: { phase: source.kind === 'url' ? 'downloading' : 'reading', done: 0, total: 0, what } });
-  // With nothing loaded yet, a Start pressed meanwhile waits for this import.
+  // The person's file wins over a lookup still running (hosted shards, stored copy): its outcome is ignored.
+  supersedeLookups(name);
+  patchImport(name, { error: null, looking: false, busy: { phase: source.kind === 'url' ? 'downloading' : 'reading', done: 0, total: 0, what } });
+  // With no data in use yet, a Start pressed meanwhile (or already waiting on the lookup) waits for this import.
   const settle: { resolve?: (d: DatasetBuffers) => void; reject?: (e: unknown) => void } = {};
   let pending: Promise<DatasetBuffers> | null = null;
-  if (!promises.has(name)) {
+  if (!isLoaded(name)) {
     pending = new Promise<DatasetBuffers>((resolve, reject) => Object.assign(settle, { resolve, reject }));
     pending.catch(() => undefined);
     promises.set(name, pending);
+    publish(name, { state: 'loading', loadedBytes: 0, totalBytes: 0 });
   }
   try {
     const answer = await runRequest({ type: 'import', dataset: name, source }, (phase, done, total) =>
@@ -294,16 +328,29 @@ export async function importDatasetFrom(name: DatasetName, source: ImportSource)
     return true;
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
-    if (pending && promises.get(name) === pending) promises.delete(name);
-    settle.reject?.(e instanceof Error ? e : new Error(message));
     patchImport(name, { busy: null, error: message });
+    settle.reject?.(e instanceof Error ? e : new Error(message));
+    if (pending && promises.get(name) === pending) {
+      promises.delete(name);
+      // Nothing in use: look again (a lookup this import superseded may have had a stored copy to offer).
+      ensureDataset(name).catch(() => undefined);
+    }
     return false;
   }
 }
 
+/** Why an import or forget cannot start now, for the panel's alert. */
+function busyMessage(name: DatasetName, phase: ImportPhase): string {
+  return `${datasetInfo(name).label} is busy (${phaseWords(phase).toLowerCase()}): wait for it to finish, then try again`;
+}
+
 /** Delete the copy stored in this browser. The data stays in use until the page is closed. */
 export async function forgetStoredDataset(name: DatasetName): Promise<boolean> {
-  if (importState(name).busy) return false;
+  const busy = importState(name).busy;
+  if (busy) {
+    patchImport(name, { error: busyMessage(name, busy.phase) });
+    return false;
+  }
   patchImport(name, { error: null, busy: { phase: 'forgetting', done: 0, total: 0, what: 'the stored copy' } });
   try {
     await runRequest({ type: 'forget', dataset: name }, () => undefined);

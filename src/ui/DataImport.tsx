@@ -63,13 +63,14 @@ export function DataImport() {
     // Enter would submit the training form (Start): load instead.
     if (e.key === 'Enter') {
       e.preventDefault();
-      if (!busy) fromUrl();
+      fromUrl();
     }
   };
   const onDrop = (e: DragEvent<HTMLDivElement>) => {
     e.preventDefault();
     setDragging(false);
-    if (!busy) fromFiles(e.dataTransfer.files);
+    // Even while busy: importDatasetFrom then says why it cannot take the files now (nothing is dropped silently).
+    fromFiles(e.dataTransfer.files);
   };
 
   let statusText: string;
@@ -87,7 +88,7 @@ export function DataImport() {
       statusText = `${label} is not on this site and not stored in this browser yet: load it here once and the browser keeps it.`;
       break;
     default:
-      statusText = `Looking for ${label}…`;
+      statusText = st.looking ? `Looking for a copy of ${label} stored in this browser…` : `Looking for ${label}…`;
   }
   const hint = cifar
     ? `Choose or drop ${info.fileHint}, the binary version (about 170 MB) from https://www.cs.toronto.edu/~kriz/cifar.html. It is decoded in a background thread and stored in this browser (about 184 MB).`
@@ -102,6 +103,10 @@ export function DataImport() {
             : `: ${mb(st.busy.done)} of ${mb(busyTotal)}`
       }`
     : '';
+
+  // Controls disabled while the worker is busy say so: their descriptions include this line.
+  const busyNote = st.busy ? `Busy: ${phaseWords(st.busy.phase).toLowerCase()} ${st.busy.what}. Wait for it to finish.` : '';
+  const describedBy = (own: string) => (busy ? `${own} ${id}-busy` : own);
 
   return (
     <div className="data-import" role="group" aria-labelledby={`${id}-title`}>
@@ -130,7 +135,7 @@ export function DataImport() {
           accept={cifar ? '.tar.gz,.tgz,application/gzip' : '.gz,application/gzip'}
           multiple={multiple}
           disabled={busy}
-          aria-describedby={`${id}-hint`}
+          aria-describedby={describedBy(`${id}-hint`)}
           onChange={(e) => {
             fromFiles(e.target.files);
             e.target.value = ''; // choosing the same file again is another try
@@ -151,11 +156,11 @@ export function DataImport() {
               placeholder={`https://…/${info.fileHint}`}
               value={url}
               disabled={busy}
-              aria-describedby={`${id}-url-hint`}
+              aria-describedby={describedBy(`${id}-url-hint`)}
               onChange={(e) => setUrl(e.target.value)}
               onKeyDown={onUrlKey}
             />
-            <button type="button" className="small" disabled={busy} onClick={fromUrl}>
+            <button type="button" className="small" disabled={busy} aria-describedby={busy ? `${id}-busy` : undefined} onClick={fromUrl}>
               Load from URL
             </button>
           </div>
@@ -163,6 +168,12 @@ export function DataImport() {
             The server must allow this page to read it (CORS).
           </p>
         </div>
+      )}
+      {busy && (
+        // Sighted people see the progress bar (or the button's state); this line is the disabled controls' description.
+        <p id={`${id}-busy`} className="visually-hidden">
+          {busyNote}
+        </p>
       )}
       {st.busy && st.busy.phase !== 'opening' && st.busy.phase !== 'forgetting' && (
         <div className="data-import-progress">
@@ -181,7 +192,13 @@ export function DataImport() {
         </div>
       )}
       {st.stored && (
-        <button type="button" className="small" disabled={busy} onClick={() => void forgetStoredDataset(name)}>
+        <button
+          type="button"
+          className="small"
+          disabled={busy}
+          aria-describedby={busy ? `${id}-busy` : undefined}
+          onClick={() => void forgetStoredDataset(name)}
+        >
           Forget stored {label}
         </button>
       )}

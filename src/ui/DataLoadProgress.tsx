@@ -21,7 +21,7 @@ export function DataLoadProgress() {
   const label = datasetInfo(name).label;
   if (data.state === 'loading') {
     const known = data.totalBytes > 0;
-    const opening = imp.busy?.phase === 'opening';
+    const opening = imp.looking;
     return (
       <div className="data-load">
         <label htmlFor="data-progress">Loading {label}</label>

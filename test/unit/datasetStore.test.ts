@@ -26,10 +26,18 @@ import { MapStore } from './dataHelpers';
 
 
 let store: MapStore;
-/** Lets a test hold an import request until it says so. */
+/** Lets a test hold an import request until it says so (`gate`: every request; `gates`: one kind). */
 let gate: Promise<void> | null = null;
+let gates: Partial<Record<Parameters<ImportRequestRunner>[0]['type'], Promise<void>>> = {};
+/** A gate and the function that opens it. */
+function held(): { gate: Promise<void>; open: () => void } {
+  let open!: () => void;
+  const g = new Promise<void>((r) => (open = r));
+  return { gate: g, open };
+}
 const inProcess: ImportRequestRunner = async (msg, onProgress) => {
   if (gate) await gate;
+  if (gates[msg.type]) await gates[msg.type];
   if (msg.type === 'import') {
     const r = await importDataset(msg.dataset, msg.source, { store, onProgress });
     return { type: 'done', data: r.data, stored: r.stored, storeError: r.storeError };
@@ -66,6 +74,7 @@ const reload = () => resetDatasetCache();
 beforeEach(() => {
   store = new MapStore();
   gate = null;
+  gates = {};
   delete hosted.cifar10;
   resetDatasetCache();
   setImportRequestRunner(inProcess);
@@ -175,6 +184,82 @@ describe('CIFAR-10 in the page cache', () => {
     open();
     expect(await importing).toBe(true);
     expect((await waiting).trainLabels.length).toBe(10);
+  });
+
+  it('a file chosen while the page still looks for a stored copy is imported at once; the lookup does not undo it', async () => {
+    const lookup = held();
+    gates['load-stored'] = lookup.gate;
+    const started = ensureDataset('cifar10'); // the page's own lookup (select CIFAR-10); a Start waits on it
+    await vi.waitFor(() => expect(imp().looking).toBe(true));
+    expect(imp().busy).toBeNull(); // looking is not busy: the file input stays usable
+    const importing = importDatasetFrom('cifar10', file());
+    expect(imp().busy?.phase).toBe('reading');
+    expect(await importing).toBe(true);
+    expect(imp()).toMatchObject({ origin: 'stored', looking: false, busy: null, error: null });
+    lookup.open(); // the lookup answers "nothing stored" after the import: ignored
+    expect((await started).trainLabels.length).toBe(10);
+    expect(imp()).toMatchObject({ origin: 'stored', looking: false, busy: null, error: null, stored: { source: 'cifar-10-binary.tar.gz' } });
+    expect(runsData()).toEqual({ state: 'ready', nTrain: 10, nTest: 3, dataset: 'cifar10' });
+  });
+
+  it('the lookup answering first (nothing stored) leaves the running import and a waiting Start alone', async () => {
+    const lookup = held();
+    const importGate = held();
+    gates['load-stored'] = lookup.gate;
+    const started = ensureDataset('cifar10');
+    await vi.waitFor(() => expect(imp().looking).toBe(true));
+    gates.import = importGate.gate;
+    const importing = importDatasetFrom('cifar10', file());
+    lookup.open();
+    // Let the lookup's answer arrive while the import is held: the import's progress is still shown.
+    await new Promise((r) => setTimeout(r, 20));
+    expect(imp().busy?.phase).toBe('reading');
+    expect(imp().origin).not.toBe('missing');
+    expect(runsData()).toMatchObject({ state: 'loading' });
+    const startPressedNow = ensureDataset('cifar10');
+    importGate.open();
+    expect(await importing).toBe(true);
+    expect((await started).trainLabels.length).toBe(10);
+    expect((await startPressedNow).trainLabels.length).toBe(10);
+  });
+
+  it('a file that wins over a lookup of an older stored copy replaces it; a failing one leaves the stored copy to be found', async () => {
+    expect(await importDatasetFrom('cifar10', file(tinyCifarTarGz(1, 2, 5).gz, 'old.tar.gz'))).toBe(true);
+    reload();
+    const lookup = held();
+    gates['load-stored'] = lookup.gate;
+    const started = ensureDataset('cifar10');
+    await vi.waitFor(() => expect(imp().looking).toBe(true));
+    // A broken file first: the alert names it, and the page looks again; a Start that was waiting gets the
+    // stored copy once the store answers (the data in use before the failed file stays in use).
+    expect(await importDatasetFrom('cifar10', file(new TextEncoder().encode('nope'), 'bad.tar.gz'))).toBe(false);
+    expect(imp().error).toMatch(/^bad\.tar\.gz: not gzip/);
+    lookup.open();
+    expect((await started).trainLabels.length).toBe(5);
+    expect((await ensureDataset('cifar10')).trainLabels.length).toBe(5);
+    expect(imp()).toMatchObject({ origin: 'stored', stored: { source: 'old.tar.gz' }, error: expect.stringMatching(/^bad\.tar\.gz/) });
+    // Then a good file during another lookup replaces the stored copy.
+    reload();
+    const second = held();
+    gates['load-stored'] = second.gate;
+    const again = ensureDataset('cifar10');
+    await vi.waitFor(() => expect(imp().looking).toBe(true));
+    expect(await importDatasetFrom('cifar10', file())).toBe(true);
+    second.open();
+    expect((await again).trainLabels.length).toBe(10);
+    expect(imp()).toMatchObject({ origin: 'stored', stored: { source: 'cifar-10-binary.tar.gz' } });
+  });
+
+  it('Forget while an import runs says it is busy instead of doing nothing', async () => {
+    expect(await importDatasetFrom('cifar10', file())).toBe(true);
+    const importGate = held();
+    gates.import = importGate.gate;
+    const importing = importDatasetFrom('cifar10', file());
+    expect(await forgetStoredDataset('cifar10')).toBe(false);
+    expect(imp().error).toMatch(/^CIFAR-10 is busy \(reading\): wait for it to finish/);
+    importGate.open();
+    expect(await importing).toBe(true);
+    expect(store.records.size).toBe(1);
   });
 
   it('hosted shards come first (npm run data output), and are used as they are', async () => {
