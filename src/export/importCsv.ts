@@ -19,31 +19,20 @@
 //
 // Any problem is a CsvImportError naming the 1-based line of the file and, where one is to blame,
 // the column; nothing else is thrown.
+//
+// The pieces: csvRows.ts reads RFC 4180 rows (and defines CsvImportError), csvValues.ts reads cells
+// (numbers, the options cell); this file turns rows into runs.
 import type { BackendName, DatasetName, EvalRecord, ModelName, RunEvent, RunRecord, RunState, TrainConfig } from '../engine/types';
 import { BACKEND_ORDER } from '../engine/types';
 import { isDatasetName } from '../data/datasets';
 import { isModelName } from '../models/catalog';
 import { OPTIMIZER_NAMES } from '../optim/catalog';
 import { HYPER_DEFAULTS, type Hyper } from '../optim/hyper';
-import { parseSchedule } from '../optim/schedules';
+import { CsvImportError, forEachRow } from './csvRows';
+import { finite, metricValue, parseOptionsText } from './csvValues';
 import { TIDY_COLUMNS, type TidyMetric } from './tidyCsv';
 
-export class CsvImportError extends Error {
-  /** 1-based line of the file (where the row starts). */
-  readonly line: number;
-  /** Header name of the column at fault, when one is. */
-  readonly column: string | null;
-  /** The message without its "line N, column …:" prefix. */
-  readonly problem: string;
-
-  constructor(line: number, column: string | null, problem: string) {
-    super(`line ${line}${column === null ? '' : `, column "${column}"`}: ${problem}`);
-    this.name = 'CsvImportError';
-    this.line = line;
-    this.column = column;
-    this.problem = problem;
-  }
-}
+export { CsvImportError, parseOptionsText };
 
 /** Run information a tidy CSV may lack; listed in `absent` when the file has no column for it. */
 export type AbsentField = 'time' | 'epochs' | 'iterations' | 'width' | 'firstBatchLoss';
@@ -63,167 +52,6 @@ const STATES: Record<RunState, true> = {
 };
 const METRICS: Record<TidyMetric, true> = { train_loss: true, lr: true, val_loss: true, val_accuracy: true };
 const has = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
-
-// ---------- numbers ----------
-
-const NUMBER_RE = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
-
-/** A finite decimal (what String(x) writes), or null. No '', '0x10', ' 1'. */
-function finite(text: string): number | null {
-  return NUMBER_RE.test(text) ? Number(text) : null;
-}
-
-/** A metric value: finite, or `nan` / `inf` / `-inf` as formatNumber (and pandas) write them. */
-function metricValue(text: string): number | null {
-  switch (text.toLowerCase()) {
-    case 'nan':
-      return NaN;
-    case 'inf':
-    case '+inf':
-    case 'infinity':
-      return Infinity;
-    case '-inf':
-    case '-infinity':
-      return -Infinity;
-    default:
-      return finite(text);
-  }
-}
-
-// ---------- the options cell ----------
-
-/**
- * The inverse of tidyCsv's `optionsText`: `key=value;…` (the schedule's own `;` sit inside
- * parentheses) → the options. Keys are Hyper fields; values are typed by HYPER_DEFAULTS: numbers
- * (`nan`/`inf` accepted as written), `true`/`false`, `none` for a null safeguard, the schedule in
- * describeSchedule's form. Throws Error with a message naming the bad entry.
- */
-export function parseOptionsText(cell: string): Partial<Hyper> {
-  const out: Record<string, unknown> = {};
-  if (cell.trim() === '') return out as Partial<Hyper>;
-  for (const item of splitTopLevel(cell)) {
-    const eq = item.indexOf('=');
-    if (eq < 0) throw new Error(`"${item}" is not key=value`);
-    const key = item.slice(0, eq).trim();
-    const raw = item.slice(eq + 1).trim();
-    if (!has(HYPER_DEFAULTS, key)) throw new Error(`unknown option "${key}"`);
-    if (has(out, key)) throw new Error(`option "${key}" is given twice`);
-    const k = key as keyof Hyper;
-    const def = HYPER_DEFAULTS[k];
-    if (k === 'schedule') {
-      try {
-        out[k] = parseSchedule(raw);
-      } catch (err) {
-        throw new Error(`schedule: ${err instanceof Error ? err.message : String(err)}`);
-      }
-    } else if (typeof def === 'boolean') {
-      if (raw !== 'true' && raw !== 'false') throw new Error(`option "${key}" must be true or false, not "${raw}"`);
-      out[k] = raw === 'true';
-    } else {
-      // A number; the safeguards (default null) may also be `none`.
-      if (def === null && raw === 'none') {
-        out[k] = null;
-        continue;
-      }
-      const v = metricValue(raw);
-      if (v === null) throw new Error(`option "${key}" must be a number, not "${raw}"`);
-      out[k] = v;
-    }
-  }
-  return out as Partial<Hyper>;
-}
-
-/** Splits on ';' outside parentheses. */
-function splitTopLevel(text: string): string[] {
-  const parts: string[] = [];
-  let depth = 0;
-  let start = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (c === '(') depth++;
-    else if (c === ')') depth--;
-    else if (c === ';' && depth === 0) {
-      parts.push(text.slice(start, i));
-      start = i + 1;
-    }
-  }
-  parts.push(text.slice(start));
-  return parts;
-}
-
-// ---------- CSV rows (RFC 4180) ----------
-
-/**
- * Calls onRow(fields, line) for every non-blank row; `line` is the 1-based line it starts on.
- * Quoted fields may hold commas, doubled quotes and line breaks; rows end with LF, CRLF or CR.
- */
-function forEachRow(text: string, onRow: (fields: string[], line: number) => void, columnName: (i: number) => string | null): void {
-  const n = text.length;
-  let i = text.charCodeAt(0) === 0xfeff ? 1 : 0; // a BOM (spreadsheets add one)
-  let line = 1;
-  while (i < n) {
-    const rowLine = line;
-    // Fast path (every row the writer emits without quoting): a line without '"' or a lone CR.
-    if (text.charCodeAt(i) !== 34) {
-      let end = text.indexOf('\n', i);
-      if (end < 0) end = n;
-      const stop = end > i && text.charCodeAt(end - 1) === 13 ? end - 1 : end;
-      const row = text.slice(i, stop);
-      if (row.indexOf('"') < 0 && row.indexOf('\r') < 0) {
-        if (row !== '') onRow(row.split(','), rowLine);
-        i = end + 1;
-        line++;
-        continue;
-      }
-    }
-    const fields: string[] = [];
-    for (;;) {
-      if (text.charCodeAt(i) === 34 /* " */) {
-        const openLine = line;
-        let value = '';
-        let j = i + 1;
-        for (;;) {
-          const q = text.indexOf('"', j);
-          if (q < 0) throw new CsvImportError(openLine, columnName(fields.length), 'a quoted field is never closed');
-          value += text.slice(j, q);
-          if (text.charCodeAt(q + 1) === 34) {
-            value += '"';
-            j = q + 2;
-          } else {
-            i = q + 1;
-            break;
-          }
-        }
-        for (let k = 0; k < value.length; k++) {
-          const c = value.charCodeAt(k);
-          if (c === 10 || (c === 13 && value.charCodeAt(k + 1) !== 10)) line++;
-        }
-        fields.push(value);
-        const c = text.charCodeAt(i);
-        if (i < n && c !== 44 && c !== 10 && c !== 13) {
-          throw new CsvImportError(line, columnName(fields.length - 1), 'unexpected text after a closing quote');
-        }
-      } else {
-        let j = i;
-        for (; j < n; j++) {
-          const c = text.charCodeAt(j);
-          if (c === 44 || c === 10 || c === 13) break;
-          if (c === 34) throw new CsvImportError(line, columnName(fields.length), 'a quote inside an unquoted field');
-        }
-        fields.push(text.slice(i, j));
-        i = j;
-      }
-      if (i >= n) break;
-      const c = text.charCodeAt(i);
-      i++;
-      if (c === 44) continue; // ',' → next field
-      if (c === 13 && text.charCodeAt(i) === 10) i++; // CRLF
-      line++;
-      break;
-    }
-    if (fields.length > 1 || fields[0] !== '') onRow(fields, rowLine); // blank lines are skipped
-  }
-}
 
 // ---------- runs ----------
 
