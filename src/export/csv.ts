@@ -7,12 +7,42 @@
 // - Rows end with '\n' and the file ends with a newline. (Python's csv.writer ends rows with '\r\n';
 //   every CSV reader accepts both, and '\n' keeps diffs of exported files clean.)
 // - Fields are quoted per RFC 4180 only when they must be (Python's QUOTE_MINIMAL does the same).
+// - CSV (formula) injection, OWASP's rule: a text field that starts with '=', '+', '-', '@', a tab or
+//   a CR is written with a leading "'", so a spreadsheet shows it as text instead of running it as a
+//   formula; numbers (`-0.5`, `-1e-3`, `-inf`) are left as they are. So that Import CSV can undo it
+//   exactly (restoreFormula), a text field that already starts with "'" followed by one of those
+//   characters or another "'" gets one more "'" too. Every CSV the app writes goes through
+//   escapeField, so this is the one place that does it.
 
 const NEEDS_QUOTES = /[",\r\n]/;
+/** What a spreadsheet reads as the start of a formula (OWASP, CSV injection). */
+const FORMULA_START = /^[=+\-@\t\r]/;
+/** A field as neutraliseFormula writes it: "'" then a formula start or another "'". */
+const NEUTRALISED = /^'[=+\-@\t\r']/;
+/** A number as this file writes it (and as people write them): not a formula, left alone. */
+const NUMBER = /^[+-]?(?:(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|inf|infinity)$|^nan$/i;
 
-/** RFC 4180: quote a field that contains a comma, a double quote, CR or LF; double inner quotes. */
+/** OWASP's CSV-injection rule: "'" before a text field that a spreadsheet would run as a formula (see above). */
+export function neutraliseFormula(field: string): string {
+  const c = field.charCodeAt(0);
+  // Fast exit for the usual field: a letter or digit first.
+  if (c !== 61 && c !== 43 && c !== 45 && c !== 64 && c !== 9 && c !== 13 && c !== 39) return field;
+  if (c === 39) return NEUTRALISED.test(field) ? `'${field}` : field;
+  return NUMBER.test(field) ? field : `'${field}`;
+}
+
+/** The inverse of neutraliseFormula, for Import CSV: a leading "'" before a formula start or "'" is dropped. */
+export function restoreFormula(field: string): string {
+  return field.charCodeAt(0) === 39 && NEUTRALISED.test(field) ? field.slice(1) : field;
+}
+
+/**
+ * A text field for a CSV line: neutralised against formula injection (neutraliseFormula), then
+ * quoted per RFC 4180 when it contains a comma, a double quote, CR or LF (inner quotes doubled).
+ */
 export function escapeField(field: string): string {
-  return NEEDS_QUOTES.test(field) ? `"${field.replace(/"/g, '""')}"` : field;
+  const f = neutraliseFormula(field);
+  return NEEDS_QUOTES.test(f) ? `"${f.replace(/"/g, '""')}"` : f;
 }
 
 /** Non-finite values in Python's spelling; null for finite numbers. */

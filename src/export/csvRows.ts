@@ -1,5 +1,6 @@
 // The RFC 4180 row reader behind Import CSV (importCsv.ts), and the one error type the import throws.
 // Pure: no DOM, no tfjs.
+import { restoreFormula } from './csv';
 
 export class CsvImportError extends Error {
   /** 1-based line of the file (where the row starts). */
@@ -20,7 +21,9 @@ export class CsvImportError extends Error {
 
 /**
  * Calls onRow(fields, line) for every non-blank row; `line` is the 1-based line it starts on.
- * Quoted fields may hold commas, doubled quotes and line breaks; rows end with LF, CRLF or CR.
+ * Quoted fields may hold commas, doubled quotes and line breaks; rows end with LF, CRLF or CR. A field
+ * that csv.ts neutralised against formula injection ("'" before =, +, -, @, tab, CR or "'") is read
+ * back without that "'".
  */
 export function forEachRow(text: string, onRow: (fields: string[], line: number) => void, columnName: (i: number) => string | null): void {
   const n = text.length;
@@ -35,7 +38,12 @@ export function forEachRow(text: string, onRow: (fields: string[], line: number)
       const stop = end > i && text.charCodeAt(end - 1) === 13 ? end - 1 : end;
       const row = text.slice(i, stop);
       if (row.indexOf('"') < 0 && row.indexOf('\r') < 0) {
-        if (row !== '') onRow(row.split(','), rowLine);
+        if (row !== '') {
+          const fields = row.split(',');
+          // Fields the writer neutralised against formula injection (csv.ts) get their text back.
+          if (row.indexOf("'") >= 0) for (let k = 0; k < fields.length; k++) fields[k] = restoreFormula(fields[k]);
+          onRow(fields, rowLine);
+        }
         i = end + 1;
         line++;
         continue;
@@ -63,7 +71,7 @@ export function forEachRow(text: string, onRow: (fields: string[], line: number)
           const c = value.charCodeAt(k);
           if (c === 10 || (c === 13 && value.charCodeAt(k + 1) !== 10)) line++;
         }
-        fields.push(value);
+        fields.push(restoreFormula(value));
         const c = text.charCodeAt(i);
         if (i < n && c !== 44 && c !== 10 && c !== 13) {
           throw new CsvImportError(line, columnName(fields.length - 1), 'unexpected text after a closing quote');
@@ -75,7 +83,7 @@ export function forEachRow(text: string, onRow: (fields: string[], line: number)
           if (c === 44 || c === 10 || c === 13) break;
           if (c === 34) throw new CsvImportError(line, columnName(fields.length), 'a quote inside an unquoted field');
         }
-        fields.push(text.slice(i, j));
+        fields.push(restoreFormula(text.slice(i, j)));
         i = j;
       }
       if (i >= n) break;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { csvLine, escapeField, formatNumber, formatPythonFloat, joinLines, safeFilePart } from '../../src/export/csv';
+import { csvLine, escapeField, formatNumber, formatPythonFloat, joinLines, neutraliseFormula, restoreFormula, safeFilePart } from '../../src/export/csv';
 
 describe('escapeField (RFC 4180)', () => {
   it('leaves plain fields alone', () => {
@@ -12,6 +12,32 @@ describe('escapeField (RFC 4180)', () => {
     expect(escapeField('say "hi"')).toBe('"say ""hi"""');
     expect(escapeField('line1\nline2')).toBe('"line1\nline2"');
     expect(escapeField('cr\r')).toBe('"cr\r"');
+  });
+});
+
+describe('escapeField: CSV (formula) injection, OWASP', () => {
+  it("prefixes ' to text that starts with =, +, -, @, tab or CR", () => {
+    expect(escapeField('=HYPERLINK("x")')).toBe('"\'=HYPERLINK(""x"")"');
+    expect(escapeField('+1+1')).toBe("'+1+1");
+    expect(escapeField('-cmd')).toBe("'-cmd");
+    expect(escapeField('@SUM(A1)')).toBe("'@SUM(A1)");
+    expect(escapeField('\t=1')).toBe("'\t=1");
+    expect(escapeField('\r=1')).toBe('"\'\r=1"');
+    expect(escapeField('-1+2')).toBe("'-1+2");
+  });
+  it('leaves numbers and other text alone', () => {
+    for (const n of ['-0.5', '-1e-3', '+1', '-inf', 'inf', 'nan', '-12', '1e+21', '-.5', 'SGD-HD', 'a=b', '', "it's"]) expect(escapeField(n)).toBe(n);
+  });
+  it("escapes a leading ' before such a character too, so that the import can undo it exactly", () => {
+    expect(neutraliseFormula("'=x")).toBe("''=x");
+    expect(neutraliseFormula("''")).toBe("'''");
+    expect(neutraliseFormula("'a")).toBe("'a");
+    for (const s of ['=x', "'=x", "''=x", "''", "'", "'a", '-cmd', '-0.5', '\t', '\r\n', "'-1", 'plain']) {
+      expect(restoreFormula(neutraliseFormula(s))).toBe(s);
+    }
+  });
+  it('writes the hand-expected line for a sweep row', () => {
+    expect(csvLine(['=cmd|"/C calc"!A0', '-0.5', '-1e-3', 'done'])).toBe('"\'=cmd|""/C calc""!A0",-0.5,-1e-3,done');
   });
 });
 

@@ -315,6 +315,35 @@ describe('importTidyCsv: malformed input', () => {
   });
 });
 
+describe('CSV (formula) injection: neutralised on export, undone on import', () => {
+  const names = ['=HYPERLINK("x")', '+1+1', '-cmd', '@SUM(A1)', '\t=1', "'=already quoted", "''"];
+  const run = (runId: string): RunRecord => ({
+    runId, config: config({ alpha0: 0.5, weightDecay: 0 }), backend: 'wasm', state: 'done',
+    train: { iteration: [1], epoch: [1], loss: [-0.5], lr: [-1e-3], time: [0.1] }, evals: [],
+  });
+
+  it('writes each name with a leading \' and the numbers as they are (hand-written line)', () => {
+    const line = tidyCsv([run('=HYPERLINK("x")')]).split('\n')[1];
+    expect(line).toBe('"\'=HYPERLINK(""x"")",SGD-HD,mnist,logreg,0.5,0.001,128,1,1,1,train_loss,-0.5,0.9,0,,wasm,done,,');
+    expect(tidyCsv([run('-cmd')]).split('\n')[2]).toBe("'-cmd,SGD-HD,mnist,logreg,0.5,0.001,128,1,1,1,lr,-0.001,0.9,0,,wasm,done,,");
+  });
+
+  it('round-trips every such name to the same run id, numbers unchanged', () => {
+    const runs = names.map(run);
+    const back = importTidyCsv(tidyCsv(runs)).runs;
+    expect(back.map((r) => r.runId)).toEqual(names);
+    for (const r of back) {
+      expect(r.train.loss).toEqual([-0.5]);
+      expect(r.train.lr).toEqual([-1e-3]);
+    }
+  });
+
+  it('reads a spreadsheet-saved file (CRLF, BOM, the prefix inside quotes) the same way', () => {
+    const text = '\uFEFF' + tidyCsv([run('@SUM(A1)'), run('=1+1')]).replace(/\n/g, '\r\n').replace("'@SUM(A1)", '"\'@SUM(A1)"');
+    expect(importTidyCsv(text).runs.map((r) => r.runId)).toEqual(['@SUM(A1)', '=1+1']);
+  });
+});
+
 describe('parseOptionsText', () => {
   it('reads what optionsText writes, schedule included', () => {
     // Hand-written cell in the writer's format.
