@@ -32,7 +32,11 @@ let lostMessage: string | null = null;
 /** A fake device loss for the test hook: resolving it looks to the watcher like device.lost resolving. */
 let simulateLoss: ((info: DeviceLostInfo) => void) | null = null;
 
+/** Set once the backend is chosen: before that, tf.memory() would initialise a backend of its own choice. */
+let backendReady = false;
+
 function tensors(): number | undefined {
+  if (!backendReady) return undefined;
   try {
     return tf.memory().numTensors;
   } catch {
@@ -122,6 +126,7 @@ async function start({ run, backend, data }: Extract<ToWorker, { type: 'start' }
         'tfjs-backend-wasm-threaded-simd.wasm': wasmThreaded,
       },
     });
+    backendReady = true;
     postRaw({ type: 'backend', runId, backend: name });
     const onLost = (message: string) => {
       lostMessage = message;
