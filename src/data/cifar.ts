@@ -49,6 +49,13 @@ export const CIFAR_TRAIN_FILES = [
 ] as const;
 export const CIFAR_TEST_FILE = 'test_batch.bin';
 
+/**
+ * Most bytes the archive may unpack to: the official tar is 184 MB, so 256 MiB leaves room for extra
+ * files while a small crafted .gz (a "gzip bomb") is refused before it fills memory.
+ */
+export const CIFAR_MAX_TAR_BYTES = 256 * 2 ** 20;
+const TAR_LIMIT = { maxBytes: CIFAR_MAX_TAR_BYTES, maxBytesReason: 'the CIFAR-10 binary archive unpacks to 184 MB' };
+
 export interface CifarBatch {
   /** n x 3 x 32 x 32 uint8, planar (CHW per image) exactly as in the file. A fresh buffer. */
   images: Uint8Array;
@@ -262,7 +269,7 @@ export type CifarDecodeProgress = (phase: 'gunzip' | 'records', done: number, to
 export async function decodeCifarArchive(bytes: Uint8Array, name: string, onProgress?: CifarDecodeProgress): Promise<DatasetBuffers> {
   const tar = !isGzip(bytes) && looksLikeTar(bytes)
     ? bytes
-    : await gunzipTo(bytes, name, { onProgress: onProgress && ((d, t) => onProgress('gunzip', d, t)) });
+    : await gunzipTo(bytes, name, { ...TAR_LIMIT, onProgress: onProgress && ((d, t) => onProgress('gunzip', d, t)) });
   const entries = parseTar(tar, name);
   return cifarDatasetBuffers(cifarHwcFromTar(entries, name, onProgress && ((d, t) => onProgress('records', d, t))));
 }
@@ -272,7 +279,7 @@ export async function decodeCifarArchive(bytes: Uint8Array, name: string, onProg
  * messages; onProgress (in GunzipOptions) reports compressed bytes consumed.
  */
 export async function loadCifarTarGz(bytes: Uint8Array, name: string, opts: GunzipOptions = {}): Promise<CifarData> {
-  const tar = await gunzipTo(bytes, name, opts);
+  const tar = await gunzipTo(bytes, name, { ...TAR_LIMIT, ...opts });
   return cifarFromTar(parseTar(tar, name), name);
 }
 

@@ -16,6 +16,9 @@ export const FASHION_MNIST_FILES = {
   testLabels: 't10k-labels-idx1-ubyte.gz',
 } as const;
 
+/** Most bytes one of the four files may unpack to: the training images are 47 MB; more is not Fashion-MNIST (or a gzip bomb). */
+export const FASHION_MAX_FILE_BYTES = 64 * 2 ** 20;
+
 export type FashionRole = keyof typeof FASHION_MNIST_FILES;
 const ROLES = Object.keys(FASHION_MNIST_FILES) as FashionRole[];
 
@@ -65,7 +68,9 @@ export async function fashionMnistFromFiles(
   let done = 0;
   for (const role of ROLES) {
     const f = byRole.get(role)!;
-    const raw = isGzip(f.bytes) ? await gunzipTo(f.bytes, f.name) : f.bytes;
+    const raw = isGzip(f.bytes)
+      ? await gunzipTo(f.bytes, f.name, { maxBytes: FASHION_MAX_FILE_BYTES, maxBytesReason: "Fashion-MNIST's largest file, the training images, is 47 MB" })
+      : f.bytes;
     parsed[role] = parseIdx(raw, f.name, role.endsWith('Images') ? 3 : 1);
     onProgress?.(++done, ROLES.length);
   }

@@ -9,7 +9,19 @@ export interface GunzipOptions {
   onProgress?: (consumedBytes: number, totalBytes: number) => void;
   /** Input chunk size fed to the decompressor (default 1 MiB); smaller means finer progress. */
   chunkSize?: number;
+  /**
+   * Most decompressed bytes accepted (default MAX_GUNZIP_BYTES). Decompression stops as soon as the
+   * output passes it, so a small crafted file cannot make the page inflate (and hold) gigabytes.
+   */
+  maxBytes?: number;
+  /** Why the limit is what it is, for the message (e.g. "the manifest lists 3 images of 28x28"). */
+  maxBytesReason?: string;
 }
+
+/** Default cap on a decompressed file: 1 GiB, far above any dataset file this project reads (CIFAR-10's tar is 184 MB). */
+export const MAX_GUNZIP_BYTES = 2 ** 30;
+
+const fmt = (n: number) => n.toLocaleString('en-US');
 
 /**
  * Decompress a gzip file held in memory with the standard DecompressionStream('gzip'), available in
@@ -26,6 +38,7 @@ export async function gunzipTo(bytes: Uint8Array, name: string, opts: GunzipOpti
     );
   }
   const chunk = Math.max(1, Math.floor(opts.chunkSize ?? 1 << 20));
+  const maxBytes = Math.min(opts.maxBytes ?? MAX_GUNZIP_BYTES, MAX_GUNZIP_BYTES);
   const total = bytes.length;
   const ds = new DecompressionStream('gzip');
   const writer = ds.writable.getWriter();
@@ -39,14 +52,28 @@ export async function gunzipTo(bytes: Uint8Array, name: string, opts: GunzipOpti
     await writer.close();
   })();
   const parts: Uint8Array[] = [];
+  let size = 0;
+  let tooBig = false;
   const reading = (async () => {
     for (;;) {
       const { done, value } = await reader.read();
       if (done) break;
+      size += value.length;
+      if (size > maxBytes) {
+        // Stop inflating: cancelling the readable side errors the writable side, so the writer stops too.
+        tooBig = true;
+        parts.length = 0;
+        await reader.cancel();
+        break;
+      }
       parts.push(value);
     }
   })();
   const [w, r] = await Promise.allSettled([writing, reading]);
+  if (tooBig) {
+    const why = opts.maxBytesReason ? ` (${opts.maxBytesReason})` : ' (the most this page accepts for one file)';
+    throw new DataFormatError(name, `decompresses to more than ${fmt(maxBytes)} bytes${why}: not the expected file, or a damaged one`);
+  }
   const failure = r.status === 'rejected' ? r : w.status === 'rejected' ? w : null;
   if (failure) {
     const e: unknown = failure.reason;

@@ -9,7 +9,7 @@ import { concatBytes, errText } from './bytes';
 import { DatasetNotHostedError, DataFormatError } from './errors';
 import { gunzipTo } from './gzip';
 import { checkImagesLabels, isGzip, parseIdx, type IdxArray } from './idx';
-import { parseManifest, SHARD_ROLES, type ManifestFile, type ShardRole } from './manifest';
+import { parseManifest, shardIdxBytes, SHARD_ROLES, type ManifestFile, type ShardRole } from './manifest';
 
 export type ProgressFn = (loadedBytes: number, totalBytes: number) => void;
 
@@ -146,6 +146,7 @@ export async function loadDataset(
       }
     });
     let idx: Uint8Array = raw;
+    const isImages = file.role === 'trainImages' || file.role === 'testImages';
     // A server may already have undone a Content-Encoding: gzip, so look at the bytes themselves.
     if (isGzip(raw)) {
       if (raw.length === file.bytes && globalThis.crypto?.subtle) {
@@ -154,9 +155,15 @@ export async function loadDataset(
           throw new DataFormatError(url, `sha256 ${got} does not match the manifest's ${file.sha256} (stale cache?)`);
         }
       }
-      idx = await gunzipTo(raw, url);
+      // Inflate not much more than the IDX file the manifest describes: a damaged or hostile shard
+      // fails as soon as it passes that bound instead of filling memory. The slack lets a wrong but
+      // small file through to parseIdx, whose message says what it is instead.
+      const expected = shardIdxBytes(file.count, isImages ? imageDims : []);
+      idx = await gunzipTo(raw, url, {
+        maxBytes: 2 * expected + (1 << 20),
+        maxBytesReason: `the IDX file of the ${file.count} ${isImages ? 'images' : 'labels'} the manifest lists has ${expected} bytes`,
+      });
     }
-    const isImages = file.role === 'trainImages' || file.role === 'testImages';
     const arr = parseIdx(idx, url, isImages ? 1 + imageDims.length : 1);
     if (arr.dims[0] !== file.count) {
       throw new DataFormatError(url, `holds ${arr.dims[0]} items but the manifest lists ${file.count}`);

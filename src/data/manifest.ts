@@ -3,7 +3,9 @@
 
 import type { DatasetName } from '../engine/types';
 import { DATASET_NAMES, isDatasetName } from './datasets';
+import { showValue } from '../util/showValue';
 import { DataFormatError } from './errors';
+import { MAX_GUNZIP_BYTES } from './gzip';
 
 export type ShardRole = 'trainImages' | 'trainLabels' | 'testImages' | 'testLabels';
 export const SHARD_ROLES: readonly ShardRole[] = ['trainImages', 'trainLabels', 'testImages', 'testLabels'];
@@ -44,6 +46,19 @@ export interface DatasetManifest {
 
 export const MANIFEST_VERSION = 2;
 
+/** Most bytes one image may have (h x w x c): far above any dataset here, small enough to refuse nonsense. */
+export const MAX_IMAGE_BYTES = 1 << 24;
+
+/** Bytes of an unsigned-byte IDX shard of `count` items of `itemDims` (the loader's gunzip limit). */
+export function shardIdxBytes(count: number, itemDims: readonly number[]): number {
+  return 4 + 4 * (1 + itemDims.length) + count * itemDims.reduce((a, d) => a * d, 1);
+}
+
+const MAX_PATH = 255;
+/** A shard path stays inside the manifest's folder: no scheme, no absolute path, no '.' or '..' segment, no query. */
+const isShardPath = (p: string): boolean =>
+  p.length <= MAX_PATH && /^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*$/.test(p) && !p.split('/').some((s) => s === '.' || s === '..');
+
 const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0;
 
 /**
@@ -57,15 +72,17 @@ export function parseManifest(json: unknown, name: string): DatasetManifest {
   if (typeof json !== 'object' || json === null) return fail('not a JSON object');
   const m = json as Record<string, unknown>;
   if (!isDatasetName(m.dataset)) {
-    fail(`dataset ${JSON.stringify(m.dataset)} is not supported (expected one of ${DATASET_NAMES.map((n) => JSON.stringify(n)).join(', ')})`);
+    fail(`dataset ${showValue(m.dataset)} is not supported (expected one of ${DATASET_NAMES.map((n) => JSON.stringify(n)).join(', ')})`);
   }
-  if (m.version !== MANIFEST_VERSION) fail(`version ${JSON.stringify(m.version)}, expected ${MANIFEST_VERSION}`);
+  if (m.version !== MANIFEST_VERSION) fail(`version ${showValue(m.version)}, expected ${MANIFEST_VERSION}`);
   if (!isCount(m.nTrain) || !isCount(m.nTest)) fail('nTrain and nTest must be non-negative integers');
   const shape = m.imageShape;
   if (!Array.isArray(shape) || shape.length !== 3 || !shape.every((d) => isCount(d) && d > 0)) {
     fail('imageShape must be [height, width, channels]');
   }
   const channels = (shape as number[])[2];
+  const imageSize = (shape as number[]).reduce((a, d) => a * d, 1);
+  if (imageSize > MAX_IMAGE_BYTES) fail(`imageShape ${showValue(shape)} is ${imageSize} bytes per image, more than the ${MAX_IMAGE_BYTES} accepted`);
   if (!isCount(m.numClasses) || m.numClasses < 1 || m.numClasses > 256) fail('numClasses must be in 1..256');
   const isNumbers = (v: unknown): v is number[] =>
     Array.isArray(v) && v.length === channels && v.every((x) => typeof x === 'number' && Number.isFinite(x));
@@ -77,10 +94,18 @@ export function parseManifest(json: unknown, name: string): DatasetManifest {
   for (const [i, f] of (m.files as unknown[]).entries()) {
     const file = f as Record<string, unknown>;
     if (typeof file !== 'object' || file === null) fail(`files[${i}] is not an object`);
-    if (typeof file.path !== 'string' || file.path === '') fail(`files[${i}].path must be a string`);
-    if (!SHARD_ROLES.includes(file.role as ShardRole)) fail(`files[${i}].role ${JSON.stringify(file.role)} is unknown`);
+    if (typeof file.path !== 'string' || !isShardPath(file.path)) {
+      fail(`files[${i}].path ${showValue(file.path)} must be a relative path inside the dataset's folder (letters, digits, '.', '_', '-', '/'; at most ${MAX_PATH} characters)`);
+    }
+    if (!SHARD_ROLES.includes(file.role as ShardRole)) fail(`files[${i}].role ${showValue(file.role)} is unknown`);
     if (!isCount(file.count) || !isCount(file.bytes)) fail(`files[${i}].count and .bytes must be non-negative integers`);
     if (typeof file.sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(file.sha256)) fail(`files[${i}].sha256 must be 64 hex digits`);
+    // The loader inflates each shard up to its expected size: a count that claims more than any
+    // shard may hold is refused here, before anything is downloaded or allocated.
+    const itemBytes = (file.role as ShardRole).endsWith('Images') ? imageSize : 1;
+    if ((file.count as number) * itemBytes > MAX_GUNZIP_BYTES - 64) {
+      fail(`files[${i}].count ${file.count as number} is more than one shard can hold (${MAX_GUNZIP_BYTES} bytes)`);
+    }
     counts[file.role as ShardRole] += file.count as number;
   }
   const want: Record<ShardRole, number> = {
