@@ -10,7 +10,9 @@
 //   long the run is. Training columns are Float64Arrays (structured clone copies them as bytes).
 // - `session`: one record saying which runs the charts showed (the last comparison).
 // A record of another layout, or one that does not look like ours, is skipped on the way out.
-import type { EvalRecord } from '../engine/types';
+import { isDatasetName } from '../data/datasets';
+import { BACKEND_ORDER, type EvalRecord, type TrainConfig } from '../engine/types';
+import { isModelName } from '../models/catalog';
 import type { SeriesInput, SeriesTail } from '../series/buffers';
 import { ACTIVE_STATES, type RunMeta, type RunMetaState } from './runMeta';
 
@@ -61,21 +63,50 @@ const STATES: Record<RunMetaState, true> = {
 };
 
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
+const isPlainObj = (v: unknown): v is Record<string, unknown> => isObj(v) && !Array.isArray(v) && !ArrayBuffer.isView(v);
 const isNum = (v: unknown): v is number => typeof v === 'number';
+const isFiniteNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+const BACKENDS: readonly unknown[] = BACKEND_ORDER;
 
-/** A stored run record back, or null when it is not one of ours in this layout. */
+/** A stored TrainConfig: every field the page, the charts and the export read, of its declared type. */
+function isStoredConfig(c: unknown): c is TrainConfig {
+  if (!isPlainObj(c)) return false;
+  if (!isDatasetName(c.dataset) || !isModelName(c.model) || typeof c.optimizer !== 'string' || c.optimizer === '') return false;
+  if (![c.alpha0, c.beta, c.momentum, c.weightDecay, c.epochs, c.seed].every(isFiniteNum)) return false;
+  if (!Number.isSafeInteger(c.batchSize) || (c.batchSize as number) < 1) return false;
+  if (c.iterations !== null && !isFiniteNum(c.iterations)) return false;
+  if (c.evalEvery !== null && !isFiniteNum(c.evalEvery)) return false;
+  if (c.options !== undefined && !isPlainObj(c.options)) return false;
+  return c.width === undefined || isFiniteNum(c.width);
+}
+
+const isEvent = (e: unknown): boolean => isPlainObj(e) && isNum(e.iteration) && isNum(e.time) && isPlainObj(e.changes);
+
+/**
+ * A stored run record back, or null when it is not one of ours in this layout: every field of the
+ * metadata is checked against its declared type, so an older or damaged record reads as absent
+ * instead of reaching the page with, say, a string where α₀ should be.
+ */
 export function fromPersistedRun(value: unknown): PersistedRun | null {
-  if (!isObj(value) || value.layout !== RUN_LAYOUT || typeof value.key !== 'string' || !isNum(value.createdAt)) return null;
+  if (!isPlainObj(value) || value.layout !== RUN_LAYOUT || typeof value.key !== 'string' || !isFiniteNum(value.createdAt)) return null;
   const m = value.meta;
-  if (!isObj(m) || typeof m.runId !== 'string' || m.runId === '' || typeof m.label !== 'string') return null;
-  if (!isNum(m.batch) || !isNum(m.iteration) || !isNum(m.total) || !isObj(m.config)) return null;
+  if (!isPlainObj(m) || typeof m.runId !== 'string' || m.runId === '' || typeof m.label !== 'string') return null;
+  if (!isFiniteNum(m.batch) || !isFiniteNum(m.iteration) || !isFiniteNum(m.total) || !isStoredConfig(m.config)) return null;
   if (typeof m.state !== 'string' || !Object.prototype.hasOwnProperty.call(STATES, m.state)) return null;
-  if (typeof m.config.optimizer !== 'string' || typeof m.config.model !== 'string') return null;
+  if (m.backend !== null && !BACKENDS.includes(m.backend)) return null;
+  if (m.message !== undefined && typeof m.message !== 'string') return null;
+  if (m.divergedAt !== undefined && !isNum(m.divergedAt)) return null;
+  if (m.events !== undefined && !(Array.isArray(m.events) && m.events.every(isEvent))) return null;
   return value as unknown as PersistedRun;
 }
 
+const isEval = (e: unknown): e is EvalRecord =>
+  isPlainObj(e) && [e.iteration, e.epoch, e.time, e.valLoss, e.valAccuracy].every(isNum) && (e.firstBatchLoss === undefined || isNum(e.firstBatchLoss));
+
 function isChunk(v: unknown): v is PersistedChunk {
-  if (!isObj(v) || typeof v.key !== 'string' || !isNum(v.seq) || !Array.isArray(v.evals)) return false;
+  // seq becomes part of the next chunk's IndexedDB key: NaN would make that write fail, a fraction or ∞ would misorder it.
+  if (!isPlainObj(v) || typeof v.key !== 'string' || !Number.isSafeInteger(v.seq) || (v.seq as number) < 0) return false;
+  if (!Array.isArray(v.evals) || !v.evals.every(isEval)) return false;
   const n = v.iteration instanceof Float64Array ? v.iteration.length : -1;
   return n >= 0 && (['epoch', 'loss', 'lr', 'time'] as const).every((c) => v[c] instanceof Float64Array && (v[c] as Float64Array).length === n);
 }
