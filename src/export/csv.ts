@@ -24,11 +24,8 @@ const NUMBER = /^[+-]?(?:(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|inf|infinity)$|^na
 
 /** OWASP's CSV-injection rule: "'" before a text field that a spreadsheet would run as a formula (see above). */
 export function neutraliseFormula(field: string): string {
-  const c = field.charCodeAt(0);
-  // Fast exit for the usual field: a letter or digit first.
-  if (c !== 61 && c !== 43 && c !== 45 && c !== 64 && c !== 9 && c !== 13 && c !== 39) return field;
-  if (c === 39) return NEUTRALISED.test(field) ? `'${field}` : field;
-  return NUMBER.test(field) ? field : `'${field}`;
+  if (field.charCodeAt(0) === 39) return NEUTRALISED.test(field) ? `'${field}` : field;
+  return FORMULA_START.test(field) && !NUMBER.test(field) ? `'${field}` : field;
 }
 
 /** The inverse of neutraliseFormula, for Import CSV: a leading "'" before a formula start or "'" is dropped. */
