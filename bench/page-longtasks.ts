@@ -1,9 +1,9 @@
 // Benchmark (not a test): while N runs (default 6) stream into the page, how long are the main thread's tasks?
 // Uses the Long Tasks API (tasks ≥ 50 ms) in Debian's Chromium, wasm backend, on the built page.
-//   npm run build && tsx bench/page-longtasks.ts [--runs 6] [--iterations 600] [--backend wasm]
-import { parseArgs } from 'node:util';
-import { startPreview } from '../test/e2e/server';
-import { launchChromium, openPage } from '../test/e2e/browser';
+//   npm run bench:page -- [--runs 6] [--iterations 600] [--backend wasm] [--no-build]
+// The command line is checked first (--help, a bad flag: at once); then the page is built with Vite (unless
+// --no-build), served by Vite's preview server and driven by playwright-core, all imported only then.
+import { startCommand, str, usageErrorLine, type Command } from '../src/cli/args';
 
 interface LongTask {
   start: number;
@@ -17,7 +17,42 @@ declare global {
   }
 }
 
-const { values } = parseArgs({ options: { runs: { type: 'string', default: '6' }, iterations: { type: 'string', default: '600' }, backend: { type: 'string', default: 'wasm' } } });
+const OPTIMIZERS = ['SGD', 'SGD-HD', 'Adam', 'Adam-HD', 'SGDN', 'SGDN-HD'];
+
+export const BENCH_PAGE: Command = {
+  name: 'bench:page',
+  summary:
+    "A benchmark, not a test: builds the page (vite build into dist/, or $E2E_DIST), serves it, starts N runs in Debian's\n" +
+    "Chromium (headless) and reports the main thread's long tasks (≥ 50 ms, Long Tasks API) while they stream into\n" +
+    'the charts, the chart refresh times and the drawn points. Takes a few minutes.',
+  synopsis: '[options]',
+  flags: {
+    runs: { type: 'string', arg: 'N', default: '6', help: `runs at once, 1..${OPTIMIZERS.length} (${OPTIMIZERS.join(', ')})` },
+    iterations: { type: 'string', arg: 'N', default: '600', help: 'iterations per run' },
+    backend: { type: 'string', arg: 'NAME', default: 'wasm', help: "the page's ?backend= (webgpu, webgl, wasm, cpu)" },
+    'no-build': { type: 'boolean', help: 'serve the existing build instead of running vite build first' },
+  },
+  examples: ['npm run bench:page -- --runs 6 --iterations 600 --backend wasm'],
+};
+
+const parsed = startCommand(BENCH_PAGE, process.argv.slice(2));
+if (parsed === null) process.exit(Number(process.exitCode ?? 0));
+const bad = (msg: string): never => {
+  process.stderr.write(`${usageErrorLine(BENCH_PAGE, msg)}\n`);
+  process.exit(2);
+};
+const values = { runs: str(parsed, 'runs')!, iterations: str(parsed, 'iterations')!, backend: str(parsed, 'backend')! };
+const nRuns = Number(values.runs);
+if (!Number.isInteger(nRuns) || nRuns < 1 || nRuns > OPTIMIZERS.length) bad(`--runs: "${values.runs}" is not a whole number from 1 to ${OPTIMIZERS.length}`);
+if (!/^[1-9]\d*$/.test(values.iterations)) bad(`--iterations: "${values.iterations}" is not a whole number ≥ 1`);
+if (!['webgpu', 'webgl', 'wasm', 'cpu'].includes(values.backend)) bad(`--backend: "${values.backend}" is not webgpu, webgl, wasm or cpu`);
+
+if (parsed.values['no-build'] !== true) {
+  const { build } = await import('vite');
+  await build({ logLevel: 'warn', build: { outDir: process.env.E2E_DIST || 'dist' } });
+}
+const { startPreview } = await import('../test/e2e/server');
+const { launchChromium, openPage } = await import('../test/e2e/browser');
 const server = await startPreview();
 const browser = await launchChromium();
 try {
@@ -30,7 +65,7 @@ try {
   });
   await page.goto(`${server.url}/?backend=${values.backend}`);
   await page.getByText(/MNIST ready/).waitFor({ timeout: 120_000 });
-  const names = ['SGD', 'SGD-HD', 'Adam', 'Adam-HD', 'SGDN', 'SGDN-HD'].slice(0, Number(values.runs));
+  const names = OPTIMIZERS.slice(0, nRuns);
   for (const box of await page.getByRole('checkbox').all()) if (await box.isChecked()) await box.uncheck();
   for (const name of names) await page.getByRole('checkbox', { name, exact: true }).check();
   await page.getByLabel('Iterations', { exact: true }).fill(values.iterations);

