@@ -6,6 +6,7 @@ import type { Scalar } from '@tensorflow/tfjs';
 import { crossEntropy } from '../models/mlp';
 import type { ModelTensors, Network } from '../models/network';
 import type { DatasetBuffers } from './types';
+import { epochPermutation } from '../data/batching';
 import { toDeviceBatch } from './inputs';
 
 /** Test images per forward pass: bounded so a conv net's activations stay small on any device. */
@@ -13,15 +14,41 @@ function chunkSize(data: DatasetBuffers): number {
   return data.imageSize <= 1024 ? 1000 : 250;
 }
 
-export async function evaluate(net: Network, model: ModelTensors, data: DatasetBuffers): Promise<{ loss: number; accuracy: number }> {
-  const n = data.testLabels.length;
+/** Images and labels to evaluate on: the test set, or a subset of it (validationSubset). */
+export interface EvalSet {
+  images: Uint8Array;
+  labels: Uint8Array;
+}
+
+/**
+ * A fixed subset of `n` test images, drawn by a seeded permutation (the same for every run given the
+ * same seed) and kept in test-set order.
+ */
+export function validationSubset(data: DatasetBuffers, n: number, seed: number): EvalSet {
+  const picked = epochPermutation(data.testLabels.length, seed, 1).slice(0, n).sort();
+  const images = new Uint8Array(n * data.imageSize);
+  const labels = new Uint8Array(n);
+  picked.forEach((src, k) => {
+    images.set(data.testImages.subarray(src * data.imageSize, (src + 1) * data.imageSize), k * data.imageSize);
+    labels[k] = data.testLabels[src];
+  });
+  return { images, labels };
+}
+
+export async function evaluate(
+  net: Network,
+  model: ModelTensors,
+  data: DatasetBuffers,
+  set: EvalSet = { images: data.testImages, labels: data.testLabels },
+): Promise<{ loss: number; accuracy: number }> {
+  const n = set.labels.length;
   const chunk = chunkSize(data);
   let lossSum: Scalar = tf.scalar(0);
   let correct: Scalar = tf.scalar(0);
   for (let start = 0; start < n; start += chunk) {
     const end = Math.min(n, start + chunk);
     const [nextLoss, nextCorrect] = tf.tidy(() => {
-      const { x, y } = toDeviceBatch(data, data.testImages.subarray(start * data.imageSize, end * data.imageSize), data.testLabels.subarray(start, end));
+      const { x, y } = toDeviceBatch(data, set.images.subarray(start * data.imageSize, end * data.imageSize), set.labels.subarray(start, end));
       const { logits } = net.forward(model.params, model.buffers, x, { training: false });
       const batchLoss = tf.mul(crossEntropy(logits, y, data.numClasses), end - start);
       const hits = tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), y), 'float32'));

@@ -15,9 +15,9 @@ import { disposeReplaced } from '../optim/dispose';
 import { optimizerInfo, takesPageMomentum } from '../optim/catalog';
 import type { Hyper } from '../optim/hyper';
 import { buildOptimizer, hyperFor } from '../optim/registry';
-import { evalDue, totalIterations } from './budget';
+import { EVAL_SUBSET_SEED, evalDue, evalPlan, fullEvalAt, totalIterations } from './budget';
 import { applyEdits } from './edits';
-import { batchLoss, evaluate } from './evaluate';
+import { batchLoss, evaluate, validationSubset } from './evaluate';
 import { toDeviceBatch } from './inputs';
 import { trainStep } from './step';
 import type { DatasetBuffers, EvalRecord, MetricBatch, RunSpec, RunState, TrainColumns } from './types';
@@ -66,6 +66,8 @@ export async function train(run: RunSpec, data: DatasetBuffers, sink: TrainerSin
   const nTrain = data.trainLabels.length;
   const perEpoch = itersPerEpoch(nTrain, cfg.batchSize);
   const total = totalIterations(cfg, nTrain);
+  const plan = evalPlan(cfg, nTrain, data.testLabels.length);
+  const subset = plan.subset === null ? undefined : validationSubset(data, plan.subset, EVAL_SUBSET_SEED);
 
   // Resolved before any tensor exists, so a bad name leaks nothing.
   const opt = buildOptimizer(cfg.optimizer);
@@ -97,7 +99,7 @@ export async function train(run: RunSpec, data: DatasetBuffers, sink: TrainerSin
   let lastFlush = now();
 
   const emitEval = async (t: number, epoch: number, extra: Partial<EvalRecord> = {}) => {
-    const { loss, accuracy } = await evaluate(net, model(), data);
+    const { loss, accuracy } = await evaluate(net, model(), data, fullEvalAt(t, total, perEpoch, plan) ? undefined : subset);
     const rec: EvalRecord = { iteration: t, epoch, time: elapsed(), valLoss: loss, valAccuracy: accuracy, ...extra };
     sink.metrics({ runId: run.runId, train: emptyColumns(), evals: [rec] });
   };
@@ -167,7 +169,7 @@ export async function train(run: RunSpec, data: DatasetBuffers, sink: TrainerSin
       state = r.state;
       pending.push({ t, epoch: b.epoch, time: elapsed(), loss: r.loss, lr: tf.clone(state.lr) });
 
-      const evalNow = evalDue(t, total, cfg.evalEvery, perEpoch);
+      const evalNow = evalDue(t, total, plan, perEpoch);
       // With a threshold every step is read at once, so the run stops exactly where the loss crossed it.
       if (evalNow || t === total || opts.stopBelow !== undefined || now() - lastFlush >= flushMs) {
         const { diverged, below } = await flush();

@@ -29,8 +29,14 @@ export interface TrainConfig {
   /** Budget in iterations; when not null it overrides `epochs`. */
   iterations: number | null;
   seed: number;
-  /** Evaluate on the test set every N iterations; null = at the end of every epoch. */
+  /** Evaluate on the test set every N iterations; null = at the end of every epoch (and see evalPoints). */
   evalEvery: number | null;
+  /**
+   * With evalEvery null: also evaluate between epoch ends, so the run has about this many validation
+   * points (src/engine/budget.ts evalPlan); those in-between points use a fixed subset of the test set
+   * when the full set would cost too much. Absent (the command line, the reference experiments): epoch ends only.
+   */
+  evalPoints?: number;
   /**
    * Any other hyperparameter, quirk option, safeguard or schedule (src/optim/hyper.ts); the optimizer's
    * own defaults apply to what is not set, and settings it does not use are ignored.

@@ -17,7 +17,7 @@ import type { ImportPhase, ImportSource } from '../data/importJob';
 import { loadDataset } from '../data/loader';
 import type { StoredInfo } from '../data/storedData';
 import { itersPerEpoch } from '../data/batching';
-import { totalIterations } from '../engine/budget';
+import { describeEvalPlan, evalPlan, totalIterations } from '../engine/budget';
 import type { FromImportWorker, ToImportWorker } from '../worker/importProtocol';
 import { useConfigStore } from './configStore';
 import { useRunsStore, type DataLoadState } from './runsStore';
@@ -129,6 +129,8 @@ const states = new Map<DatasetName, DataLoadState>();
 /** Training-set sizes once loaded (the registry's until then); a name here has data in use. */
 const sizes = new Map<DatasetName, number>();
 const isLoaded = (name: DatasetName) => sizes.has(name);
+/** Test-set sizes once loaded (the registry's until then). */
+const testSizes = new Map<DatasetName, number>();
 /**
  * Bumped when the person starts an import: a lookup (hosted shards, stored copy) that began before it
  * is superseded, so its outcome neither replaces the imported data nor touches the import's state.
@@ -145,6 +147,7 @@ function publish(name: DatasetName, state: DataLoadState): void {
 
 function ready(name: DatasetName, data: DatasetBuffers): void {
   sizes.set(name, data.trainLabels.length);
+  testSizes.set(name, data.testLabels.length);
   publish(name, { state: 'ready', nTrain: data.trainLabels.length, nTest: data.testLabels.length });
 }
 
@@ -368,6 +371,7 @@ export function resetDatasetCache(): void {
   promises.clear();
   states.clear();
   sizes.clear();
+  testSizes.clear();
   generations.clear();
   useDataImportStore.setState({ byName: {} });
 }
@@ -383,4 +387,10 @@ export function runItersPerEpoch(config: TrainConfig): number {
 /** Total iterations of a config's budget (before the worker reports its own). */
 export function budgetIterations(config: TrainConfig): number {
   return totalIterations(config, trainSize(config.dataset));
+}
+
+/** When and on what a run evaluates, in words (the charts' caption, the export's sidecar). */
+export function evalPlanWords(config: TrainConfig): string {
+  const nTest = testSizes.get(config.dataset) ?? datasetInfo(config.dataset).nTest;
+  return describeEvalPlan(evalPlan(config, trainSize(config.dataset), nTest), nTest);
 }

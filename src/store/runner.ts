@@ -3,6 +3,7 @@
 // Which runs train and which wait is the shared scheduler's job (src/sched/scheduler.ts, the α₀ sweep
 // uses it too). A worker fault (crash, out of memory, GPU device lost: src/worker/faults.ts) ends only
 // its own run, in state 'error' with the reason; its points stay, and the next queued run starts.
+import { PAGE_EVAL_POINTS } from '../engine/budget';
 import type { BackendName, DatasetBuffers, RunSpec, TrainConfig } from '../engine/types';
 import { modelInfo } from '../models/catalog';
 import type { FromWorker, ToWorker } from '../worker/protocol';
@@ -219,6 +220,8 @@ function formBase(cfg: ReturnType<typeof useConfigStore.getState>, n: FormValues
     iterations: n.iterations,
     seed: n.seed,
     evalEvery: n.evalEvery,
+    // No Eval interval set: a live validation curve (about 25 points) instead of one point per epoch.
+    ...(n.evalEvery === null ? { evalPoints: PAGE_EVAL_POINTS } : {}),
   };
 }
 

@@ -2,7 +2,7 @@
 // shared legend.
 import { useDeferredValue, useEffect, useMemo } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import { budgetIterations } from '../store/dataset';
+import { budgetIterations, evalPlanWords } from '../store/dataset';
 import { useRunsStore } from '../store/runsStore';
 import { useViewStore } from '../store/viewStore';
 import { ChartControls } from './chart/ChartControls';
@@ -21,13 +21,13 @@ const CHARTS: readonly { kind: ChartKind; title: string }[] = [
   { kind: 'lr', title: 'Learning rate' },
 ];
 
-function captionOf(kind: ChartKind, v: { smoothing: number; diff: boolean; logY: boolean; lrScale: string }): string {
+function captionOf(kind: ChartKind, v: { smoothing: number; diff: boolean; logY: boolean; lrScale: string }, validation: string): string {
   if (kind === 'loss') {
     if (v.diff) return `variant − its baseline, training loss${v.smoothing > 0 ? ' (each smoothed first)' : ''}; below 0: the variant is ahead`;
     const smooth = v.smoothing > 0 ? `, smoothed (debiased EMA ${v.smoothing}) with the raw values faint behind` : '';
-    return `training loss per iteration${smooth} (thin lines); validation loss at each evaluation (thick lines, circles)${v.logY ? '; log axis' : ''}`;
+    return `training loss per iteration${smooth} (thin lines); validation loss at each evaluation (thick lines, circles)${v.logY ? '; log axis' : ''}${validation}`;
   }
-  if (kind === 'accuracy') return 'validation accuracy (fraction of the test images) at each evaluation (circles)';
+  if (kind === 'accuracy') return `validation accuracy (fraction of the test images) at each evaluation (circles)${validation}`;
   return v.lrScale === 'symlog'
     ? 'α after each iteration, symmetric-log axis (decades either side of 0: hypergradient α may go negative)'
     : 'α after each iteration, linear axis (hypergradient α may go negative)';
@@ -68,6 +68,14 @@ export function Charts() {
     return runs.filter((r) => ids.has(r.runId));
   }, [runs, entities]);
 
+  // Which test images the validation points use (a subset between epoch ends by default): one sentence
+  // when every run shares it.
+  const validation = useMemo(() => {
+    const words = new Set(shownRuns.map((r) => evalPlanWords(r.config)));
+    if (words.size === 0) return '';
+    return words.size === 1 ? `. ${capitalise([...words][0])}` : '. Validation differs between these runs (Eval interval or dataset)';
+  }, [shownRuns]);
+
   const budgets = useMemo(() => runs.map((r) => ({ ...r, budget: Math.max(r.budget, reportedMax) })), [runs, reportedMax]);
   const end = useMemo(() => xEnd(budgets, view.xAxis), [budgets, view.xAxis, view.xAxis === 'time' ? tick : 0]);
   const xHi = view.xAxis === 'time' ? (niceDomain(0, end, true)?.[1] ?? 1) : Math.max(end, 1e-9);
@@ -95,7 +103,7 @@ export function Charts() {
             key={c.kind}
             kind={c.kind}
             title={c.title}
-            caption={captionOf(c.kind, view)}
+            caption={captionOf(c.kind, view, validation)}
             entities={c.kind === 'loss' && diff ? diff.entities : entities}
             runs={shownRuns}
             xFull={xFull}
@@ -106,4 +114,8 @@ export function Charts() {
       </div>
     </section>
   );
+}
+
+function capitalise(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
 }

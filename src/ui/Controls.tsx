@@ -77,8 +77,8 @@ export function Controls() {
             field="evalEvery"
             label="Eval every (steps)"
             inputMode="numeric"
-            placeholder="every epoch"
-            hint="in iterations; empty = every epoch"
+            placeholder="about 25 points"
+            hint="in iterations, on the whole test set; empty = about 25 points per run (a fixed test subset between epoch ends, the whole set at epoch ends and the end)"
           />
         </div>
         <div className="row2">

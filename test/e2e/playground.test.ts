@@ -200,3 +200,27 @@ describe('datasets', () => {
     await page.context().close();
   });
 });
+
+describe('dense validation by default', () => {
+  it('a 300-iteration run with an empty Eval interval exports a validation curve, and the caption says on what', async () => {
+    const optimizers = page.getByRole('group', { name: 'Optimizers', exact: true });
+    for (const box of await optimizers.getByRole('checkbox').all()) if (await box.isChecked()) await box.uncheck();
+    await page.getByRole('checkbox', { name: 'SGD-HD', exact: true }).check();
+    await page.getByLabel('Iterations', { exact: true }).fill('300');
+    await page.getByLabel(/Eval every/).fill('');
+    await page.getByRole('button', { name: 'Start' }).click();
+    // The label may carry a number (an earlier SGD-HD run of the session has the plain one).
+    await page.getByRole('status').filter({ hasText: /SGD-HD[^:\n]*: done, 300 iterations/ }).waitFor({ timeout: 180_000 });
+    // 300 iterations at batch 128 (src/engine/budget.ts): every 12 iterations on a 250-image subset, all 10,000 at the end.
+    const caption = page.getByRole('figure', { name: 'Accuracy', exact: true }).locator('.chart-caption');
+    assert.match(await caption.innerText(), /Validation every 12 iterations on a fixed subset of 250 test images .*on all 10,000 at each epoch end and at the last iteration/);
+    const download = await downloaded(page, /\.csv$/, () => page.getByRole('button', { name: 'Export CSV' }).click());
+    const { rows } = parseCsv(readFileSync(await download.path(), 'utf8'));
+    // The export holds every run of the session: this one is the SGD-HD run that trained 300 iterations.
+    const runId = rows.find((r) => r.optimizer === 'SGD-HD' && r.metric === 'train_loss' && r.iteration === '300')?.run_id;
+    const val = rows.filter((r) => r.run_id === runId && r.metric === 'val_loss').map((r) => Number(r.iteration));
+    assert.ok(val.length >= 20, `${val.length} validation points`);
+    assert.deepEqual(val, [0, ...Array.from({ length: 25 }, (_, i) => 12 * (i + 1))]);
+    assert.deepEqual(pageErrors, []);
+  });
+});

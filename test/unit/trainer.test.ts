@@ -2,10 +2,12 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { useNodeBackend } from '../../src/engine/nodeBackends';
-import { evalDue, totalIterations } from '../../src/engine/budget';
+import { EVAL_SUBSET_SEED, evalDue, evalPlan, totalIterations } from '../../src/engine/budget';
+import { evaluate, validationSubset } from '../../src/engine/evaluate';
+import { buildNetwork } from '../../src/models/build';
 import { train } from '../../src/engine/trainer';
 import type { DatasetBuffers, EvalRecord, MetricBatch, RunSpec, RunState, TrainConfig } from '../../src/engine/types';
-import { createRng } from '../../src/data/batching';
+import { createRng, epochPermutation } from '../../src/data/batching';
 import { OPTIMIZERS } from '../../src/optim/catalog';
 
 beforeAll(async () => {
@@ -63,8 +65,51 @@ describe('trainer', () => {
   });
 
   it('evaluates at epoch ends by default, every N when set, and always at the end', () => {
-    expect([1, 2, 7, 13, 14].filter((t) => evalDue(t, 14, null, 7))).toEqual([7, 14]);
-    expect([1, 3, 5, 6, 10].filter((t) => evalDue(t, 10, 3, 7))).toEqual([3, 6, 10]);
+    const epochEnds = evalPlan({ ...base, iterations: 14 }, 100, 40);
+    expect([1, 2, 7, 13, 14].filter((t) => evalDue(t, 14, epochEnds, 7))).toEqual([7, 14]);
+    const every3 = evalPlan({ ...base, iterations: 10, evalEvery: 3 }, 100, 40);
+    expect([1, 3, 5, 6, 7, 10].filter((t) => evalDue(t, 10, every3, 7))).toEqual([3, 6, 10]);
+  });
+
+  it('dense validation: in-between points on a fixed subset, full test set at 0, epoch ends and the end', async () => {
+    // 100 training images, batch 16: 7 iterations per epoch, 14 in all; 7 points → every 2 iterations.
+    // The subset: 0.05·3·14·16 / 7 = 4.8 images affordable, raised to the 250 minimum (of 400 test images).
+    const data = toyData(100, 400);
+    const frozen: TrainConfig = { ...base, alpha0: 0, weightDecay: 0, evalPoints: 7 };
+    const plan = evalPlan(frozen, 100, 400);
+    expect(plan).toEqual({ every: 2, epochEnds: true, subset: 250 });
+    const r = await collect(frozen, data);
+    expect(r.evals.map((e) => e.iteration)).toEqual([0, 2, 4, 6, 7, 8, 10, 12, 14]);
+    // α₀ = 0: the weights never move, so every full evaluation is the same number, and so is every
+    // subset one: that of the seeded subset's 250 images at the initial weights.
+    const full = r.evals.filter((e) => [0, 7, 14].includes(e.iteration)).map((e) => e.valLoss);
+    const sub = r.evals.filter((e) => ![0, 7, 14].includes(e.iteration)).map((e) => e.valLoss);
+    expect(new Set(full).size).toBe(1);
+    expect(new Set(sub).size).toBe(1);
+    const net = buildNetwork('ffnn100', [28, 28, 1], 10, 1);
+    const init = net.init(frozen.seed);
+    const model = { params: init.params, buffers: init.buffers };
+    const subset = validationSubset(data, 250, EVAL_SUBSET_SEED);
+    expect(sub[0]).toBeCloseTo((await evaluate(net, model, data, subset)).loss, 6);
+    expect(full[0]).toBeCloseTo((await evaluate(net, model, data)).loss, 6);
+    expect(sub[0]).not.toBeCloseTo(full[0], 6);
+    tf.dispose([...init.params, ...init.buffers]);
+  });
+
+  it('the validation subset: distinct test images in test order, the same for every call', () => {
+    const data = toyData(10, 400);
+    const a = validationSubset(data, 250, EVAL_SUBSET_SEED);
+    const b = validationSubset(data, 250, EVAL_SUBSET_SEED);
+    expect(a.labels.length).toBe(250);
+    expect(a.images.length).toBe(250 * 784);
+    expect(Buffer.from(a.images).equals(Buffer.from(b.images))).toBe(true);
+    // Which images: the first 250 of the seeded permutation, sorted; image k of the subset is test image idx[k].
+    const idx = [...epochPermutation(400, EVAL_SUBSET_SEED, 1).slice(0, 250)].sort((x, y) => x - y);
+    expect(new Set(idx).size).toBe(250);
+    idx.forEach((src, k) => {
+      expect(a.labels[k]).toBe(data.testLabels[src]);
+      expect(a.images[k * 784 + 5]).toBe(data.testImages[src * 784 + 5]);
+    });
   });
 
   it('streams every iteration in order with epochs, evaluates before training and per epoch, and learns', async () => {
