@@ -50,7 +50,9 @@ export function parseNumber(text: string): number | null {
   const t = text.trim();
   if (!NUMBER_RE.test(t)) return null;
   const v = Number(t);
-  return Number.isFinite(v) ? v : null;
+  // "-0" (or "-0.0e5") is 0: a -0 would survive into the configuration and come back from a link
+  // as 0, so the same settings would compare unequal (found by fuzz-urlConfig.test.ts).
+  return Number.isFinite(v) ? (v === 0 ? 0 : v) : null;
 }
 
 export const MESSAGES = {

@@ -19,6 +19,9 @@ const val = (r: ReturnType<typeof validateField>) => (r.ok ? r.value : undefined
 describe('parseNumber', () => {
   it('accepts decimal and scientific notation', () => {
     expect(parseNumber('0.001')).toBe(0.001);
+    // -0 reads as 0 (a -0 came back from a link as 0: fuzz-urlConfig's counterexample "?smooth=-0").
+    expect(Object.is(parseNumber('-0'), 0)).toBe(true);
+    expect(Object.is(parseNumber(' -0.0e5 '), 0)).toBe(true);
     expect(parseNumber(' 1e-3 ')).toBe(0.001);
     expect(parseNumber('1E-7')).toBe(1e-7);
     expect(parseNumber('-2')).toBe(-2);
