@@ -1,9 +1,16 @@
 // The problem file of `npm run trace` (src/cli/trace.ts), checked field by field: a file that cannot be
 // replayed at all gets one line naming the offending field (TraceInputError: exit code 1).
 import { batchSizeError, type GoldenFile, type GoldenProblem, type GoldenRun, type GoldenStep } from '../engine/replay';
+import { showValue } from '../util/showValue';
 
 /** A problem file that cannot be replayed at all (exit code 1, one line). */
 export class TraceInputError extends Error {}
+
+/**
+ * Most steps a run may ask for: the replay runs every step up to the last one listed, so a file saying
+ * "step": 1e15 would otherwise keep the command busy for ever. The golden files use 60.
+ */
+export const MAX_TRACE_STEPS = 1_000_000;
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -21,7 +28,7 @@ function obj(parent: Obj, key: string, where: string): Obj {
 function posInt(parent: Obj, key: string, where: string): number {
   const v = parent[key];
   if (v === undefined) fail(`${where}.${key} is missing`);
-  if (!isPosInt(v)) fail(`${where}.${key} must be a positive integer, got ${JSON.stringify(v)}`);
+  if (!isPosInt(v)) fail(`${where}.${key} must be a positive integer, got ${showValue(v)}`);
   return v as number;
 }
 function numbers(parent: Obj, key: string, where: string, expected: number, expectedText: string): number[] {
@@ -31,7 +38,7 @@ function numbers(parent: Obj, key: string, where: string, expected: number, expe
   const a = v as unknown[];
   if (a.length !== expected) fail(`${where}.${key} has ${a.length} values, expected ${expectedText}`);
   const bad = a.findIndex((x) => typeof x !== 'number' || !Number.isFinite(x));
-  if (bad >= 0) fail(`${where}.${key}[${bad}] is not a finite number: ${JSON.stringify(a[bad])}`);
+  if (bad >= 0) fail(`${where}.${key}[${bad}] is not a finite number: ${showValue(a[bad])}`);
   return a as number[];
 }
 
@@ -70,7 +77,7 @@ export function validateProblemFile(raw: unknown): GoldenFile {
   const ls = model.layer_sizes;
   if (ls === undefined) fail('problem.model.layer_sizes is missing');
   if (!Array.isArray(ls) || ls.length < 2 || !ls.every(isPosInt)) {
-    fail(`problem.model.layer_sizes must be an array of at least 2 positive integers, got ${JSON.stringify(ls)}`);
+    fail(`problem.model.layer_sizes must be an array of at least 2 positive integers, got ${showValue(ls)}`);
   }
   const layers = ls as number[];
   if (layers[0] !== D) fail(`problem.model.layer_sizes starts with ${layers[0]}, but the data have D = ${D} features`);
@@ -80,19 +87,19 @@ export function validateProblemFile(raw: unknown): GoldenFile {
   if (model.param_layout !== undefined) {
     const pl = model.param_layout;
     if (!Array.isArray(pl) || pl.length !== layout.length) {
-      fail(`problem.model.param_layout must list ${layout.length} tensors for layer_sizes ${JSON.stringify(layers)}`);
+      fail(`problem.model.param_layout must list ${layout.length} tensors for layer_sizes ${showValue(layers)}`);
     }
     (pl as unknown[]).forEach((e, i) => {
       if (!isObj(e) || e.offset !== layout[i].offset || e.size !== layout[i].size) {
-        fail(`problem.model.param_layout[${i}] must have offset ${layout[i].offset} and size ${layout[i].size} for layer_sizes ${JSON.stringify(layers)}`);
+        fail(`problem.model.param_layout[${i}] must have offset ${layout[i].offset} and size ${layout[i].size} for layer_sizes ${showValue(layers)}`);
       }
     });
   }
   if (model.n_params !== undefined && model.n_params !== nParams) {
-    fail(`problem.model.n_params is ${JSON.stringify(model.n_params)}, but layer_sizes ${JSON.stringify(layers)} have ${nParams} parameters`);
+    fail(`problem.model.n_params is ${showValue(model.n_params)}, but layer_sizes ${showValue(layers)} have ${nParams} parameters`);
   }
   const init = obj(p, 'init', 'problem');
-  const initParams = numbers(init, 'init_params', 'problem.init', nParams, `${nParams} (the parameter count of layer_sizes ${JSON.stringify(layers)})`);
+  const initParams = numbers(init, 'init_params', 'problem.init', nParams, `${nParams} (the parameter count of layer_sizes ${showValue(layers)})`);
 
   if (p.batch_size === undefined) fail('problem.batch_size is missing');
   const bsError = batchSizeError(p.batch_size, N);
@@ -107,9 +114,9 @@ export function validateProblemFile(raw: unknown): GoldenFile {
     const run = r as Obj;
     if (typeof run.id !== 'string' || run.id === '') fail(`${where}.id must be a non-empty string`);
     const id = run.id as string;
-    if (seen.has(id)) fail(`${where}: duplicate run id "${id}"`);
+    if (seen.has(id)) fail(`${where}: duplicate run id ${showValue(id)}`);
     seen.add(id);
-    const w = `run "${id}"`;
+    const w = `run ${showValue(id)}`;
     if (typeof run.class !== 'string') fail(`${w}: "class" must be a string`);
     if (!isObj(run.config_with_defaults)) fail(`${w}: "config_with_defaults" must be an object`);
     if (!Array.isArray(run.steps)) fail(`${w}: "steps" must be an array`);
@@ -117,6 +124,7 @@ export function validateProblemFile(raw: unknown): GoldenFile {
     const steps = (run.steps as unknown[]).map((s, k): GoldenStep => {
       if (!isObj(s) || !isPosInt(s.step) || s.step <= last) fail(`${w}: steps[${k}].step must be an integer greater than the previous step (≥ 1)`);
       last = (s as Obj).step as number;
+      if (last > MAX_TRACE_STEPS) fail(`${w}: steps[${k}].step ${last} is beyond the ${MAX_TRACE_STEPS} steps a trace replays`);
       const out: GoldenStep = { step: last, loss: Number.NaN, lr: Number.NaN };
       if (Array.isArray((s as Obj).params)) out.params = []; // only marks where to record
       return out;

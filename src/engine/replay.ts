@@ -7,6 +7,7 @@ import { disposeReplaced } from '../optim/dispose';
 import { fromReference, type ReferenceConfig } from '../optim/reference';
 import type { Hyper } from '../optim/hyper';
 import type { Optimizer } from '../optim/types';
+import { showValue } from '../util/showValue';
 import { trainStep } from './step';
 
 export interface GoldenStep {
@@ -45,7 +46,7 @@ export function batchStart(t: number, n: number, bs: number): number {
 
 /** Why a batch size cannot be used with N rows, or null when it can (an integer in 1..N). */
 export function batchSizeError(bs: unknown, n: number): string | null {
-  if (typeof bs !== 'number' || !Number.isInteger(bs) || bs < 1) return `batch_size ${JSON.stringify(bs)} must be an integer ≥ 1`;
+  if (typeof bs !== 'number' || !Number.isInteger(bs) || bs < 1) return `batch_size ${showValue(bs)} must be an integer ≥ 1`;
   if (bs > n) return `batch_size ${bs} is larger than N = ${n}`;
   return null;
 }
