@@ -13,6 +13,7 @@ import { Controls } from './Controls';
 import { DataLoadProgress } from './DataLoadProgress';
 import { ExportButtons } from './ExportButtons';
 import { RunStatus } from './RunStatus';
+import { RunsTable } from './RunsTable';
 import { ThemeSelect } from './chart/ThemeSelect';
 import { SweepPanel } from './SweepPanel';
 
@@ -45,6 +46,7 @@ export function App() {
         </aside>
         <div className="results">
           <RunStatus />
+          <RunsTable />
           <Charts />
           <ExportButtons />
           <SweepPanel />
