@@ -6,13 +6,13 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CIFAR_IMAGE_BYTES, CIFAR_RECORD_BYTES, checkCifarBatch, cifarHwcFromTar, decodeCifarArchive, encodeCifarBatch, parseCifarBatch } from '../../src/data/cifar';
+import { CIFAR_IMAGE_BYTES, CIFAR_MAX_TAR_BYTES, CIFAR_RECORD_BYTES, checkCifarBatch, cifarHwcFromTar, decodeCifarArchive, encodeCifarBatch, parseCifarBatch } from '../../src/data/cifar';
 import { DataFormatError } from '../../src/data/errors';
-import { FASHION_MNIST_FILES, fashionMnistFromFiles } from '../../src/data/fashion';
+import { FASHION_MAX_FILE_BYTES, FASHION_MNIST_FILES, fashionMnistFromFiles } from '../../src/data/fashion';
 import { encodeIdx } from '../../src/data/idx';
 import { encodeTar, parseTar, type TarInput } from '../../src/data/tar';
 import { tinyCifarTarGz } from './cifarFixture';
-import { expectOwnError, FUZZ_RUNS, mutate, mutationsArb, seededBytesArb, timed, timedSync, withAllocationGuard } from './fuzzHelpers';
+import { expectOwnError, FUZZ_RUNS, gzipBomb, mutate, mutationsArb, seededBytesArb, timed, timedSync, withAllocationGuard } from './fuzzHelpers';
 
 const ALLOC_LIMIT = 16 << 20;
 /** Cases of the two whole pipelines (gunzip + parse per case); their parsers get FUZZ_RUNS each. */
@@ -265,5 +265,24 @@ describe('fuzz: Fashion-MNIST files', () => {
     );
     expect(ok).toBeGreaterThan(PIPELINE_RUNS / 10);
     expect(refused).toBeGreaterThan(PIPELINE_RUNS / 10);
+  });
+});
+
+describe('regressions found by the fuzzers', () => {
+  it('a CIFAR-10 .tar.gz that unpacks past 256 MiB stops there (a gzip bomb), with the reason', async () => {
+    // Was: inflated completely (any size, up to what the browser could hold) before the tar was read.
+    const bomb = gzipBomb(CIFAR_MAX_TAR_BYTES / 2 ** 20 + 1, (b) => gzipSync(b, { level: 9 }));
+    await expect(decodeCifarArchive(bomb, 'c.tar.gz')).rejects.toThrow(
+      /^c\.tar\.gz: decompresses to more than 268,435,456 bytes \(the CIFAR-10 binary archive unpacks to 184 MB\)/,
+    );
+  });
+
+  it('a Fashion-MNIST file that unpacks past 64 MiB stops there (a gzip bomb), with the reason', async () => {
+    // Was: inflated completely (any size) before the IDX check looked at it.
+    const bomb = { name: FASHION_MNIST_FILES.trainImages as string, bytes: gzipBomb(FASHION_MAX_FILE_BYTES / 2 ** 20 + 1, (b) => gzipSync(b, { level: 9 })) };
+    const others = (['trainLabels', 'testImages', 'testLabels'] as const).map((r) => ({ name: FASHION_MNIST_FILES[r] as string, bytes: encodeIdx([0], new Uint8Array(0)) }));
+    await expect(fashionMnistFromFiles([bomb, ...others])).rejects.toThrow(
+      /^train-images-idx3-ubyte\.gz: decompresses to more than 67,108,864 bytes \(Fashion-MNIST's largest file, the training images, is 47 MB\)/,
+    );
   });
 });

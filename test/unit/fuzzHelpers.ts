@@ -2,7 +2,7 @@
 // files, hostile JSON values, a guard that refuses large allocations while a parser runs, and the
 // checks every case makes (the right error type, a one-line message, a time bound).
 import fc from 'fast-check';
-import { expect } from 'vitest';
+import { afterAll, expect } from 'vitest';
 
 /** Cases per parser: CI runs exactly these, with the fixed seeds below, so a failure reproduces. */
 export const FUZZ_RUNS = 10_000;
@@ -63,8 +63,11 @@ export function expectOwnError(e: unknown, type: abstract new (...args: never[])
   if (prefix !== undefined) expect(e.message.startsWith(prefix)).toBe(true);
 }
 
-/** The slowest case seen by timed / timedSync since the last reset (reported by the tests). */
+/** The slowest case seen by timed / timedSync in this test file; FUZZ_REPORT=1 prints it at the end. */
 export const slowest = { ms: 0 };
+afterAll(() => {
+  if (process.env.FUZZ_REPORT) console.log(`slowest fuzz case: ${slowest.ms.toFixed(1)} ms`);
+});
 
 function clock(t0: number): void {
   const ms = performance.now() - t0;
@@ -303,4 +306,15 @@ export function seededBytesArb(minLength: number, maxLength: number): fc.Arbitra
     }
     return out;
   });
+}
+
+/**
+ * A gzip bomb: `mib` MiB of zeros as that many concatenated gzip members of 1 MiB each (about 1 kB
+ * apiece), so building it costs nothing while inflating it all would cost the full size.
+ */
+export function gzipBomb(mib: number, gzipSync: (b: Uint8Array) => Uint8Array): Uint8Array {
+  const member = gzipSync(new Uint8Array(1 << 20));
+  const out = new Uint8Array(member.length * mib);
+  for (let i = 0; i < mib; i++) out.set(member, i * member.length);
+  return out;
 }
