@@ -2,6 +2,7 @@
 // version, backends, device, browser, time) and every run's configuration and state, so a CSV found
 // later can be traced back. Pure: the page gathers the environment (src/ui/deviceInfo.ts).
 import type { BackendName, TrainConfig } from '../engine/types';
+import type { TableRow } from '../series/runsTable';
 
 export const SIDECAR_FORMAT = 'hypergradient-playground/export-sidecar';
 export const SIDECAR_VERSION = 1;
@@ -29,7 +30,18 @@ export interface SidecarRun {
   /** Points in the CSV: training iterations and evaluations. */
   trainPoints: number;
   evaluations: number;
+  /** When and on which test images the run evaluated (src/engine/budget.ts describeEvalPlan). */
+  validation: string;
   config: TrainConfig;
+}
+
+/** The runs table as the page showed it at export (src/series/runsTable.ts): numbers, not display text. */
+export interface SidecarTable {
+  /** What the rows are and how Δ and seed groups are computed. */
+  note: string;
+  smoothing: number;
+  lossThreshold: number | null;
+  rows: TableRow[];
 }
 
 export interface SidecarInput {
@@ -40,6 +52,7 @@ export interface SidecarInput {
   requestedBackend: string;
   device: DeviceInfo;
   runs: readonly SidecarRun[];
+  runsTable: SidecarTable;
 }
 
 export interface Sidecar {
@@ -53,6 +66,7 @@ export interface Sidecar {
   backends: { requested: string; used: BackendName[] };
   device: DeviceInfo;
   runs: SidecarRun[];
+  runsTable: SidecarTable;
 }
 
 export function buildSidecar(input: SidecarInput): Sidecar {
@@ -68,6 +82,7 @@ export function buildSidecar(input: SidecarInput): Sidecar {
     backends: { requested: input.requestedBackend, used },
     device: input.device,
     runs: input.runs.map((r) => ({ ...r })),
+    runsTable: input.runsTable,
   };
 }
 

@@ -23,6 +23,8 @@ export interface ViewState {
   diffFromBaseline: boolean;
   /** Seeds of one configuration drawn one by one instead of as mean and min–max band. */
   showSeeds: boolean;
+  /** The runs table's loss threshold (iterations to reach it); null = none. Also in the export's sidecar. */
+  lossThreshold: number | null;
   setSmoothing: (w: number) => void;
   setXAxis: (x: XAxis) => void;
   setLogY: (v: boolean) => void;
@@ -32,6 +34,7 @@ export interface ViewState {
   setFamily: (f: Family | 'all') => void;
   setDiffFromBaseline: (v: boolean) => void;
   setShowSeeds: (v: boolean) => void;
+  setLossThreshold: (v: number | null) => void;
 }
 
 export const VIEW_DEFAULT = { smoothing: 0, xAxis: 'iteration' as XAxis };
@@ -45,6 +48,7 @@ export const useViewStore = create<ViewState>()((set) => ({
   family: 'all',
   diffFromBaseline: false,
   showSeeds: false,
+  lossThreshold: null,
   setSmoothing: (smoothing) => set({ smoothing }),
   // A range in iterations means nothing in seconds: a new x axis starts unzoomed.
   setXAxis: (xAxis) => set((s) => (s.xAxis === xAxis ? {} : { xAxis, zoom: null })),
@@ -55,4 +59,5 @@ export const useViewStore = create<ViewState>()((set) => ({
   setFamily: (family) => set({ family }),
   setDiffFromBaseline: (diffFromBaseline) => set({ diffFromBaseline }),
   setShowSeeds: (showSeeds) => set({ showSeeds }),
+  setLossThreshold: (lossThreshold) => set({ lossThreshold }),
 }));

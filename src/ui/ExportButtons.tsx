@@ -8,7 +8,9 @@ import { referenceCsv, referenceCsvFilename } from '../export/referenceCsv';
 import { tidyCsv, tidyCsvFilename } from '../export/tidyCsv';
 import { seriesBuffers } from '../series/buffers';
 import { requestedBackend } from '../store/backendParam';
-import { runItersPerEpoch } from '../store/dataset';
+import { evalPlanWords, runItersPerEpoch } from '../store/dataset';
+import { useViewStore } from '../store/viewStore';
+import { currentTableRows } from './RunsTable';
 import { allRunRecords, runRecord } from '../store/records';
 import { useRunsStore, type RunMeta } from '../store/runsStore';
 import { deviceInfo } from './deviceInfo';
@@ -47,8 +49,17 @@ function download(d: DeviceInfo): void {
       ...(r.message !== undefined ? { message: r.message } : {}),
       trainPoints: seriesBuffers.length(r.runId),
       evaluations: seriesBuffers.evalCount(r.runId),
+      validation: evalPlanWords(r.config),
       config: r.config,
     })),
+    runsTable: {
+      note:
+        "The page's runs table: the runs of the charts (seed groups as mean, sample std and count across seeds unless 'Show each seed'); " +
+        'delta* = run − its baseline (same seed and settings) at the latest evaluation both have (deltaAt); accuracy as a fraction.',
+      smoothing: useViewStore.getState().smoothing,
+      lossThreshold: useViewStore.getState().lossThreshold,
+      rows: currentTableRows(),
+    },
   });
   downloadText(json, sidecarFilename(csvFile), 'application/json');
 }

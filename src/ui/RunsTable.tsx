@@ -43,11 +43,15 @@ export function tableInputs(metas: readonly (RunMeta | undefined)[]): TableRunIn
   return out;
 }
 
-/** The rows the page shows now (also what the export's sidecar records). */
-export function currentTableRows(threshold: number | null): TableRow[] {
+/** The rows the page shows now, unsorted (also what the export's sidecar records). */
+export function currentTableRows(): TableRow[] {
   const s = useRunsStore.getState();
   const view = useViewStore.getState();
-  return buildRunsTable(tableInputs(s.current.map((id) => s.runs[id])), { smoothing: view.smoothing, threshold, groupSeeds: !view.showSeeds });
+  return buildRunsTable(tableInputs(s.current.map((id) => s.runs[id])), {
+    smoothing: view.smoothing,
+    threshold: view.lossThreshold,
+    groupSeeds: !view.showSeeds,
+  });
 }
 
 function parseThreshold(text: string): { value: number | null; error: string | null } {
@@ -63,11 +67,15 @@ export function RunsTable() {
   const current = useRunsStore((s) => s.current);
   // States, labels and iterations change the rows; compared element by element.
   const metas = useRunsStore(useShallow((s) => current.map((runId) => s.runs[runId])));
-  const { smoothing, showSeeds } = useViewStore(useShallow((s) => ({ smoothing: s.smoothing, showSeeds: s.showSeeds })));
+  const { smoothing, showSeeds, setLossThreshold } = useViewStore(
+    useShallow((s) => ({ smoothing: s.smoothing, showSeeds: s.showSeeds, setLossThreshold: s.setLossThreshold })),
+  );
   const { tick, committed } = useSeriesRefresh(1000, 240, 'runs table');
   useEffect(committed, [tick, committed]);
   const [thresholdText, setThresholdText] = useState('');
   const threshold = parseThreshold(thresholdText);
+  // The store holds the value in use (the export's sidecar reads it); the text stays here while typed.
+  useEffect(() => setLossThreshold(threshold.value), [threshold.value, setLossThreshold]);
   const [sort, setSort] = useState<{ key: ColumnKey; descending: boolean } | null>(null);
   const [copied, setCopied] = useState('');
   const [manual, setManual] = useState<string | null>(null);

@@ -37,10 +37,21 @@ describe('the runs table', () => {
     await status.filter({ hasText: /SGD-HD: done/ }).waitFor({ timeout: 180_000 });
     await status.filter({ hasText: /SGD: done/ }).waitFor({ timeout: 60_000 });
 
+    // Export CSV saves the CSV, then its JSON sidecar (which holds the same table, as numbers).
+    const sidecarDownload = page.waitForEvent('download', (d) => /\.json$/.test(d.suggestedFilename()));
     const download = await downloaded(page, /\.csv$/, () => page.getByRole('button', { name: 'Export CSV' }).click());
     const { rows } = parseCsv(readFileSync(await download.path(), 'utf8'));
+    const sidecar = JSON.parse(readFileSync(await (await sidecarDownload).path(), 'utf8')) as {
+      runsTable: { rows: { label: string; baseline: string | null; deltaAt: number[]; values: { deltaValLoss: { mean: number } | null } }[] };
+      runs: { validation: string }[];
+    };
     const lastVal = (opt: string) => Number(rows.filter((r) => r.optimizer === opt && r.metric === 'val_loss' && r.iteration === String(ITERS))[0].value);
     const delta = lastVal('SGD-HD') - lastVal('SGD');
+    const hdEntry = sidecar.runsTable.rows.find((r) => r.label === 'SGD-HD');
+    assert.equal(hdEntry?.baseline, 'SGD');
+    assert.deepEqual(hdEntry?.deltaAt, [ITERS]);
+    assert.ok(Math.abs(hdEntry!.values.deltaValLoss!.mean - delta) < 1e-12, `sidecar Δ ${hdEntry?.values.deltaValLoss?.mean} vs CSV ${delta}`);
+    assert.match(sidecar.runs.at(-1)!.validation, /^validation every 3 iterations on a fixed subset of 250 test images/);
 
     const table = page.getByRole('table');
     const hdRow = table.getByRole('row').filter({ has: page.getByRole('rowheader', { name: 'SGD-HD', exact: true }) });
