@@ -52,10 +52,11 @@ function nonFinite(x: number): string | null {
 
 /**
  * A number for export: the shortest string that round-trips to the same float64 (JS `String` is
- * exactly that for finite numbers), `nan` / `inf` / `-inf` otherwise.
+ * exactly that for finite numbers, but for -0, which it writes "0": written "-0" here, as Python and
+ * pandas write it), `nan` / `inf` / `-inf` otherwise.
  */
 export function formatNumber(x: number): string {
-  return nonFinite(x) ?? String(x);
+  return nonFinite(x) ?? (x === 0 && 1 / x < 0 ? '-0' : String(x));
 }
 
 /**

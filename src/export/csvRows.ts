@@ -2,6 +2,17 @@
 // Pure: no DOM, no tfjs.
 import { restoreFormula } from './csv';
 
+/**
+ * A value of the file inside a message: JSON-quoted (line breaks, quotes and control characters
+ * escaped, so the message stays one line) and cut to 60 characters (a cell can be megabytes).
+ */
+export function quote(value: string): string {
+  return JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value);
+}
+
+/** Longest `problem` kept in a message (a library's message may quote a whole cell). */
+const MAX_PROBLEM = 500;
+
 export class CsvImportError extends Error {
   /** 1-based line of the file (where the row starts). */
   readonly line: number;
@@ -11,7 +22,8 @@ export class CsvImportError extends Error {
   readonly problem: string;
 
   constructor(line: number, column: string | null, problem: string) {
-    super(`line ${line}${column === null ? '' : `, column "${column}"`}: ${problem}`);
+    if (problem.length > MAX_PROBLEM) problem = `${problem.slice(0, MAX_PROBLEM - 3)}...`;
+    super(`line ${line}${column === null ? '' : `, column ${quote(column)}`}: ${problem}`);
     this.name = 'CsvImportError';
     this.line = line;
     this.column = column;

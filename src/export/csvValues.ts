@@ -2,6 +2,7 @@
 // -inf) and the options cell (tidyCsv's optionsText) back into Hyper settings. Pure: no DOM, no tfjs.
 import { HYPER_DEFAULTS, type Hyper } from '../optim/hyper';
 import { parseSchedule } from '../optim/schedules';
+import { quote } from './csvRows';
 
 const has = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
 
@@ -42,11 +43,11 @@ export function parseOptionsText(cell: string): Partial<Hyper> {
   if (cell.trim() === '') return out as Partial<Hyper>;
   for (const item of splitTopLevel(cell)) {
     const eq = item.indexOf('=');
-    if (eq < 0) throw new Error(`"${item}" is not key=value`);
+    if (eq < 0) throw new Error(`${quote(item)} is not key=value`);
     const key = item.slice(0, eq).trim();
     const raw = item.slice(eq + 1).trim();
-    if (!has(HYPER_DEFAULTS, key)) throw new Error(`unknown option "${key}"`);
-    if (has(out, key)) throw new Error(`option "${key}" is given twice`);
+    if (!has(HYPER_DEFAULTS, key)) throw new Error(`unknown option ${quote(key)}`);
+    if (has(out, key)) throw new Error(`option ${quote(key)} is given twice`);
     const k = key as keyof Hyper;
     const def = HYPER_DEFAULTS[k];
     if (k === 'schedule') {
@@ -56,7 +57,7 @@ export function parseOptionsText(cell: string): Partial<Hyper> {
         throw new Error(`schedule: ${err instanceof Error ? err.message : String(err)}`);
       }
     } else if (typeof def === 'boolean') {
-      if (raw !== 'true' && raw !== 'false') throw new Error(`option "${key}" must be true or false, not "${raw}"`);
+      if (raw !== 'true' && raw !== 'false') throw new Error(`option ${quote(key)} must be true or false, not ${quote(raw)}`);
       out[k] = raw === 'true';
     } else {
       // A number; the safeguards (default null) may also be `none`.
@@ -65,7 +66,7 @@ export function parseOptionsText(cell: string): Partial<Hyper> {
         continue;
       }
       const v = metricValue(raw);
-      if (v === null) throw new Error(`option "${key}" must be a number, not "${raw}"`);
+      if (v === null) throw new Error(`option ${quote(key)} must be a number, not ${quote(raw)}`);
       out[k] = v;
     }
   }

@@ -28,7 +28,7 @@ import { isDatasetName } from '../data/datasets';
 import { isModelName } from '../models/catalog';
 import { OPTIMIZER_NAMES } from '../optim/catalog';
 import { HYPER_DEFAULTS, type Hyper } from '../optim/hyper';
-import { CsvImportError, forEachRow } from './csvRows';
+import { CsvImportError, forEachRow, quote } from './csvRows';
 import { finite, metricValue, parseOptionsText } from './csvValues';
 import { TIDY_COLUMNS, type TidyMetric } from './tidyCsv';
 
@@ -136,7 +136,7 @@ function importRows(text: string, at: (line: number) => void): TidyImport {
       for (let k = 0; k < configCols.length; k++) {
         const v = configCols[k] < 0 ? '' : fields[configCols[k]];
         if (v !== run.config[k]) {
-          failAt(ln, CONFIG_COLUMNS[k], `run "${runId}" has "${v}" here but "${run.config[k]}" on line ${run.line}`);
+          failAt(ln, CONFIG_COLUMNS[k], `run ${quote(runId)} has ${quote(v)} here but ${quote(run.config[k])} on line ${run.line}`);
         }
       }
     }
@@ -144,24 +144,24 @@ function importRows(text: string, at: (line: number) => void): TidyImport {
     const itText = fields[col.iteration];
     const iteration = finite(itText);
     if (iteration === null || !Number.isInteger(iteration) || iteration < 0) {
-      failAt(ln, 'iteration', `"${itText}" is not an iteration (a whole number ≥ 0)`);
+      failAt(ln, 'iteration', `${quote(itText)} is not an iteration (a whole number ≥ 0)`);
     }
     const epText = fields[col.epoch];
     const epoch = finite(epText);
-    if (epoch === null || epoch < 0) failAt(ln, 'epoch', `"${epText}" is not an epoch (a number ≥ 0)`);
+    if (epoch === null || epoch < 0) failAt(ln, 'epoch', `${quote(epText)} is not an epoch (a number ≥ 0)`);
     const metric = fields[col.metric];
     const eventKey = metric.startsWith('event:') ? metric.slice(6) : null;
     if (eventKey === null && !has(METRICS, metric)) {
-      failAt(ln, 'metric', `unknown metric "${metric}" (expected ${Object.keys(METRICS).join(', ')} or event:KEY)`);
+      failAt(ln, 'metric', `unknown metric ${quote(metric)} (expected ${Object.keys(METRICS).join(', ')} or event:KEY)`);
     }
-    if (eventKey !== null && !Object.hasOwn(HYPER_DEFAULTS, eventKey)) failAt(ln, 'metric', `"${metric}" names no hyperparameter`);
+    if (eventKey !== null && !Object.hasOwn(HYPER_DEFAULTS, eventKey)) failAt(ln, 'metric', `${quote(metric)} names no hyperparameter`);
     const valText = fields[col.value];
     const value = metricValue(valText);
-    if (value === null) failAt(ln, 'value', `"${valText}" is not a number`);
+    if (value === null) failAt(ln, 'value', `${quote(valText)} is not a number`);
     let time: number | undefined;
     if (col.time >= 0) {
       const t = metricValue(fields[col.time]);
-      if (t === null) failAt(ln, 'time', `"${fields[col.time]}" is not a number`);
+      if (t === null) failAt(ln, 'time', `${quote(fields[col.time])} is not a number`);
       time = t as number;
     }
 
@@ -169,7 +169,7 @@ function importRows(text: string, at: (line: number) => void): TidyImport {
     if (eventKey !== null) {
       let ev = run.events.get(it);
       if (ev === undefined) run.events.set(it, (ev = { changes: {}, line: ln }));
-      if (Object.hasOwn(ev.changes, eventKey)) failAt(ln, 'metric', `${metric} of iteration ${it} of run "${runId}" appears twice`);
+      if (Object.hasOwn(ev.changes, eventKey)) failAt(ln, 'metric', `${metric} of iteration ${it} of run ${quote(runId)} appears twice`);
       ev.changes[eventKey] = value as number;
       return;
     }
@@ -180,11 +180,11 @@ function importRows(text: string, at: (line: number) => void): TidyImport {
       p = { epoch: epoch as number, a: undefined, b: undefined, time, line: ln };
       points.set(it, p);
     } else {
-      if (p.epoch !== epoch) failAt(ln, 'epoch', `epoch ${epText} differs from epoch ${p.epoch} on line ${p.line} (iteration ${it} of run "${runId}")`);
-      if (time !== undefined && !Object.is(time, p.time)) failAt(ln, 'time', `time differs from line ${p.line} (iteration ${it} of run "${runId}")`);
+      if (p.epoch !== epoch) failAt(ln, 'epoch', `epoch ${epText} differs from epoch ${p.epoch} on line ${p.line} (iteration ${it} of run ${quote(runId)})`);
+      if (time !== undefined && !Object.is(time, p.time)) failAt(ln, 'time', `time differs from line ${p.line} (iteration ${it} of run ${quote(runId)})`);
     }
     const first = metric === 'train_loss' || metric === 'val_loss';
-    if ((first ? p.a : p.b) !== undefined) failAt(ln, 'metric', `${metric} of iteration ${it} of run "${runId}" appears twice`);
+    if ((first ? p.a : p.b) !== undefined) failAt(ln, 'metric', `${metric} of iteration ${it} of run ${quote(runId)} appears twice`);
     if (first) p.a = value as number;
     else p.b = value as number;
   }
@@ -220,7 +220,7 @@ function readHeader(fields: string[], line: number): string[] {
     throw new CsvImportError(
       line,
       null,
-      `not a tidy CSV of this page: the header lacks ${missing.map((m) => `"${m}"`).join(', ')} (expected ${TIDY_COLUMNS.join(',')})`,
+      `not a tidy CSV of this page: the header lacks ${missing.map(quote).join(', ')} (expected ${TIDY_COLUMNS.join(',')})`,
     );
   }
   return names;
@@ -233,24 +233,24 @@ function buildRun(run: RunAcc): RunRecord {
   };
   const num = (name: (typeof CONFIG_COLUMNS)[number]): number => {
     const v = finite(raw(name));
-    return v === null ? fail(name, `"${raw(name)}" is not a number`) : v;
+    return v === null ? fail(name, `${quote(raw(name))} is not a number`) : v;
   };
   const int = (name: (typeof CONFIG_COLUMNS)[number], min: number): number => {
     const v = num(name);
-    return Number.isInteger(v) && v >= min ? v : fail(name, `"${raw(name)}" is not a whole number ≥ ${min}`);
+    return Number.isInteger(v) && v >= min ? v : fail(name, `${quote(raw(name))} is not a whole number ≥ ${min}`);
   };
   const optionalInt = (name: (typeof CONFIG_COLUMNS)[number]): number | null => (raw(name) === '' ? null : int(name, 1));
 
   const optimizer = raw('optimizer');
-  if (!OPTIMIZER_NAMES.includes(optimizer)) fail('optimizer', `unknown optimizer "${optimizer}" (known: ${OPTIMIZER_NAMES.join(', ')})`);
+  if (!OPTIMIZER_NAMES.includes(optimizer)) fail('optimizer', `unknown optimizer ${quote(optimizer)} (known: ${OPTIMIZER_NAMES.join(', ')})`);
   const dataset = raw('dataset');
-  if (!isDatasetName(dataset)) fail('dataset', `unknown dataset "${dataset}"`);
+  if (!isDatasetName(dataset)) fail('dataset', `unknown dataset ${quote(dataset)}`);
   const model = raw('model');
-  if (!isModelName(model)) fail('model', `unknown model "${model}"`);
+  if (!isModelName(model)) fail('model', `unknown model ${quote(model)}`);
   const backend = raw('backend');
-  if (backend !== '' && !(BACKEND_ORDER as readonly string[]).includes(backend)) fail('backend', `unknown backend "${backend}"`);
+  if (backend !== '' && !(BACKEND_ORDER as readonly string[]).includes(backend)) fail('backend', `unknown backend ${quote(backend)}`);
   const state = raw('state');
-  if (!has(STATES, state)) fail('state', `unknown run state "${state}"`);
+  if (!has(STATES, state)) fail('state', `unknown run state ${quote(state)}`);
   let options: Partial<Hyper> = {};
   try {
     options = parseOptionsText(raw('options'));
@@ -262,8 +262,8 @@ function buildRun(run: RunAcc): RunRecord {
   const evalIts = [...run.evals.keys()].sort((a, b) => a - b);
   for (const [points, a, b] of [[run.train, 'train_loss', 'lr'], [run.evals, 'val_loss', 'val_accuracy']] as const) {
     for (const [it, p] of points) {
-      if (p.a === undefined) throw new CsvImportError(p.line, 'metric', `iteration ${it} of run "${run.runId}" has ${b} but no ${a} row`);
-      if (p.b === undefined) throw new CsvImportError(p.line, 'metric', `iteration ${it} of run "${run.runId}" has ${a} but no ${b} row`);
+      if (p.a === undefined) throw new CsvImportError(p.line, 'metric', `iteration ${it} of run ${quote(run.runId)} has ${b} but no ${a} row`);
+      if (p.b === undefined) throw new CsvImportError(p.line, 'metric', `iteration ${it} of run ${quote(run.runId)} has ${a} but no ${b} row`);
     }
   }
 
