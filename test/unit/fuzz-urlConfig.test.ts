@@ -6,15 +6,15 @@
 // Valid configurations round-trip: decodeConfig(encodeConfig(c)) = c. No case over CASE_LIMIT_MS.
 //
 // Cases: FUZZ_RUNS (10,000) bad links in all, split over the three kinds (a valid configuration costs
-// ~1 ms to generate, one decode ~0.6 ms: this file stays under 20 s on two cores), and ROUND_TRIPS valid
-// configurations on top (urlConfig.test.ts round-trips 300 more against random defaults).
+// ~1 ms to generate, one decode ~0.6 ms: this file stays under 20 s on two cores), and ROUND_TRIPS
+// (10,000) valid configurations on top (urlConfig.test.ts round-trips 300 more against random defaults).
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { OPTIMIZER_NAMES } from '../../src/optim/catalog';
 import { decodeConfig, encodeConfig, type PageConfig } from '../../src/share/urlConfig';
 import { FUZZ_RUNS, slowest, timedSync } from './fuzzHelpers';
 
-const ROUND_TRIPS = 5_000;
+const ROUND_TRIPS = FUZZ_RUNS;
 const RANDOM = Math.round(FUZZ_RUNS * 0.4);
 const HOSTILE = Math.round(FUZZ_RUNS * 0.3);
 const MUTATED = FUZZ_RUNS - RANDOM - HOSTILE;
