@@ -2,7 +2,7 @@
 // comparison as configuration patches for the form. Pure: no React, no DOM.
 //
 // The numbers are not restated here: each page preset is derived from the command line's preset of
-// the same experiment (src/cli/presets.ts, what `npm run sweep` runs), so the page and the command
+// the same experiment (src/experiments/presets.ts, what `npm run sweep` runs), so the page and the command
 // line cannot drift apart. What the page cannot express is said in the preset's hint:
 // - β of the classic baselines: the command line passes the reference train.py's 1e-6 to them (it has
 //   no effect); the page records its group's β, as for every run of the page.

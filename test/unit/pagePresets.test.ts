@@ -1,7 +1,7 @@
 // src/store/presets.ts: the page's presets, checked two ways — against the numbers of the reference
 // experiments as the issue states them (hand-written below), and by expanding each page preset through
 // the page's own validation and buildSpecs into run configurations and comparing them with the command
-// line's preset of the same experiment (src/cli/presets.ts, the oracle `npm run sweep` runs).
+// line's preset of the same experiment (src/experiments/presets.ts, the oracle `npm run sweep` runs).
 import { describe, expect, it } from 'vitest';
 import { findPreset, REFERENCE_METHODS, TUTORIAL_LRS } from '../../src/experiments/presets';
 import { optimizerInfo, takesPageMomentum } from '../../src/optim/catalog';

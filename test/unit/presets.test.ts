@@ -1,4 +1,4 @@
-// src/cli/presets.ts: the sweep presets hold exactly the runs and settings issue 5 asks for.
+// src/experiments/presets.ts: the sweep presets hold exactly the runs and settings issue 5 asks for.
 import { describe, expect, it } from 'vitest';
 import {
   ALPHA_SWEEP_CAP,
