@@ -14,8 +14,8 @@
 //   models         networks (they draw their initial weights from data's seeded RNG)
 //   engine         the training loop, evaluation, backends, replay
 //   worker         the Web Worker entries and their message protocols
-//   export         CSV writers and readers, the JSON sidecar
-//   series         metric buffers and the chart pipeline (smoothing, LTTB, axes, bands)
+//   series         metric buffers and the chart pipeline (smoothing, LTTB, axes, bands, the runs table)
+//   export         CSV writers and readers, the JSON sidecar (it records the runs table's numbers)
 //   sweep          the α₀ sensitivity grid: pool, accumulator, form, layout, CSV
 //   persist        runs in IndexedDB (records, database, the persister behind a RunsSource interface)
 //   share          the configuration <-> URL codec
@@ -44,8 +44,8 @@ export const LAYERS: readonly { name: string; paths: readonly string[] }[] = [
   { name: 'models', paths: ['models/'] },
   { name: 'engine', paths: ['engine/'] },
   { name: 'worker', paths: ['worker/'] },
-  { name: 'export', paths: ['export/'] },
   { name: 'series', paths: ['series/'] },
+  { name: 'export', paths: ['export/'] },
   { name: 'sweep', paths: ['sweep/'] },
   { name: 'persist', paths: ['persist/'] },
   { name: 'share', paths: ['share/'] },
