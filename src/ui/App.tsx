@@ -14,6 +14,7 @@ import { DataLoadProgress } from './DataLoadProgress';
 import { ExportButtons } from './ExportButtons';
 import { RunStatus } from './RunStatus';
 import { RunsTable } from './RunsTable';
+import { Guide } from './Guide';
 import { ThemeSelect } from './chart/ThemeSelect';
 import { SweepPanel } from './SweepPanel';
 
@@ -40,11 +41,16 @@ export function App() {
       <Alerts />
       <LinkProblems />
       <DataLoadProgress />
+      {/* On a phone the controls come first and the charts far below: a link that stays in view jumps to them. */}
+      <nav className="jump-to-charts" aria-label="Jump to the charts">
+        <a href="#charts">Charts</a>
+      </nav>
       <main className="layout">
         <aside className="panel" aria-label="Controls">
           <Controls />
         </aside>
         <div className="results">
+          <Guide />
           <RunStatus />
           <RunsTable />
           <Charts />

@@ -89,7 +89,7 @@ export function Charts() {
   }, [entities, diff]);
 
   return (
-    <section className="charts-section" aria-labelledby="charts-heading">
+    <section id="charts" tabIndex={-1} className="charts-section" aria-labelledby="charts-heading">
       <h2 id="charts-heading">Charts</h2>
       <ChartControls families={families} xFull={xFull} />
       {runs.length === 0 ? (

@@ -108,11 +108,15 @@ function RunRow({ runId }: { runId: string }) {
   );
 }
 
+/** Runs beyond which the list starts folded. */
+const FOLD_AFTER = 8;
+
 export function RunsList() {
   useEffect(() => startPersistence(), []);
   const order = useRunsStore((s) => s.order);
   const deleted = useRunsStore((s) => s.lastDeleted?.meta.label ?? null);
   const persist = usePersistStore((s) => s.state);
+  const [open, setOpen] = useState<boolean | null>(null);
   return (
     <div className="runs-list">
       <h3 id="runs-list-heading">All runs ({order.length})</h3>
@@ -123,11 +127,22 @@ export function RunsList() {
         Enter saves the new name, Escape cancels.
       </p>
       {order.length > 0 && (
-        <ul aria-labelledby="runs-list-heading" style={{ listStyle: 'none', padding: 0, margin: 0 }}>
-          {order.map((id) => (
-            <RunRow key={id} runId={id} />
-          ))}
-        </ul>
+        // A long list folds away (the charts stay near the top); the person's choice then stands.
+        <details
+          className="runs-list-fold"
+          open={open ?? order.length <= FOLD_AFTER}
+          onToggle={(e) => {
+            const now = e.currentTarget.open;
+            if (now !== (open ?? order.length <= FOLD_AFTER)) setOpen(now);
+          }}
+        >
+          <summary>{(open ?? order.length <= FOLD_AFTER) ? 'Hide the list' : `Show all ${order.length} runs`}</summary>
+          <ul aria-labelledby="runs-list-heading" className="runs-list-items">
+            {order.map((id) => (
+              <RunRow key={id} runId={id} />
+            ))}
+          </ul>
+        </details>
       )}
       <p aria-live="polite" className="field-hint">
         {deleted !== null && (

@@ -144,8 +144,18 @@ export function ChartTooltip({ id, kind, entities, options, xAxis, xDomain, live
   const visible = x !== null && x >= xDomain[0] && x <= xDomain[1];
   const values = visible ? crosshairValues(seriesForChart(kind, entities, options), x) : [];
   const right = visible && x - xDomain[0] < (xDomain[1] - xDomain[0]) / 2;
+  // What a screen reader hears while the chart has keyboard focus: a live region that is always in the
+  // page (one that appears with its text, as the tooltip does, is often not announced).
+  const spoken =
+    live && visible
+      ? `${X_AXIS_LABELS[xAxis]} ${format(values[0]?.x ?? x)}: ${values.length === 0 ? 'no data here' : values.map((v) => `${v.label} ${format(v.y)}`).join(', ')}`
+      : '';
   return (
-    <div id={id} role="tooltip" className={`chart-tooltip${right ? ' right' : ''}`} hidden={!visible} aria-live={live ? 'polite' : 'off'}>
+    <>
+    <div className="visually-hidden" aria-live="polite" aria-atomic="true">
+      {spoken}
+    </div>
+    <div id={id} role="tooltip" className={`chart-tooltip${right ? ' right' : ''}`} hidden={!visible}>
       {visible && (
         <>
           <div className="chart-tooltip-x">
@@ -164,5 +174,6 @@ export function ChartTooltip({ id, kind, entities, options, xAxis, xDomain, live
         </>
       )}
     </div>
+    </>
   );
 }
