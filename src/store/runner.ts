@@ -226,8 +226,8 @@ function formBase(cfg: ReturnType<typeof useConfigStore.getState>, n: FormValues
 }
 
 export interface LiveEditPlan {
-  /** Per running run, the changes to send (runs without changes are left out). */
-  edits: { runId: string; changes: Partial<Hyper> }[];
+  /** Per running or queued run, the changes to send (runs without changes are left out). */
+  edits: { runId: string; changes: Partial<Hyper>; queued: boolean }[];
   /** Settings that differ from the running runs but only take effect at the next Start. */
   startOnly: string[];
 }
@@ -241,7 +241,8 @@ export function planLiveEdits(): LiveEditPlan | null {
   const cfg = useConfigStore.getState();
   const v = selectValidation(cfg);
   const store = useRunsStore.getState();
-  const running = store.current.map((id) => store.runs[id]).filter((r): r is RunMeta => !!r && workers.has(r.runId) && (r.state === 'training' || r.state === 'paused'));
+  // Training or paused runs, and runs still waiting for a slot (they take the edit when they start).
+  const running = store.current.map((id) => store.runs[id]).filter((r): r is RunMeta => !!r && (editableNow(r) || isQueued(r)));
   if (!v.ok || !v.values || running.length === 0) return null;
   const n = v.values;
   const edits: LiveEditPlan['edits'] = [];
@@ -251,12 +252,13 @@ export function planLiveEdits(): LiveEditPlan | null {
     const [spec] = buildSpecs([r.config.optimizer], { ...formBase(cfg, n), seed: r.config.seed }, { sgd: n.betaSgd, adam: n.betaAdam }, 'edit', v.perOptimizer ?? {});
     // What the run uses now: its starting config with the edits it has taken (options merged).
     let now: TrainConfig = r.config;
-    for (const e of r.events ?? []) {
-      const p = configPatch(e.changes);
+    const pending = pendingEdits.get(r.runId);
+    for (const changes of [...(r.events ?? []).map((e) => e.changes), ...(pending ? [pending] : [])]) {
+      const p = configPatch(changes);
       now = { ...now, ...p, options: p.options ? { ...now.options, ...p.options } : now.options };
     }
     const changes = editsBetween(now, spec.config);
-    if (changes) edits.push({ runId: r.runId, changes });
+    if (changes) edits.push({ runId: r.runId, changes, queued: isQueued(r) });
     for (const s of startOnlyDifferences(r.config, { ...spec.config, seed: r.config.seed })) startOnly.add(s);
   }
   return { edits, startOnly: [...startOnly] };
@@ -274,11 +276,32 @@ function configPatch(changes: Partial<Hyper>): Partial<TrainConfig> {
   };
 }
 
-/** Sends a plan's edits to the workers: each takes effect from its run's next iteration. */
-export function applyLiveEdits(plan: LiveEditPlan): number {
-  for (const e of plan.edits) workers.get(e.runId)?.postMessage({ type: 'edit', changes: e.changes } satisfies ToWorker);
-  return plan.edits.length;
+/**
+ * Sends a plan's edits: a training run's worker takes them from its next iteration; a run still waiting
+ * for a slot keeps them and takes them before its first step. Runs that ended meanwhile are counted out.
+ */
+export function applyLiveEdits(plan: LiveEditPlan): { sent: number; queued: number; ended: number } {
+  const out = { sent: 0, queued: 0, ended: 0 };
+  const runs = useRunsStore.getState().runs;
+  for (const e of plan.edits) {
+    const r = runs[e.runId];
+    const w = workers.get(e.runId);
+    if (w && r && editableNow(r)) {
+      w.postMessage({ type: 'edit', changes: e.changes } satisfies ToWorker);
+      out.sent++;
+    } else if (r && isQueued(r)) {
+      pendingEdits.set(e.runId, { ...pendingEdits.get(e.runId), ...e.changes });
+      out.queued++;
+    } else out.ended++;
+  }
+  return out;
 }
+
+/** Edits for runs that had not started when they were applied, sent right after their start. */
+const pendingEdits = new Map<string, Partial<Hyper>>();
+const editableNow = (r: RunMeta) => workers.has(r.runId) && (r.state === 'training' || r.state === 'paused');
+/** Waiting for a scheduler slot (or still copying its data): no worker yet. */
+const isQueued = (r: RunMeta) => r.state === 'loading' && !workers.has(r.runId);
 
 interface RunTask {
   spec: RunSpec;
@@ -323,6 +346,9 @@ function runJob(task: RunTask): Job<void> {
     if (cancelled || cancelledBatches.has(task.batch)) return;
     const ended = new Promise<void>((resolve) => jobEnds.set(id, resolve));
     spawn(task.spec, copy, task.backend);
+    const pending = pendingEdits.get(id);
+    pendingEdits.delete(id);
+    if (pending) workers.get(id)?.postMessage({ type: 'edit', changes: pending } satisfies ToWorker);
     if (useRunsStore.getState().paused) workers.get(id)?.postMessage({ type: 'pause' } satisfies ToWorker);
     await ended;
   })();
@@ -330,6 +356,7 @@ function runJob(task: RunTask): Job<void> {
     result,
     cancel: () => {
       cancelled = true;
+      pendingEdits.delete(id);
       if (workers.has(id)) finishWorker(id);
     },
   };

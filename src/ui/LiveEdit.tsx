@@ -16,6 +16,7 @@ export function LiveEdit() {
   const plan = planLiveEdits();
   if (!plan) return done ? <p className="live-edit-done" aria-live="polite">{done}</p> : null;
   const n = plan.edits.length;
+  const waiting = plan.edits.filter((e) => e.queued).length;
   return (
     <div className="live-edit">
       <button
@@ -23,18 +24,31 @@ export function LiveEdit() {
         disabled={n === 0}
         aria-describedby="live-edit-hint"
         onClick={() => {
-          const sent = applyLiveEdits(plan);
-          setDone(`Applied to ${sent} running run${sent === 1 ? '' : 's'} from their next iteration.`);
+          const r = applyLiveEdits(plan);
+          setDone(appliedText(r));
         }}
       >
         Apply to running runs
       </button>
       <p id="live-edit-hint" className="field-hint" aria-live="polite">
-        {n > 0 ? `${n} running run${n === 1 ? '' : 's'} would change.` : done || 'Change α₀, β, μ, weight decay or an optimizer’s settings to edit the running runs.'}
+        {n > 0
+          ? `${runs(n)} would change${waiting > 0 ? ` (${waiting} still waiting to start: they take it before their first step)` : ''}.`
+          : done || 'Change α₀, β, μ, weight decay or an optimizer’s settings to edit the running runs.'}
         {plan.startOnly.length > 0 && ` ${capitalise(plan.startOnly.join(', '))} only change at the next Start.`}
       </p>
     </div>
   );
+}
+
+const runs = (n: number) => `${n} run${n === 1 ? '' : 's'}`;
+
+/** What Apply did, every run accounted for (none is dropped in silence). */
+export function appliedText(r: { sent: number; queued: number; ended: number }): string {
+  const parts: string[] = [];
+  if (r.sent > 0) parts.push(`applied to ${runs(r.sent)} from their next iteration`);
+  if (r.queued > 0) parts.push(`${runs(r.queued)} waiting to start will take it before their first step`);
+  if (r.ended > 0) parts.push(`${runs(r.ended)} ended before it could reach them`);
+  return parts.length === 0 ? 'Nothing to apply.' : capitalise(parts.join('; ')) + '.';
 }
 
 function capitalise(s: string): string {

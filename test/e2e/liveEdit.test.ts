@@ -33,7 +33,7 @@ describe('mid-run edits', () => {
     const apply = page.getByRole('button', { name: 'Apply to running runs' });
     await page.getByText('1 running run would change.').waitFor({ timeout: 5_000 });
     await apply.click();
-    await page.getByText(/Applied to 1 running run from their next iteration/).waitFor({ timeout: 5_000 });
+    await page.getByText(/Applied to 1 run from their next iteration/).waitFor({ timeout: 5_000 });
     // The edit comes back from the worker with the iteration it took effect at, and is drawn.
     // A vertical SVG line has an empty box: attached, not 'visible'.
     await page.getByRole('listitem', { name: /SGD.*α₀ = 0\.02 from iteration \d+/ }).first().waitFor({ state: 'attached', timeout: 10_000 });

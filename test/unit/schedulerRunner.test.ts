@@ -23,6 +23,7 @@ class FakeWorker {
   onmessageerror: ((ev: MessageEvent) => void) | null = null;
   runId = '';
   received: ToWorker['type'][] = [];
+  edits: unknown[] = [];
   terminated = false;
   constructor() {
     FakeWorker.all.push(this);
@@ -30,6 +31,7 @@ class FakeWorker {
   postMessage(msg: ToWorker): void {
     this.received.push(msg.type);
     if (msg.type === 'start') this.runId = msg.run.runId;
+    if (msg.type === 'edit') this.edits.push(msg.changes);
   }
   terminate(): void {
     this.terminated = true;
@@ -115,5 +117,38 @@ describe('runner on the shared scheduler, with faults', () => {
     await tick(20);
     expect(FakeWorker.all).toHaveLength(16);
     expect(alive()).toHaveLength(0);
+  });
+
+  it('Apply to running runs reaches the queued runs too: they take the edit right after their start', async () => {
+    const { useConfigStore, DEFAULT_TEXTS } = await import('../../src/store/configStore');
+    const { useRunsStore } = await import('../../src/store/runsStore');
+    const runner = await import('../../src/store/runner');
+    const first = FakeWorker.all.length;
+    useConfigStore.setState({ optimizers: ['SGD', 'SGD-HD'], texts: { ...DEFAULT_TEXTS, iterations: '20', seeds: '7', alpha0: '0.001' } });
+    await runner.startRuns();
+    await tick(20);
+    const ids = useRunsStore.getState().current;
+    expect(ids).toHaveLength(14);
+    const started = FakeWorker.all.slice(first);
+    expect(started).toHaveLength(12);
+    for (const w of started) w.points(3);
+    useConfigStore.setState({ texts: { ...useConfigStore.getState().texts, alpha0: '0.002' } });
+    const plan = runner.planLiveEdits()!;
+    expect(plan.edits).toHaveLength(14);
+    expect(plan.edits.filter((e) => e.queued).map((e) => e.runId)).toEqual(ids.slice(12));
+    expect(runner.applyLiveEdits(plan)).toEqual({ sent: 12, queued: 2, ended: 0 });
+    for (const w of started) expect(w.edits).toEqual([{ alpha0: 0.002 }]);
+    // Nothing more to apply: the queued runs count their pending edit as taken.
+    expect(runner.planLiveEdits()!.edits.filter((e) => e.runId === ids[12])).toEqual([]);
+    // A slot frees: the next run starts, and its first messages are start, then the edit.
+    started[0].send({ type: 'status', runId: started[0].runId, state: 'done', iteration: 20, total: 20 });
+    await tick(20);
+    const next = FakeWorker.all[first + 12];
+    expect(next.runId).toBe(ids[12]);
+    expect(next.received.slice(0, 2)).toEqual(['start', 'edit']);
+    expect(next.edits).toEqual([{ alpha0: 0.002 }]);
+    runner.stopAll();
+    for (const w of alive()) w.send({ type: 'status', runId: w.runId, state: 'stopped', iteration: 3, total: 20 });
+    await tick(20);
   });
 });
