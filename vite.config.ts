@@ -14,10 +14,9 @@ export const CSP_DIRECTIVES = [
   "script-src 'self' 'wasm-unsafe-eval'",
   // The training and import workers are files from this origin (no blob: workers).
   "worker-src 'self'",
-  // Stylesheets only from this origin, no <style> elements...
+  // Stylesheets only from this origin: no <style> elements, no style="" attributes (React's style props
+  // go through the CSSOM, which the policy allows; the chart export writes presentation attributes).
   "style-src 'self'",
-  // ...but style="" attributes: the chart export inlines computed styles into the SVG copy with setAttribute.
-  "style-src-attr 'unsafe-inline'",
   // The favicon; data: and blob: images (the PNG export draws the SVG through a blob: image).
   "img-src 'self' data: blob:",
   "font-src 'self'",

@@ -38,24 +38,27 @@ export function App() {
         <ThemeSelect />
         <BackendInfo />
       </header>
-      <Alerts />
-      <LinkProblems />
-      <DataLoadProgress />
       {/* On a phone the controls come first and the charts far below: a link that stays in view jumps to them. */}
       <nav className="jump-to-charts" aria-label="Jump to the charts">
         <a href="#charts">Charts</a>
       </nav>
-      <main className="layout">
-        <aside className="panel" aria-label="Controls">
-          <Controls />
-        </aside>
-        <div className="results">
-          <Guide />
-          <RunStatus />
-          <RunsTable />
-          <Charts />
-          <ExportButtons />
-          <SweepPanel />
+      {/* Everything below the header sits in a landmark: the page's messages open the main content. */}
+      <main>
+        <Alerts />
+        <LinkProblems />
+        <DataLoadProgress />
+        <div className="layout">
+          <aside className="panel" aria-label="Controls">
+            <Controls />
+          </aside>
+          <div className="results">
+            <Guide />
+            <RunStatus />
+            <RunsTable />
+            <Charts />
+            <ExportButtons />
+            <SweepPanel />
+          </div>
         </div>
       </main>
     </div>

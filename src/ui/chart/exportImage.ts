@@ -29,8 +29,10 @@ export function serializeChartSvg(svg: SVGSVGElement, opts: { title: string; bac
   originals.forEach((el, i) => {
     const copy = copies[i] as SVGElement;
     const cs = getComputedStyle(el);
-    const style = STYLE_PROPS.map((p) => `${p}:${cs.getPropertyValue(p)}`).join(';');
-    copy.setAttribute('style', style);
+    // As presentation attributes (each property is one), not a style="" attribute: the page's CSP
+    // refuses inline style attributes, and a file opened on its own reads both the same way.
+    copy.removeAttribute('style');
+    for (const p of STYLE_PROPS) copy.setAttribute(p, cs.getPropertyValue(p));
     copy.removeAttribute('class');
   });
   // Interaction-only pieces mean nothing in a file.
