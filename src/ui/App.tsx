@@ -53,9 +53,11 @@ export function App() {
           </aside>
           <div className="results">
             <Guide />
-            <RunStatus />
+            {/* After Start the table and the charts come first (the question is "who won?"); the live
+                status lines with their progress bars and the list of every run follow. */}
             <RunsTable />
             <Charts />
+            <RunStatus />
             <ExportButtons />
             <SweepPanel />
           </div>
