@@ -2,7 +2,7 @@
 // and accuracy, in evaluation mode (batch norm on running statistics, no dropout), computed in chunks
 // on the device and read back once.
 import * as tf from '@tensorflow/tfjs';
-import type { Scalar } from '@tensorflow/tfjs';
+import type { Scalar, Tensor1D, Tensor4D } from '@tensorflow/tfjs';
 import { crossEntropy } from '../models/mlp';
 import type { ModelTensors, Network } from '../models/network';
 import type { DatasetBuffers } from './types';
@@ -61,6 +61,41 @@ export async function evaluate(
   const both = tf.stack([lossSum, correct]);
   const [l, c] = await both.data();
   tf.dispose([both, lossSum, correct]);
+  return { loss: l / n, accuracy: c / n };
+}
+
+/** A validation set already normalised on the device (kept for a run: a small subset evaluated often). */
+export interface DeviceEvalSet {
+  x: Tensor4D;
+  y: Tensor1D;
+}
+
+export function toDeviceEvalSet(data: DatasetBuffers, set: EvalSet): DeviceEvalSet {
+  return toDeviceBatch(data, set.images, set.labels);
+}
+
+/**
+ * As `evaluate`, on a set already on the device: no upload and normalisation per call, which is most of
+ * the cost of evaluating a few hundred images (measured: bench/eval-cost.ts).
+ */
+export async function evaluateDevice(net: Network, model: ModelTensors, data: DatasetBuffers, set: DeviceEvalSet): Promise<{ loss: number; accuracy: number }> {
+  const n = set.y.shape[0];
+  const chunk = chunkSize(data);
+  const both = tf.tidy(() => {
+    let lossSum: Scalar = tf.scalar(0);
+    let correct: Scalar = tf.scalar(0);
+    for (let start = 0; start < n; start += chunk) {
+      const size = Math.min(chunk, n - start);
+      const x = size === n ? set.x : tf.slice(set.x, start, size);
+      const y = size === n ? set.y : tf.slice(set.y, start, size);
+      const { logits } = net.forward(model.params, model.buffers, x, { training: false });
+      lossSum = tf.add(lossSum, tf.mul(crossEntropy(logits, y, data.numClasses), size));
+      correct = tf.add(correct, tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), y), 'float32')));
+    }
+    return tf.stack([lossSum, correct]);
+  });
+  const [l, c] = await both.data();
+  both.dispose();
   return { loss: l / n, accuracy: c / n };
 }
 

@@ -17,7 +17,7 @@ import type { Hyper } from '../optim/hyper';
 import { buildOptimizer, hyperFor } from '../optim/registry';
 import { EVAL_SUBSET_SEED, evalDue, evalPlan, fullEvalAt, totalIterations } from './budget';
 import { applyEdits } from './edits';
-import { batchLoss, evaluate, validationSubset } from './evaluate';
+import { batchLoss, evaluate, evaluateDevice, toDeviceEvalSet, validationSubset } from './evaluate';
 import { toDeviceBatch } from './inputs';
 import { trainStep } from './step';
 import type { DatasetBuffers, EvalRecord, MetricBatch, RunSpec, RunState, TrainColumns } from './types';
@@ -67,7 +67,8 @@ export async function train(run: RunSpec, data: DatasetBuffers, sink: TrainerSin
   const perEpoch = itersPerEpoch(nTrain, cfg.batchSize);
   const total = totalIterations(cfg, nTrain);
   const plan = evalPlan(cfg, nTrain, data.testLabels.length);
-  const subset = plan.subset === null ? undefined : validationSubset(data, plan.subset, EVAL_SUBSET_SEED);
+  // The subset is evaluated often: normalised on the device once for the run (disposed at the end).
+  const subset = plan.subset === null ? null : toDeviceEvalSet(data, validationSubset(data, plan.subset, EVAL_SUBSET_SEED));
 
   // Resolved before any tensor exists, so a bad name leaks nothing.
   const opt = buildOptimizer(cfg.optimizer);
@@ -99,7 +100,8 @@ export async function train(run: RunSpec, data: DatasetBuffers, sink: TrainerSin
   let lastFlush = now();
 
   const emitEval = async (t: number, epoch: number, extra: Partial<EvalRecord> = {}) => {
-    const { loss, accuracy } = await evaluate(net, model(), data, fullEvalAt(t, total, perEpoch, plan) ? undefined : subset);
+    const { loss, accuracy } =
+      subset === null || fullEvalAt(t, total, perEpoch, plan) ? await evaluate(net, model(), data) : await evaluateDevice(net, model(), data, subset);
     const rec: EvalRecord = { iteration: t, epoch, time: elapsed(), valLoss: loss, valAccuracy: accuracy, ...extra };
     sink.metrics({ runId: run.runId, train: emptyColumns(), evals: [rec] });
   };
@@ -195,6 +197,7 @@ export async function train(run: RunSpec, data: DatasetBuffers, sink: TrainerSin
   } finally {
     for (const p of pending) tf.dispose([p.loss, p.lr]);
     disposeReplaced([params, buffers, state], []);
+    if (subset) tf.dispose([subset.x, subset.y]);
   }
 }
 
