@@ -19,6 +19,7 @@ import {
 } from '../series/runsTable';
 import { useRunsStore, type RunMeta } from '../store/runsStore';
 import { useViewStore } from '../store/viewStore';
+import { writeClipboard } from './clipboard';
 import { useSeriesRefresh } from './useSeriesRefresh';
 
 /** The table's inputs from the run metadata and the series buffers (views: used at once, not kept). */
@@ -93,12 +94,10 @@ export function RunsTable() {
 
   const copy = async () => {
     const tsv = tableToTsv(sorted);
-    try {
-      if (!navigator.clipboard?.writeText) throw new Error('no clipboard');
-      await navigator.clipboard.writeText(tsv);
+    if (await writeClipboard(tsv)) {
       setManual(null);
       setCopied(copied === 'Table copied' ? 'Table copied again' : 'Table copied');
-    } catch {
+    } else {
       setManual(tsv);
       setCopied('The browser did not allow copying: the table is selected below, press Ctrl+C (⌘C) to copy it');
       requestAnimationFrame(() => manualRef.current?.select());

@@ -3,6 +3,7 @@
 // in a read-only field, selected, for the person to copy by hand. The outcome is announced politely.
 import { useRef, useState } from 'react';
 import { writeAddressNow } from '../store/urlSync';
+import { writeClipboard } from './clipboard';
 
 export function ShareButton() {
   const [message, setMessage] = useState('');
@@ -11,13 +12,11 @@ export function ShareButton() {
 
   const copy = async () => {
     const link = writeAddressNow();
-    try {
-      if (!navigator.clipboard?.writeText) throw new Error('no clipboard');
-      await navigator.clipboard.writeText(link);
+    if (await writeClipboard(link)) {
       setManual(null);
       // A fresh string each press, so a screen reader announces a second copy too.
       setMessage(message === 'Link copied' ? 'Link copied again' : 'Link copied');
-    } catch {
+    } else {
       setManual(link);
       setMessage('The browser did not allow copying: the link is selected below, press Ctrl+C (⌘C) to copy it');
       // After React has rendered the field.

@@ -226,71 +226,73 @@ describe('CIFAR-10 in the page', () => {
   });
 });
 
+/**
+ * A new page on the built site, CIFAR-10 not hosted, `route` applied before it loads, MNIST ready and a
+ * tiny budget (3 iterations of batch 8) typed in; its uncaught errors go to the returned list.
+ */
+async function tinyBudgetPage(route: (context: BrowserContext) => Promise<unknown>): Promise<{ page: Page; errors: string[] }> {
+  const page = await openPage(suite.browser);
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await notHosted(page.context(), 'cifar10');
+  await route(page.context());
+  await page.goto(pageUrl(suite.server.url));
+  await page.getByText(/^MNIST ready: /).waitFor({ timeout: 60_000 });
+  await page.getByLabel('Iterations', { exact: true }).fill('3');
+  await page.getByLabel('Batch size').fill('8');
+  return { page, errors };
+}
+
+/** After Start was pressed while the data was still on its way: it becomes ready and SGD-HD trains on it, with no alert. */
+async function startTrainedOnArrival(page: Page, errors: string[]): Promise<void> {
+  await readyLine(page).waitFor({ timeout: 60_000 });
+  assert.match(await readyLine(page).innerText(), /stored in this browser/);
+  const status = page.getByRole('status');
+  await status.filter({ hasText: /SGD-HD[^:\n]*: done/ }).waitFor({ timeout: 120_000 });
+  assert.doesNotMatch(await status.first().innerText(), /error|not loaded/i);
+  assert.equal(await page.getByRole('alert').count(), 0);
+  assert.deepEqual(errors, []);
+  await page.context().close();
+}
+
 describe('CIFAR-10 chosen at once, while the page still looks for it', () => {
   it('a file chosen right after switching the dataset loads, and a Start pressed meanwhile trains on it', async () => {
-    const page = await openPage(suite.browser);
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(String(e)));
-    await notHosted(page.context(), 'cifar10');
     // The page's lookup of a stored copy runs in the import worker: its script arrives 2 s late the first
     // time, so the file is surely chosen while the page is still looking.
     let firstWorker = true;
-    await page.context().route(/dataImport\.worker[^/]*\.js$/, async (route) => {
-      if (firstWorker) {
-        firstWorker = false;
-        await new Promise((r) => setTimeout(r, 2000));
-      }
-      await route.continue();
-    });
-    await page.goto(pageUrl(suite.server.url));
-    await page.getByText(/^MNIST ready: /).waitFor({ timeout: 60_000 });
-    await page.getByLabel('Iterations', { exact: true }).fill('3');
-    await page.getByLabel('Batch size').fill('8');
+    const { page, errors } = await tinyBudgetPage((context) =>
+      context.route(/dataImport\.worker[^/]*\.js$/, async (route) => {
+        if (firstWorker) {
+          firstWorker = false;
+          await new Promise((r) => setTimeout(r, 2000));
+        }
+        await route.continue();
+      }),
+    );
     await page.getByLabel('Dataset').selectOption('cifar10');
     await page.getByText(/Looking for (a copy of )?CIFAR-10/).waitFor({ timeout: 10_000 });
     const input = page.getByLabel('Load CIFAR-10', { exact: true });
     assert.equal(await input.isEnabled(), true, 'the file input is usable while the page looks for a stored copy');
     await input.setInputFiles(archivePath);
     await page.getByRole('button', { name: 'Start' }).click();
-    await readyLine(page).waitFor({ timeout: 60_000 });
-    assert.match(await readyLine(page).innerText(), /stored in this browser/);
-    const status = page.getByRole('status');
-    await status.filter({ hasText: /SGD-HD[^:\n]*: done/ }).waitFor({ timeout: 120_000 });
-    assert.doesNotMatch(await status.first().innerText(), /error|not loaded/i);
-    assert.equal(await page.getByRole('alert').count(), 0);
-    assert.deepEqual(errors, []);
-    await page.context().close();
+    await startTrainedOnArrival(page, errors);
   });
-});
 
-describe('CIFAR-10 from a slow URL given at once', () => {
-  it('the URL answering after the page found nothing stored still loads, and a Start pressed meanwhile waits for it', async () => {
-    const page = await openPage(suite.browser);
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(String(e)));
-    await notHosted(page.context(), 'cifar10');
+  it('a slow URL answering after the page found nothing stored still loads, and a Start pressed meanwhile waits for it', async () => {
     // The archive arrives after 2 s: the page's own lookup (not hosted, nothing stored) ends first.
-    await page.context().route('**/slow/cifar-10-binary.tar.gz', async (route) => {
-      await new Promise((r) => setTimeout(r, 2000));
-      await route.fulfill({ status: 200, body: archiveBytes, headers: { 'content-type': 'application/gzip' } });
-    });
-    await page.goto(pageUrl(suite.server.url));
-    await page.getByText(/^MNIST ready: /).waitFor({ timeout: 60_000 });
-    await page.getByLabel('Iterations', { exact: true }).fill('3');
-    await page.getByLabel('Batch size').fill('8');
+    const { page, errors } = await tinyBudgetPage((context) =>
+      context.route('**/slow/cifar-10-binary.tar.gz', async (route) => {
+        await new Promise((r) => setTimeout(r, 2000));
+        await route.fulfill({ status: 200, body: archiveBytes, headers: { 'content-type': 'application/gzip' } });
+      }),
+    );
     await page.getByLabel('Dataset').selectOption('cifar10');
     await page.getByLabel('CIFAR-10 URL').fill(`${suite.server.url}/slow/cifar-10-binary.tar.gz`);
     await page.getByRole('button', { name: 'Load from URL' }).click();
     await page.getByRole('button', { name: 'Start' }).click();
     // While the archive downloads, the panel shows it (the lookup's "nothing stored" does not hide it).
     await page.getByText(/^Downloading http:\/\/.*\/slow\/cifar-10-binary\.tar\.gz/).waitFor({ timeout: 10_000 });
-    await readyLine(page).waitFor({ timeout: 60_000 });
-    const status = page.getByRole('status');
-    await status.filter({ hasText: /SGD-HD[^:\n]*: done/ }).waitFor({ timeout: 120_000 });
-    assert.doesNotMatch(await status.first().innerText(), /error|not loaded/i);
-    assert.equal(await page.getByRole('alert').count(), 0);
-    assert.deepEqual(errors, []);
-    await page.context().close();
+    await startTrainedOnArrival(page, errors);
   });
 });
 

@@ -15,7 +15,7 @@ import { formatNumber } from '../../src/export/csv';
 import { CsvImportError, importTidyCsv } from '../../src/export/importCsv';
 import { optionsText, TIDY_COLUMNS, tidyCsv } from '../../src/export/tidyCsv';
 import { OPTIMIZER_NAMES } from '../../src/optim/catalog';
-import { expectOwnError, FUZZ_RUNS, slowest, timedSync } from './fuzzHelpers';
+import { applyTextEdits, expectOwnError, FUZZ_RUNS, slowest, textEditArb, timedSync } from './fuzzHelpers';
 
 const ROUND_TRIPS = FUZZ_RUNS;
 const RANDOM = Math.round(FUZZ_RUNS * 0.3);
@@ -118,23 +118,12 @@ function checkBad(text: string): void {
   });
 }
 
-type Edit = { kind: 'delete'; at: number; len: number } | { kind: 'insert'; at: number; text: string } | { kind: 'replace'; at: number; text: string };
 const EDIT_TEXTS = [',', '"', '""', '\n', '\r', '\r\n', "'", '=', '-', 'nan', 'inf', '\uFEFF', ',,', 'x', '1e999', '-1', '0.5', 'event:alpha0', 'train_loss', 'lr', '(', ';', '='];
-const editArb: fc.Arbitrary<Edit> = fc.oneof(
-  fc.record({ kind: fc.constant('delete' as const), at: fc.nat(), len: fc.integer({ min: 1, max: 20 }) }),
-  fc.record({ kind: fc.constant('insert' as const), at: fc.nat(), text: fc.oneof(fc.constantFrom(...EDIT_TEXTS), fc.string({ maxLength: 6 })) }),
-  fc.record({ kind: fc.constant('replace' as const), at: fc.nat(), text: fc.oneof(fc.constantFrom(...EDIT_TEXTS), fc.string({ unit: 'binary', minLength: 1, maxLength: 2 })) }),
+const editArb = textEditArb(
+  20,
+  fc.oneof(fc.constantFrom(...EDIT_TEXTS), fc.string({ maxLength: 6 })),
+  fc.oneof(fc.constantFrom(...EDIT_TEXTS), fc.string({ unit: 'binary', minLength: 1, maxLength: 2 })),
 );
-function applyEdits(s: string, edits: readonly Edit[]): string {
-  let out = s;
-  for (const e of edits) {
-    const at = out.length === 0 ? 0 : e.at % (out.length + 1);
-    if (e.kind === 'delete') out = out.slice(0, at) + out.slice(at + e.len);
-    else if (e.kind === 'insert') out = out.slice(0, at) + e.text + out.slice(at);
-    else out = out.slice(0, at) + e.text + out.slice(at + e.text.length);
-  }
-  return out;
-}
 
 describe('fuzz counterexamples (regressions)', () => {
   const base: RunRecord = {
@@ -216,7 +205,7 @@ describe('fuzz: Import CSV', () => {
     fc.assert(
       fc.property(runsArb, fc.array(editArb, { minLength: 1, maxLength: 4 }), fc.boolean(), (runs, edits, crlf) => {
         const text = tidyCsv(runs);
-        checkBad(applyEdits(crlf ? text.replace(/\n/g, '\r\n') : text, edits));
+        checkBad(applyTextEdits(crlf ? text.replace(/\n/g, '\r\n') : text, edits));
       }),
       { numRuns: MUTATED, seed: 0xc5f_0004 },
     );

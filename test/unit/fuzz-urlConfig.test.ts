@@ -12,7 +12,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { OPTIMIZER_NAMES } from '../../src/optim/catalog';
 import { decodeConfig, encodeConfig, type PageConfig } from '../../src/share/urlConfig';
-import { FUZZ_RUNS, slowest, timedSync } from './fuzzHelpers';
+import { applyTextEdits, FUZZ_RUNS, slowest, textEditArb, timedSync } from './fuzzHelpers';
 
 const ROUND_TRIPS = FUZZ_RUNS;
 const RANDOM = Math.round(FUZZ_RUNS * 0.4);
@@ -67,23 +67,11 @@ const linkArb = fc
   .array(fc.tuple(keyArb, valueArb, fc.boolean(), fc.constantFrom('=', '', '==')), { maxLength: 16 })
   .chain((pairs) => fc.constantFrom('?', '', '#', '??').map((lead) => lead + pairs.map(([k, v, raw, eq]) => `${encodeMaybe(k, raw)}${eq}${encodeMaybe(v, raw)}`).join('&')));
 
-/** Character-level edits of a string (positions taken modulo its length). */
-type Edit = { kind: 'delete'; at: number; len: number } | { kind: 'insert'; at: number; text: string } | { kind: 'replace'; at: number; text: string };
-const editArb: fc.Arbitrary<Edit> = fc.oneof(
-  fc.record({ kind: fc.constant('delete' as const), at: fc.nat(), len: fc.integer({ min: 1, max: 12 }) }),
-  fc.record({ kind: fc.constant('insert' as const), at: fc.nat(), text: fc.oneof(fc.constantFrom('&', '=', '%', '.', ',', '+', '?', '#', '%2', '&v=2', '&opt=', '=1e999', '-'), fc.string({ maxLength: 6 })) }),
-  fc.record({ kind: fc.constant('replace' as const), at: fc.nat(), text: fc.string({ unit: 'binary', minLength: 1, maxLength: 2 }) }),
+const editArb = textEditArb(
+  12,
+  fc.oneof(fc.constantFrom('&', '=', '%', '.', ',', '+', '?', '#', '%2', '&v=2', '&opt=', '=1e999', '-'), fc.string({ maxLength: 6 })),
+  fc.string({ unit: 'binary', minLength: 1, maxLength: 2 }),
 );
-function applyEdits(s: string, edits: readonly Edit[]): string {
-  let out = s;
-  for (const e of edits) {
-    const at = out.length === 0 ? 0 : e.at % (out.length + 1);
-    if (e.kind === 'delete') out = out.slice(0, at) + out.slice(at + e.len);
-    else if (e.kind === 'insert') out = out.slice(0, at) + e.text + out.slice(at);
-    else out = out.slice(0, at) + e.text + out.slice(at + e.text.length);
-  }
-  return out;
-}
 
 describe('fuzz counterexamples (regressions)', () => {
   it('"-0" reads as 0, so the link it gives reads back the same ("?smooth=-0")', () => {
@@ -129,7 +117,7 @@ describe('fuzz: the link codec', () => {
     slowest.ms = 0;
     fc.assert(
       fc.property(configArb, fc.array(editArb, { minLength: 1, maxLength: 4 }), (c, edits) =>
-        timedSync(() => void checkDecoded(applyEdits(encodeConfig(c), edits))),
+        timedSync(() => void checkDecoded(applyTextEdits(encodeConfig(c), edits))),
       ),
       { numRuns: MUTATED, seed: 0x5eed_0004 },
     );

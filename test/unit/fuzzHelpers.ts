@@ -318,3 +318,26 @@ export function gzipBomb(mib: number, gzipSync: (b: Uint8Array) => Uint8Array): 
   for (let i = 0; i < mib; i++) out.set(member, i * member.length);
   return out;
 }
+
+/** Character-level edits of a text (positions taken modulo its length): the CSV and URL fuzzers' damage. */
+export type TextEdit = { kind: 'delete'; at: number; len: number } | { kind: 'insert'; at: number; text: string } | { kind: 'replace'; at: number; text: string };
+
+/** Deletions of 1…maxDelete characters, insertions of `insert`, replacements by `replace`. */
+export function textEditArb(maxDelete: number, insert: fc.Arbitrary<string>, replace: fc.Arbitrary<string>): fc.Arbitrary<TextEdit> {
+  return fc.oneof(
+    fc.record({ kind: fc.constant('delete' as const), at: fc.nat(), len: fc.integer({ min: 1, max: maxDelete }) }),
+    fc.record({ kind: fc.constant('insert' as const), at: fc.nat(), text: insert }),
+    fc.record({ kind: fc.constant('replace' as const), at: fc.nat(), text: replace }),
+  );
+}
+
+export function applyTextEdits(s: string, edits: readonly TextEdit[]): string {
+  let out = s;
+  for (const e of edits) {
+    const at = out.length === 0 ? 0 : e.at % (out.length + 1);
+    if (e.kind === 'delete') out = out.slice(0, at) + out.slice(at + e.len);
+    else if (e.kind === 'insert') out = out.slice(0, at) + e.text + out.slice(at);
+    else out = out.slice(0, at) + e.text + out.slice(at + e.text.length);
+  }
+  return out;
+}
