@@ -38,3 +38,25 @@ export function startOnlyDifferences(running: TrainConfig, next: TrainConfig): s
   ];
   return names.filter(([k]) => JSON.stringify(running[k]) !== JSON.stringify(next[k])).map(([, label]) => label);
 }
+
+/** An edit's changes as config fields: the page-wide ones at the top, the rest in options. */
+export function configPatch(changes: Partial<Hyper>): Partial<TrainConfig> {
+  const { alpha0, beta, momentum, weightDecay, ...rest } = changes;
+  return {
+    ...(alpha0 !== undefined ? { alpha0 } : {}),
+    ...(beta !== undefined ? { beta } : {}),
+    ...(momentum !== undefined ? { momentum } : {}),
+    ...(weightDecay !== undefined ? { weightDecay } : {}),
+    ...(Object.keys(rest).length > 0 ? { options: rest } : {}),
+  };
+}
+
+/** A run's config with the edits it has taken, in order (options merged, not replaced). */
+export function configWithEdits(config: TrainConfig, edits: readonly Partial<Hyper>[]): TrainConfig {
+  let now = config;
+  for (const changes of edits) {
+    const p = configPatch(changes);
+    now = { ...now, ...p, options: p.options ? { ...now.options, ...p.options } : now.options };
+  }
+  return now;
+}

@@ -3,18 +3,15 @@
 // Which runs train and which wait is the shared scheduler's job (src/sched/scheduler.ts, the α₀ sweep
 // uses it too). A worker fault (crash, out of memory, GPU device lost: src/worker/faults.ts) ends only
 // its own run, in state 'error' with the reason; its points stay, and the next queued run starts.
-import { PAGE_EVAL_POINTS } from '../engine/budget';
-import type { BackendName, DatasetBuffers, RunSpec, TrainConfig } from '../engine/types';
-import { modelInfo } from '../models/catalog';
+import type { BackendName, DatasetBuffers, RunSpec } from '../engine/types';
 import type { FromWorker, ToWorker } from '../worker/protocol';
-import { optimizerInfo } from '../optim/catalog';
 import type { Hyper } from '../optim/hyper';
 import { seriesBuffers } from '../series/buffers';
 import { requestedBackend } from './backendParam';
 import { selectValidation, useConfigStore } from './configStore';
 import { budgetIterations, ensureDataset } from './dataset';
-import type { ParsedOptimizerOptions } from '../config/optimizerOptions';
-import { editsBetween, startOnlyDifferences } from './liveEdits';
+import { configWithEdits, editsBetween, startOnlyDifferences } from './liveEdits';
+import { buildSpecs, formBase, MAX_CONCURRENT_RUNS, runLabel } from './runSpecs';
 import { FINISHED_STATES, useRunsStore, type RunMeta } from './runsStore';
 import { transferableCopy } from './datasetCopy';
 import { createScheduler, type Job } from '../sched/scheduler';
@@ -140,91 +137,6 @@ function spawn(spec: RunSpec, data: DatasetBuffers, backend: BackendName | 'auto
   worker.postMessage(msg, [data.trainImages.buffer, data.trainLabels.buffer, data.testImages.buffer, data.testLabels.buffer]);
 }
 
-/**
- * Builds the RunSpecs of a Start from the (valid) configuration: one per selected optimizer and seed.
- * `perOptimizer` holds each optimizer's parsed settings (optimizerOptions.ts): they go into
- * `config.options`, keeping only keys of that optimizer's `tunable` list; an α₀, μ or β changed per
- * optimizer replaces the page-wide `config.alpha0` / `momentum` / `beta` of that run (the engine
- * reads those, and the export records them).
- *
- * With `seeds` = N > 1 every optimizer runs N times with seeds base.seed … base.seed + N − 1,
- * everything else equal; the run ids then end in `-s<seed>`. Order: seed-major (every optimizer at
- * the first seed, then at the next…), as the command line's presets expand, so when runs queue
- * (MAX_CONCURRENT_RUNS) the first wave already shows every optimizer.
- */
-export function buildSpecs(
-  optimizers: readonly string[],
-  base: Omit<TrainConfig, 'optimizer' | 'beta' | 'options'>,
-  betas: { sgd: number; adam: number },
-  idPrefix: string,
-  perOptimizer: Readonly<Record<string, ParsedOptimizerOptions>> = {},
-  seeds = 1,
-): RunSpec[] {
-  if (!Number.isInteger(seeds) || seeds < 1) throw new RangeError(`seeds must be a whole number ≥ 1, got ${seeds}`);
-  const specs: RunSpec[] = [];
-  for (let k = 0; k < seeds; k++) {
-    const seed = base.seed + k;
-    for (const name of optimizers) {
-      const info = optimizerInfo(name);
-      // β is recorded even for non-HD optimizers: the value of the group the optimizer belongs to.
-      const group = info.betaGroup ?? (info.family === 'adam' ? 'adam' : 'sgd');
-      const own = perOptimizer[name];
-      const beta = own?.beta ?? (group === 'adam' ? betas.adam : betas.sgd);
-      const config: TrainConfig = {
-        ...base,
-        optimizer: name,
-        alpha0: own?.alpha0 ?? base.alpha0,
-        beta,
-        momentum: own?.momentum ?? base.momentum,
-        seed,
-      };
-      if (own) {
-        const allowed = new Set<string>(info.tunable);
-        const options: Record<string, unknown> = {};
-        for (const [k, v] of Object.entries(own.options)) if (allowed.has(k) && v !== undefined) options[k] = v;
-        if (Object.keys(options).length > 0) config.options = options as Partial<Hyper>;
-      }
-      specs.push({ runId: seeds > 1 ? `${idPrefix}-${name}-s${seed}` : `${idPrefix}-${name}`, config });
-    }
-  }
-  return specs;
-}
-
-/** A run's display name: "SGD-HD", "SGD-HD · seed 2" when it is one of several seeds, "(run 3)" for later Starts. */
-export function runLabel(config: TrainConfig, seeds: number, batch: number): string {
-  const name = seeds > 1 ? `${config.optimizer} · seed ${config.seed}` : config.optimizer;
-  return batch === 1 ? name : `${name} (run ${batch})`;
-}
-
-/**
- * At most this many runs train at once; the others wait and start as runs finish. Why a queue and
- * not all at once: every worker holds its own copy of the dataset (≈ 55 MB for MNIST, ≈ 150 MB for
- * CIFAR-10), so 10 seeds × 8 optimizers at once would ask for gigabytes, and on a few cores more
- * workers than that only share the same CPU time (the total rate does not rise).
- */
-export const MAX_CONCURRENT_RUNS = 12;
-
-type FormValues = NonNullable<ReturnType<typeof selectValidation>['values']>;
-
-/** The run settings the form describes now (everything but optimizer, β and options). */
-function formBase(cfg: ReturnType<typeof useConfigStore.getState>, n: FormValues): Omit<TrainConfig, 'optimizer' | 'beta' | 'options'> {
-  return {
-    dataset: cfg.dataset,
-    model: cfg.model,
-    ...(modelInfo(cfg.model).usesWidth ? { width: cfg.width } : {}),
-    alpha0: n.alpha0,
-    momentum: n.momentum,
-    weightDecay: n.weightDecay,
-    batchSize: n.batchSize,
-    epochs: n.epochs,
-    iterations: n.iterations,
-    seed: n.seed,
-    evalEvery: n.evalEvery,
-    // No Eval interval set: a live validation curve (about 25 points) instead of one point per epoch.
-    ...(n.evalEvery === null ? { evalPoints: PAGE_EVAL_POINTS } : {}),
-  };
-}
-
 export interface LiveEditPlan {
   /** Per running or queued run, the changes to send (runs without changes are left out). */
   edits: { runId: string; changes: Partial<Hyper>; queued: boolean }[];
@@ -251,29 +163,13 @@ export function planLiveEdits(): LiveEditPlan | null {
     // The run as the form would start it now, with its own seed (Seeds gives each run its own).
     const [spec] = buildSpecs([r.config.optimizer], { ...formBase(cfg, n), seed: r.config.seed }, { sgd: n.betaSgd, adam: n.betaAdam }, 'edit', v.perOptimizer ?? {});
     // What the run uses now: its starting config with the edits it has taken (options merged).
-    let now: TrainConfig = r.config;
     const pending = pendingEdits.get(r.runId);
-    for (const changes of [...(r.events ?? []).map((e) => e.changes), ...(pending ? [pending] : [])]) {
-      const p = configPatch(changes);
-      now = { ...now, ...p, options: p.options ? { ...now.options, ...p.options } : now.options };
-    }
+    const now = configWithEdits(r.config, [...(r.events ?? []).map((e) => e.changes), ...(pending ? [pending] : [])]);
     const changes = editsBetween(now, spec.config);
     if (changes) edits.push({ runId: r.runId, changes, queued: isQueued(r) });
     for (const s of startOnlyDifferences(r.config, { ...spec.config, seed: r.config.seed })) startOnly.add(s);
   }
   return { edits, startOnly: [...startOnly] };
-}
-
-/** An edit's changes as config fields: the page-wide ones at the top, the rest in options. */
-function configPatch(changes: Partial<Hyper>): Partial<TrainConfig> {
-  const { alpha0, beta, momentum, weightDecay, ...rest } = changes;
-  return {
-    ...(alpha0 !== undefined ? { alpha0 } : {}),
-    ...(beta !== undefined ? { beta } : {}),
-    ...(momentum !== undefined ? { momentum } : {}),
-    ...(weightDecay !== undefined ? { weightDecay } : {}),
-    ...(Object.keys(rest).length > 0 ? { options: rest } : {}),
-  };
 }
 
 /**

@@ -1,7 +1,7 @@
 // `Seeds`: how many times each selected optimizer runs, with seeds Seed, Seed + 1, …; the hint says how
 // many runs that makes, and warns when more than MAX_CONCURRENT_RUNS would train at once (they queue).
 import { useConfigStore } from '../store/configStore';
-import { MAX_CONCURRENT_RUNS } from '../store/runner';
+import { MAX_CONCURRENT_RUNS } from '../store/runSpecs';
 import { parseNumber } from '../config/validate';
 import { NumberField } from './NumberField';
 

@@ -8,7 +8,7 @@ import { optimizerInfo, takesPageMomentum } from '../../src/optim/catalog';
 import { DEFAULT_TEXTS, useConfigStore } from '../../src/store/configStore';
 import { validateForm } from '../../src/config/optimizerOptions';
 import { PAGE_PRESETS, findPagePreset, patchFromCliPreset, type PagePreset } from '../../src/store/presets';
-import { buildSpecs } from '../../src/store/runner';
+import { buildSpecs } from '../../src/store/runSpecs';
 import { parseNumber } from '../../src/config/validate';
 
 const preset = (id: string): PagePreset => {

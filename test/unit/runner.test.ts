@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseBackendParam } from '../../src/store/backendParam';
-import { buildSpecs, runLabel } from '../../src/store/runner';
+import { buildSpecs, runLabel } from '../../src/store/runSpecs';
 import { seedsHint } from '../../src/ui/SeedsField';
 
 describe('runner helpers', () => {

@@ -68,7 +68,7 @@ describe('runner on the shared scheduler, with faults', () => {
     const runs = () => useRunsStore.getState().runs;
     const ids = useRunsStore.getState().current;
     expect(ids).toHaveLength(20);
-    expect(FakeWorker.all).toHaveLength(runner.MAX_CONCURRENT_RUNS);
+    expect(FakeWorker.all).toHaveLength((await import('../../src/store/runSpecs')).MAX_CONCURRENT_RUNS);
     expect(FakeWorker.all.map((w) => w.runId)).toEqual(ids.slice(0, 12)); // queue order = start order
     expect(ids.slice(12).map((id) => runs()[id].state)).toEqual(Array(8).fill('loading'));
 
