@@ -31,7 +31,7 @@ describe('mid-run edits', () => {
     await alpha.fill('0.02');
     await alpha.blur();
     const apply = page.getByRole('button', { name: 'Apply to running runs' });
-    await page.getByText('1 running run would change.').waitFor({ timeout: 5_000 });
+    await page.getByText('1 run would change.').waitFor({ timeout: 5_000 });
     await apply.click();
     await page.getByText(/Applied to 1 run from their next iteration/).waitFor({ timeout: 5_000 });
     // The edit comes back from the worker with the iteration it took effect at, and is drawn.
