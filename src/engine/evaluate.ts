@@ -41,16 +41,32 @@ export async function evaluate(
   data: DatasetBuffers,
   set: EvalSet = { images: data.testImages, labels: data.testLabels },
 ): Promise<{ loss: number; accuracy: number }> {
-  const n = set.labels.length;
+  // Uploaded and normalised chunk by chunk: the full test set never sits on the device at once.
+  return evaluateChunks(net, model, data, set.labels.length, (start, size) =>
+    toDeviceBatch(data, set.images.subarray(start * data.imageSize, (start + size) * data.imageSize), set.labels.subarray(start, start + size)),
+  );
+}
+
+/**
+ * Mean cross-entropy and accuracy over `n` images, a chunk at a time: `chunkAt(start, size)` gives a
+ * chunk's device tensors (called inside a tidy); the sums stay on the device and are read back once.
+ */
+async function evaluateChunks(
+  net: Network,
+  model: ModelTensors,
+  data: DatasetBuffers,
+  n: number,
+  chunkAt: (start: number, size: number) => { x: Tensor4D; y: Tensor1D },
+): Promise<{ loss: number; accuracy: number }> {
   const chunk = chunkSize(data);
   let lossSum: Scalar = tf.scalar(0);
   let correct: Scalar = tf.scalar(0);
   for (let start = 0; start < n; start += chunk) {
-    const end = Math.min(n, start + chunk);
+    const size = Math.min(chunk, n - start);
     const [nextLoss, nextCorrect] = tf.tidy(() => {
-      const { x, y } = toDeviceBatch(data, set.images.subarray(start * data.imageSize, end * data.imageSize), set.labels.subarray(start, end));
+      const { x, y } = chunkAt(start, size);
       const { logits } = net.forward(model.params, model.buffers, x, { training: false });
-      const batchLoss = tf.mul(crossEntropy(logits, y, data.numClasses), end - start);
+      const batchLoss = tf.mul(crossEntropy(logits, y, data.numClasses), size);
       const hits = tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), y), 'float32'));
       return [tf.add(lossSum, batchLoss), tf.add(correct, hits)] as Scalar[];
     });
@@ -80,23 +96,9 @@ export function toDeviceEvalSet(data: DatasetBuffers, set: EvalSet): DeviceEvalS
  */
 export async function evaluateDevice(net: Network, model: ModelTensors, data: DatasetBuffers, set: DeviceEvalSet): Promise<{ loss: number; accuracy: number }> {
   const n = set.y.shape[0];
-  const chunk = chunkSize(data);
-  const both = tf.tidy(() => {
-    let lossSum: Scalar = tf.scalar(0);
-    let correct: Scalar = tf.scalar(0);
-    for (let start = 0; start < n; start += chunk) {
-      const size = Math.min(chunk, n - start);
-      const x = size === n ? set.x : tf.slice(set.x, start, size);
-      const y = size === n ? set.y : tf.slice(set.y, start, size);
-      const { logits } = net.forward(model.params, model.buffers, x, { training: false });
-      lossSum = tf.add(lossSum, tf.mul(crossEntropy(logits, y, data.numClasses), size));
-      correct = tf.add(correct, tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), y), 'float32')));
-    }
-    return tf.stack([lossSum, correct]);
-  });
-  const [l, c] = await both.data();
-  both.dispose();
-  return { loss: l / n, accuracy: c / n };
+  return evaluateChunks(net, model, data, n, (start, size) =>
+    size === n ? set : { x: tf.slice(set.x, start, size), y: tf.slice(set.y, start, size) },
+  );
 }
 
 /** Evaluation-mode loss of one batch at the given parameters (no update): row 0 of the reference CSV. */

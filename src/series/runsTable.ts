@@ -127,6 +127,10 @@ export const NUMERIC_COLUMNS = [
 ] as const;
 export type NumericColumn = (typeof NUMERIC_COLUMNS)[number];
 
+export function isNumericColumn(key: string): key is NumericColumn {
+  return (NUMERIC_COLUMNS as readonly string[]).includes(key);
+}
+
 export interface TableRow {
   /** The run id, or the seed group's key. */
   key: string;
@@ -201,9 +205,9 @@ export function buildRunsTable(runs: readonly TableRunInput[], opts: TableOption
 /** Compare two rows by a column: missing values last, whatever the direction. */
 export function compareRows(a: TableRow, b: TableRow, column: ColumnKey, descending: boolean): number {
   const dir = descending ? -1 : 1;
-  if ((NUMERIC_COLUMNS as readonly string[]).includes(column)) {
-    const x = a.values[column as NumericColumn]?.mean ?? null;
-    const y = b.values[column as NumericColumn]?.mean ?? null;
+  if (isNumericColumn(column)) {
+    const x = a.values[column]?.mean ?? null;
+    const y = b.values[column]?.mean ?? null;
     if (x === null || y === null) return x === y ? 0 : x === null ? 1 : -1;
     return (x - y) * dir;
   }

@@ -13,6 +13,7 @@ import { ChartFigure, type ChartKind } from './ChartFigure';
 import { ChartLegend } from './ChartLegend';
 import { optimizerStyle } from './colors';
 import { niceDomain } from './niceDomain';
+import { capitalise } from '../format/words';
 import { useSeriesRefresh } from './useSeriesRefresh';
 
 const CHARTS: readonly { kind: ChartKind; title: string }[] = [
@@ -114,8 +115,4 @@ export function Charts() {
       </div>
     </section>
   );
-}
-
-function capitalise(s: string): string {
-  return s.charAt(0).toUpperCase() + s.slice(1);
 }

@@ -5,6 +5,7 @@ import { useState } from 'react';
 import { useConfigStore } from '../store/configStore';
 import { applyLiveEdits, planLiveEdits } from '../store/runner';
 import { useRunsStore } from '../store/runsStore';
+import { capitalise } from '../format/words';
 
 export function LiveEdit() {
   // Re-plan whenever the form or a run changes (both are cheap to compare).
@@ -49,8 +50,4 @@ export function appliedText(r: { sent: number; queued: number; ended: number }):
   if (r.queued > 0) parts.push(`${runs(r.queued)} waiting to start will take it before their first step`);
   if (r.ended > 0) parts.push(`${runs(r.ended)} ended before it could reach them`);
   return parts.length === 0 ? 'Nothing to apply.' : capitalise(parts.join('; ')) + '.';
-}
-
-function capitalise(s: string): string {
-  return s.charAt(0).toUpperCase() + s.slice(1);
 }

@@ -116,7 +116,9 @@ export function RunsList() {
   const order = useRunsStore((s) => s.order);
   const deleted = useRunsStore((s) => s.lastDeleted?.meta.label ?? null);
   const persist = usePersistStore((s) => s.state);
-  const [open, setOpen] = useState<boolean | null>(null);
+  // Folded when long, until the person opens or closes it themselves.
+  const [chosen, setChosen] = useState<boolean | null>(null);
+  const unfolded = chosen ?? order.length <= FOLD_AFTER;
   return (
     <div className="runs-list">
       <h3 id="runs-list-heading">All runs ({order.length})</h3>
@@ -130,13 +132,12 @@ export function RunsList() {
         // A long list folds away (the charts stay near the top); the person's choice then stands.
         <details
           className="runs-list-fold"
-          open={open ?? order.length <= FOLD_AFTER}
+          open={unfolded}
           onToggle={(e) => {
-            const now = e.currentTarget.open;
-            if (now !== (open ?? order.length <= FOLD_AFTER)) setOpen(now);
+            if (e.currentTarget.open !== unfolded) setChosen(e.currentTarget.open);
           }}
         >
-          <summary>{(open ?? order.length <= FOLD_AFTER) ? 'Hide the list' : `Show all ${order.length} runs`}</summary>
+          <summary>{unfolded ? 'Hide the list' : `Show all ${order.length} runs`}</summary>
           <ul aria-labelledby="runs-list-heading" className="runs-list-items">
             {order.map((id) => (
               <RunRow key={id} runId={id} />

@@ -10,7 +10,7 @@ import {
   cellText,
   compareRows,
   deltaVerdict,
-  NUMERIC_COLUMNS,
+  isNumericColumn,
   TABLE_COLUMNS,
   tableToTsv,
   type ColumnKey,
@@ -169,7 +169,7 @@ export function RunsTable() {
                   }
                   const verdict = c.key === 'deltaValLoss' || c.key === 'deltaValAccuracy' ? deltaVerdict(c.key, r.values[c.key]) : null;
                   return (
-                    <td key={c.key} className={verdict ? `delta-${verdict}` : (NUMERIC_COLUMNS as readonly string[]).includes(c.key) ? 'num' : undefined}>
+                    <td key={c.key} className={verdict ? `delta-${verdict}` : isNumericColumn(c.key) ? 'num' : undefined}>
                       {text}
                     </td>
                   );
