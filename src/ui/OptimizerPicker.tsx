@@ -1,4 +1,4 @@
-// Checkboxes, one per optimizer, grouped classic / hypergradient / variants. Each checkbox is named
+// Checkboxes, one per optimizer, grouped classic / hypergradient / variants / second order. Each checkbox is named
 // exactly by the optimizer's name; its description is the accessible description (and the tooltip).
 // HD optimizers and variants show what they are read against ("vs SGD-HD"), and a gentle hint asks
 // for the baseline when it is not ticked (a hint, not an error: Start stays enabled).
@@ -43,10 +43,15 @@ function OptimizerCheckbox({ info, checked }: { info: OptimizerInfo; checked: bo
   );
 }
 
-const GROUPS: { key: OptimizerInfo['group']; legend: string }[] = [
+const GROUPS: { key: OptimizerInfo['group']; legend: string; wide?: boolean; note?: string }[] = [
   { key: 'classic', legend: 'Classic' },
   { key: 'hypergradient', legend: 'Hypergradient' },
-  { key: 'variant', legend: 'Variants (vs HD baseline)' },
+  { key: 'variant', legend: 'Variants (vs HD baseline)', wide: true },
+  {
+    key: 'second-order',
+    legend: 'Second order',
+    note: 'A step costs several gradient evaluations: compare them on the Gradient evaluations x axis.',
+  },
 ];
 
 export function OptimizerPicker() {
@@ -58,11 +63,20 @@ export function OptimizerPicker() {
       <legend>Optimizers</legend>
       <div className="opt-groups">
         {GROUPS.map((g) => (
-          <fieldset key={g.key} className="opt-group">
+          <fieldset
+            key={g.key}
+            className={`opt-group${g.wide ? ' opt-group-wide' : ''}`}
+            aria-describedby={g.note ? `opt-group-${g.key}-note` : undefined}
+          >
             <legend>{g.legend}</legend>
             {OPTIMIZERS.filter((o) => o.group === g.key).map((o) => (
               <OptimizerCheckbox key={o.name} info={o} checked={selected.includes(o.name)} />
             ))}
+            {g.note && (
+              <p id={`opt-group-${g.key}-note`} className="opt-group-note field-hint">
+                {g.note}
+              </p>
+            )}
           </fieldset>
         ))}
       </div>

@@ -107,6 +107,16 @@ function CheckControl({ name, controlKey, label, hint, checked, onChange }: Chec
   );
 }
 
+/** What an empty field means, shown in it (these fields accept empty). */
+const PLACEHOLDERS: Partial<Record<OptionKey, string>> = { lrMin: 'off', lrMax: 'off', maxEval: 'default' };
+/** Counts: phones offer the number pad. */
+const WHOLE_NUMBER_KEYS: ReadonlySet<OptionKey> = new Set<OptionKey>(['updateDEvery', 'dWarmup', 'maxIter', 'maxEval', 'historySize']);
+
+/** A hint that differs by optimizer: ESGD-M accepts β₂ = 1 (its constructor's 0 ≤ β₂ ≤ 1), Adam does not. */
+function ownHintOf(key: OptionKey, family: string, hint: string | undefined): string | undefined {
+  return key === 'beta2' && family === 'esgd' ? '0 ≤ β₂ ≤ 1' : hint;
+}
+
 function OptionControl({ name, optionKey }: { name: string; optionKey: OptionKey }) {
   const texts = useConfigStore((s) => s.perOptimizer[name]);
   const page = useConfigStore((s) => s.texts);
@@ -124,10 +134,11 @@ function OptionControl({ name, optionKey }: { name: string; optionKey: OptionKey
       />
     );
   }
-  const linked = isLinked(optionKey, optimizerInfo(name));
+  const info = optimizerInfo(name);
+  const linked = isLinked(optionKey, info);
   const linkedUnchanged = linked && typeof texts?.[optionKey] !== 'string';
   // μ of an optimizer that does not take the page's μ (RMSProp) is its own, default 0.
-  const ownHint = optionKey === 'momentum' && !linked ? 'this optimizer only; torch default 0' : meta.hint;
+  const ownHint = optionKey === 'momentum' && !linked ? 'this optimizer only; torch default 0' : ownHintOf(optionKey, info.family, meta.hint);
   return (
     <TextControl
       name={name}
@@ -135,7 +146,8 @@ function OptionControl({ name, optionKey }: { name: string; optionKey: OptionKey
       label={meta.label}
       hint={linkedUnchanged ? meta.hint : linked ? 'changed here: this optimizer only' : ownHint}
       value={displayedText(name, optionKey, texts, page)}
-      placeholder={optionKey === 'lrMin' || optionKey === 'lrMax' ? 'off' : undefined}
+      placeholder={PLACEHOLDERS[optionKey]}
+      inputMode={WHOLE_NUMBER_KEYS.has(optionKey) ? 'numeric' : 'decimal'}
     />
   );
 }

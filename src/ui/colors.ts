@@ -21,6 +21,8 @@ const FAMILY_SHADES: Record<Family, readonly string[]> = {
   adadelta: ['#8e6cc7'],
   adamax: ['#b8860b'],
   rmsprop: ['#7a7a7a'],
+  esgd: ['#d33a2f'], // the second-order families: one hue each, away from the others (red, olive)
+  lbfgs: ['#6b8e23'],
 };
 
 /** The same hues for the dark theme's background (#161a22): plain mid-light, HD lighter still. */
@@ -33,6 +35,8 @@ const FAMILY_SHADES_DARK: Record<Family, readonly string[]> = {
   adadelta: ['#a98ae0'],
   adamax: ['#d9a520'],
   rmsprop: ['#a6a6a6'],
+  esgd: ['#f0645a'],
+  lbfgs: ['#9cc43f'],
 };
 
 const FALLBACK = ['#8e6cc7', '#5b3a94', '#c2477a', '#7a7a7a'];
@@ -51,7 +55,7 @@ function infoOrNull(name: string): OptimizerInfo | null {
 
 /** Position among the family's hypergradient optimizers in catalog order (0 = the HD optimizer). */
 function variantIndexOf(info: OptimizerInfo): number {
-  return OPTIMIZERS.filter((o) => o.family === info.family && o.group !== 'classic').indexOf(info);
+  return OPTIMIZERS.filter((o) => o.family === info.family && (o.group === 'hypergradient' || o.group === 'variant')).indexOf(info);
 }
 
 /** Style for an optimizer: fixed per name (and theme), so the same optimizer looks the same everywhere. */
@@ -64,7 +68,8 @@ export function optimizerStyle(name: string, theme: 'light' | 'dark' = 'light'):
     return { color: fallback[h % fallback.length] };
   }
   const shades = (theme === 'dark' ? FAMILY_SHADES_DARK : FAMILY_SHADES)[info.family];
-  if (info.group === 'classic') return { color: shades[0] };
+  // Classic and second-order optimizers are their family's plain line (solid); only HD ones are dashed.
+  if (info.group === 'classic' || info.group === 'second-order') return { color: shades[0] };
   const v = Math.max(0, variantIndexOf(info));
   return { color: shades[1 + (v % Math.max(1, shades.length - 1))] ?? shades[0], dash: DASHES[v % DASHES.length] };
 }

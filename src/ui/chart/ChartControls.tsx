@@ -19,6 +19,8 @@ const FAMILY_LABELS: Record<Family, string> = {
   adadelta: 'Adadelta',
   adamax: 'Adamax',
   rmsprop: 'RMSProp',
+  esgd: 'ESGD-M',
+  lbfgs: 'L-BFGS',
 };
 
 /** A smoothing weight typed by a person: a number in [0, MAX_SMOOTHING], or a message. */
