@@ -64,7 +64,8 @@ export interface LineEval {
 /**
  * torch's _strong_wolfe (a port of torch/optim lswolfe.lua) with its defaults c1 = 1e-4, c2 = 0.9,
  * tolerance_change = 1e-9 (LBFGS.step does not pass its own), max_ls = 25. `objFunc(t)` evaluates at
- * x + t·d. `dNorm` = max|d|. `release(gs)` is told the gradients the search no longer holds.
+ * x + t·d. `dNorm` = max|d|; `gmax` = max|g| (returned with g when the search ends at t = 0, for the
+ * caller's opt_cond). `release(live)` is given the gradients the search still holds; the rest may go.
  */
 export async function strongWolfe(
   objFunc: (t: number) => Promise<LineEval>,
@@ -73,6 +74,7 @@ export async function strongWolfe(
   f: number,
   g: Tensor,
   gtd: number,
+  gmax: number,
   release: (live: Tensor[]) => void,
   c1 = 1e-4,
   c2 = 0.9,
@@ -83,10 +85,7 @@ export async function strongWolfe(
   let fNew = ev.f, gNew = ev.g, gtdNew = ev.gtd, gmaxNew = ev.gmax;
   let lsFuncEvals = 1;
 
-  // max|g| at t = 0 is not known here; the caller only steps from points with max|g| > tolerance_grad,
-  // so NaN (which fails `<= tolerance_grad` as that value would) stands for it.
-  const gmaxPrev0 = NaN;
-  let tPrev = 0, fPrev = f, gPrev = g, gtdPrev = gtd, gmaxPrev = gmaxPrev0;
+  let tPrev = 0, fPrev = f, gPrev = g, gtdPrev = gtd, gmaxPrev = gmax;
   let done = false;
   let lsIter = 0;
   let bracket: number[] = [], bracketF: number[] = [], bracketG: Tensor[] = [], bracketGtd: number[] = [], bracketGmax: number[] = [];
@@ -123,7 +122,7 @@ export async function strongWolfe(
   }
   // reached max number of iterations?
   if (lsIter === maxLs) {
-    [bracket, bracketF, bracketG, bracketGmax] = [[0, t], [f, fNew], [g, gNew], [gmaxPrev0, gmaxNew]];
+    [bracket, bracketF, bracketG, bracketGmax] = [[0, t], [f, fNew], [g, gNew], [gmax, gmaxNew]];
   }
   release([g, ...bracketG]);
 
@@ -294,6 +293,7 @@ export function lbfgs(): Optimizer<LbfgsState> {
         // evaluate initial f(x) and df/dx: the caller's closure call
         const [loss0, gmax0, gsum0] = await readScalars(() => [objective(oracle.loss0, x), absMax(flatGrad), tf.sum(tf.abs(flatGrad))]);
         let loss = loss0;
+        let gmax = gmax0;
         let currentEvals = 1;
         let funcEvals = state.funcEvals + 1;
         let nIterTotal = state.nIter;
@@ -386,14 +386,15 @@ export function lbfgs(): Optimizer<LbfgsState> {
                 xt.dispose();
               }
             };
-            const ls = await strongWolfe(objFunc, t, dNorm, loss, flatGrad, gtd, (live) => arena.sweep([...mainLive(), ...live]));
+            const ls = await strongWolfe(objFunc, t, dNorm, loss, flatGrad, gtd, gmax, (live) => arena.sweep([...mainLive(), ...live]));
             loss = ls.f;
             flatGrad = ls.g;
             t = ls.t;
             lsFuncEvals = ls.evals;
             const step = t;
             x = arena.own(tf.tidy(() => tf.add(xInit, tf.mul(dir, step))));
-            optCond = ls.gmax <= toleranceGrad;
+            gmax = ls.gmax;
+            optCond = gmax <= toleranceGrad;
           } else {
             // no line search, simply move with fixed-step
             const step = t;
@@ -404,7 +405,8 @@ export function lbfgs(): Optimizer<LbfgsState> {
               const ev = await evaluateAt(x, null);
               loss = ev.f;
               flatGrad = ev.g;
-              optCond = ev.gmax <= toleranceGrad;
+              gmax = ev.gmax;
+              optCond = gmax <= toleranceGrad;
               lsFuncEvals = 1;
             }
           }
