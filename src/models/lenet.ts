@@ -16,7 +16,13 @@ import { conv2d, conv2dInput } from './conv';
 import { dense } from './dense';
 import { reluMaxPool2 } from './pool';
 import { convWeightTensor, linearWeightTensor, uniformValues, vectorTensor } from './init';
+import { checkTangents } from './mlpHvp';
 import type { Network } from './network';
+import { hvpChain, type RLayer } from './rop/chain';
+import { conv2dR, flattenCHWR } from './rop/conv';
+import { denseR, reluR } from './rop/dense';
+import { crossEntropyR } from './rop/loss';
+import { reluMaxPool2R } from './rop/pool';
 
 export function lenet5(shape: readonly [number, number, number], numClasses: number): Network {
   const plan = lenetPlan(shape, numClasses);
@@ -60,6 +66,32 @@ export function lenet5(shape: readonly [number, number, number], numClasses: num
       });
       return { logits, buffers: mode.training ? [] : null };
     },
+
+    // The same layers as forward, as R-ops (rop/); no dropout or batch norm, so the mode does not matter.
+    hvp(params, _buffers, x, labels, numClasses, _mode, v) {
+      checkInput(x, shape);
+      checkTangents(params, v);
+      return tf.tidy(() => {
+        const layers: RLayer[] = [];
+        convs.forEach((c, i) => {
+          layers.push(conv2dR(params[2 * i] as Tensor4D, params[2 * i + 1] as Tensor1D, v[2 * i] as Tensor4D, v[2 * i + 1] as Tensor1D, c.pad), reluMaxPool2R);
+        });
+        layers.push(flattenCHWR);
+        const first = 2 * convs.length;
+        for (let l = 0; l < dims.length - 1; l++) {
+          const j = first + 2 * l;
+          layers.push(denseR(params[j] as Tensor2D, params[j + 1] as Tensor1D, v[j] as Tensor2D, v[j + 1] as Tensor1D));
+          if (l < dims.length - 2) layers.push(reluR);
+        }
+        return hvpChain(layers, x, crossEntropyR(labels, numClasses));
+      });
+    },
+
+    // torch's LeNet module names: conv1, conv2, fc1, fc2, fc3.
+    paramNames: () => [
+      ...convs.flatMap((_, i) => [`conv${i + 1}.weight`, `conv${i + 1}.bias`]),
+      ...dims.slice(1).flatMap((_, l) => [`fc${l + 1}.weight`, `fc${l + 1}.bias`]),
+    ],
   };
 }
 

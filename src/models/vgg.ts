@@ -14,13 +14,20 @@ import * as tf from '@tensorflow/tfjs';
 import type { Tensor, Tensor1D, Tensor2D, Tensor4D } from '@tensorflow/tfjs';
 import { createRng } from '../data/batching';
 import { vggPlan, type ConvSpec } from './catalog';
-import { batchNormEval, batchNormTrain, dropout } from './batchNorm';
+import { batchNormEval, batchNormTrain, dropout, dropoutMask } from './batchNorm';
 import { conv2d, conv2dInput } from './conv';
 import { dense } from './dense';
 import { reluMaxPool2 } from './pool';
 import { convWeightTensor, linearWeightTensor, normalSource, normalValues, uniformValues, vectorTensor } from './init';
 import { checkInput } from './lenet';
+import { checkTangents } from './mlpHvp';
 import type { Network } from './network';
+import { batchNormEvalR, batchNormTrainR } from './rop/batchNorm';
+import { hvpChain, type RLayer } from './rop/chain';
+import { conv2dR, flattenCHWR } from './rop/conv';
+import { denseR, dropoutR, reluR } from './rop/dense';
+import { crossEntropyR } from './rop/loss';
+import { reluMaxPool2R } from './rop/pool';
 
 export const DROPOUT_P = 0.5;
 
@@ -28,6 +35,12 @@ export function vgg16bn(shape: readonly [number, number, number], numClasses: nu
   const plan = vggPlan(shape, numClasses, width);
   const convs = plan.features.filter((f): f is ConvSpec => f.kind === 'conv');
   const dims = plan.dense; // [C_last, hidden, hidden, classes]
+
+  const checkTensors = (params: readonly Tensor[], buffers: readonly Tensor[]) => {
+    if (params.length !== 4 * convs.length + 2 * (dims.length - 1) || buffers.length !== 2 * convs.length) {
+      throw new Error(`VGG-16-BN expects ${4 * convs.length + 2 * (dims.length - 1)} parameter and ${2 * convs.length} buffer tensors, got ${params.length} and ${buffers.length}`);
+    }
+  };
 
   return {
     init(seed) {
@@ -52,9 +65,7 @@ export function vgg16bn(shape: readonly [number, number, number], numClasses: nu
 
     forward(params, buffers, x, mode) {
       checkInput(x, shape);
-      if (params.length !== 4 * convs.length + 2 * (dims.length - 1) || buffers.length !== 2 * convs.length) {
-        throw new Error(`VGG-16-BN expects ${4 * convs.length + 2 * (dims.length - 1)} parameter and ${2 * convs.length} buffer tensors, got ${params.length} and ${buffers.length}`);
-      }
+      checkTensors(params, buffers);
       const next: Tensor[] = [];
       try {
         const logits = tf.tidy(() => {
@@ -100,6 +111,61 @@ export function vgg16bn(shape: readonly [number, number, number], numClasses: nu
         tf.dispose(next);
         throw e;
       }
+    },
+
+    // The layers of forward as R-ops (rop/), the dropout masks drawn from the same stream in the same order.
+    hvp(params, buffers, x, labels, numClasses, mode, v) {
+      checkInput(x, shape);
+      checkTensors(params, buffers);
+      checkTangents(params, v);
+      return tf.tidy(() => {
+        const layers: RLayer[] = [];
+        const fs = plan.features;
+        let i = 0;
+        for (let j = 0; j < fs.length; j++) {
+          const f = fs[j];
+          if (f.kind === 'pool') throw new Error('VGG-16-BN: a pool that follows no conv'); // forward's unreached branch
+          const [w, b, g, beta] = params.slice(4 * i, 4 * i + 4) as [Tensor4D, Tensor1D, Tensor1D, Tensor1D];
+          const [dw, db, dg, dbeta] = v.slice(4 * i, 4 * i + 4) as [Tensor4D, Tensor1D, Tensor1D, Tensor1D];
+          layers.push(conv2dR(w, b, dw, db, f.pad));
+          layers.push(mode.training ? batchNormTrainR(g, beta, dg, dbeta) : batchNormEvalR(g, beta, dg, dbeta, buffers[2 * i], buffers[2 * i + 1]));
+          if (fs[j + 1]?.kind === 'pool') {
+            layers.push(reluMaxPool2R);
+            j++;
+          } else {
+            layers.push(reluR);
+          }
+          i++;
+        }
+        layers.push(flattenCHWR); // the last map is 1×1: forward's plain reshape
+        const rand = mode.training ? createRng(mode.seed) : null;
+        const n = x.shape[0];
+        const first = 4 * convs.length;
+        for (let l = 0; l < dims.length - 1; l++) {
+          if (rand && l < dims.length - 2) layers.push(dropoutR(tf.tensor2d(dropoutMask(n * dims[l], DROPOUT_P, rand), [n, dims[l]])));
+          const k = first + 2 * l;
+          layers.push(denseR(params[k] as Tensor2D, params[k + 1] as Tensor1D, v[k] as Tensor2D, v[k + 1] as Tensor1D));
+          if (l < dims.length - 2) layers.push(reluR);
+        }
+        return hvpChain(layers, x, crossEntropyR(labels, numClasses));
+      });
+    },
+
+    // torchvision's vgg16_bn: features = Sequential(conv, bn, ReLU per conv, MaxPool per pool), classifier =
+    // Sequential(Dropout, Linear, ReLU, Dropout, Linear, ReLU, Linear).
+    paramNames() {
+      const names: string[] = [];
+      let idx = 0;
+      for (const f of plan.features) {
+        if (f.kind === 'pool') {
+          idx++;
+          continue;
+        }
+        names.push(`features.${idx}.weight`, `features.${idx}.bias`, `features.${idx + 1}.weight`, `features.${idx + 1}.bias`);
+        idx += 3;
+      }
+      [1, 4, 6].forEach((k) => names.push(`classifier.${k}.weight`, `classifier.${k}.bias`));
+      return names;
     },
   };
 }
