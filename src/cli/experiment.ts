@@ -17,6 +17,8 @@ export interface RunSummary {
   beta: number;
   seed: number;
   iterations: number;
+  /** Gradient evaluations the run spent (= iterations for first-order optimizers; see TrainColumns.gradEvals). */
+  grad_evals: number;
   /** Mean minibatch loss over the last epoch (epoch budgets) or the last 100 iterations (iteration budgets). */
   train_loss: number | null;
   /** On the full test set at the end; accuracy as a fraction. */
@@ -64,6 +66,7 @@ export function summarize(run: RunRecord, threshold: number | null, wallS: numbe
     beta: c.beta,
     seed: c.seed,
     iterations: n > 0 ? iteration[n - 1] : 0,
+    grad_evals: n === 0 ? 0 : (run.train.gradEvals?.[n - 1] ?? iteration[n - 1]),
     train_loss: window.length > 0 ? finite(window.reduce((a, b) => a + b, 0) / window.length) : null,
     val_loss: finite(lastEval?.valLoss),
     val_accuracy: finite(lastEval?.valAccuracy),
@@ -114,6 +117,8 @@ export async function runExperiment(config: TrainConfig, data: DatasetBuffers, o
         t.loss.push(...b.train.loss);
         t.lr.push(...b.train.lr);
         t.time.push(...b.train.time);
+        if (b.train.gradEvals) (t.gradEvals ??= []).push(...b.train.gradEvals);
+        if (b.curvature) (record.curvature ??= []).push(...b.curvature);
         record.evals.push(...b.evals);
         const n = t.iteration.length;
         if (n > 0) opts.onProgress?.({ iteration: t.iteration[n - 1], total, loss: t.loss[n - 1], lr: t.lr[n - 1] });

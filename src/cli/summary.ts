@@ -12,7 +12,7 @@ export interface SummaryRow extends RunSummary {
 }
 
 export const SUMMARY_FIELDS = [
-  'preset', 'dataset', 'model', 'optimizer', 'alpha0', 'beta', 'seed', 'iterations', 'train_loss', 'val_loss',
+  'preset', 'dataset', 'model', 'optimizer', 'alpha0', 'beta', 'seed', 'iterations', 'grad_evals', 'train_loss', 'val_loss',
   'val_accuracy', 'lr_final', 'lr_min', 'lr_max', 'iterations_to_threshold', 'wall_s',
 ] as const;
 
@@ -37,6 +37,8 @@ export function toSummaryRow(
     beta: num(train.beta) ?? fallback.beta,
     seed: num(train.seed) ?? fallback.seed,
     iterations: num(train.iterations) ?? 0,
+    // Summaries written before gradient evaluations were counted: first-order runs spend one per iteration.
+    grad_evals: num(train.grad_evals) ?? num(train.iterations) ?? 0,
     train_loss: num(train.train_loss),
     val_loss: num(train.val_loss),
     val_accuracy: num(train.val_accuracy),
@@ -157,8 +159,8 @@ export interface MarkdownOptions {
 /** DIR/summary.md: one row per configuration with mean ± std over its seeds. */
 export function summaryMarkdown(rows: readonly SummaryRow[], o: MarkdownOptions): string {
   const groups = groupByConfig(rows);
-  const header = ['model', 'optimizer', 'α₀', 'β', 'seeds', 'iterations', 'train loss', 'val loss', 'val accuracy (%)', 'α final', 'α min', 'α max'];
-  const align: ('l' | 'r')[] = ['l', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'];
+  const header = ['model', 'optimizer', 'α₀', 'β', 'seeds', 'iterations', 'gradient evaluations', 'train loss', 'val loss', 'val accuracy (%)', 'α final', 'α min', 'α max'];
+  const align: ('l' | 'r')[] = ['l', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'];
   if (o.threshold) {
     header.push('iterations to threshold');
     align.push('r');
@@ -175,6 +177,7 @@ export function summaryMarkdown(rows: readonly SummaryRow[], o: MarkdownOptions)
       formatRate(g.beta),
       seeds,
       formatMeanStd(g.rows.map((r) => r.iterations), 'integer'),
+      formatMeanStd(g.rows.map((r) => r.grad_evals), 'integer'),
       formatMeanStd(g.rows.map((r) => r.train_loss)),
       formatMeanStd(g.rows.map((r) => r.val_loss)),
       formatMeanStd(g.rows.map((r) => r.val_accuracy), 'percent'),

@@ -20,7 +20,7 @@ export const TRACE: Command = {
   name: 'trace',
   summary:
     "Replays every run of a problem file in the golden schema (test/golden/README.md) with this project's optimizers\n" +
-    'and prints {"runs":[{"id","steps":[{step,loss,lr,params?}]}]} on stdout (use `npm run -s trace` when piping).\n' +
+    'and prints {"runs":[{"id","steps":[{step,loss,lr,effective_lr?,params?}]}]} on stdout (use `npm run -s trace` when piping).\n' +
     'Exit codes: 0 every run replayed; 1 a malformed file or bad value (one line on stderr);\n' +
     '2 some run could not be replayed (reported by id), or an unknown flag / missing value.',
   synopsis: 'FILE.json [options]',
@@ -75,7 +75,7 @@ function shape(result: ReplayResult, run: GoldenRun): TraceOutput['runs'][number
   const want = new Set(run.steps.filter((s) => s.params).map((s) => s.step));
   return {
     id: result.id,
-    steps: result.steps.map((s) => (want.has(s.step) && s.params ? { step: s.step, loss: s.loss, lr: s.lr, params: s.params } : { step: s.step, loss: s.loss, lr: s.lr })),
+    steps: result.steps.map(({ params, ...rest }) => (want.has(rest.step) && params ? { ...rest, params } : rest)),
   };
 }
 

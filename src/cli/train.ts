@@ -10,6 +10,7 @@ import { MODELS, WIDTHS, modelFits, modelInfo } from '../models/catalog';
 import { OPTIMIZER_NAMES, optimizerInfo, takesPageMomentum } from '../optim/catalog';
 import { HYPER_DEFAULTS, type Hyper } from '../optim/hyper';
 import { parseSchedule } from '../optim/schedules';
+import { esgdConfigError } from '../optim/esgdConfig';
 import { DATASET_NAMES, isDatasetName } from '../data/datasets';
 import { DataFormatError } from '../data/errors';
 import { parseCommandLine, usageErrorLine, usageText, UsageError, wrapList, type Command, type Flag } from './args';
@@ -20,13 +21,15 @@ export { UsageError };
 
 /** Hyperparameters with a flag of their own: every Hyper key but those with a main flag. */
 const MAIN_KEYS = new Set<keyof Hyper>(['alpha0', 'weightDecay', 'beta', 'momentum']);
+/** Settings where `none` means off / the optimizer's rule (α safeguards; L-BFGS max_eval = ⌊max_iter·5/4⌋). */
+const NULLABLE = new Set<keyof Hyper>(['lrMin', 'lrMax', 'maxEval']);
 const HYPER_FLAGS = (Object.keys(HYPER_DEFAULTS) as (keyof Hyper)[])
   .filter((k) => !MAIN_KEYS.has(k))
   .map((key) => ({ key, flag: key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`).replace(/(\d+)/, '$1') }));
 
 const hyperHelp = (key: keyof Hyper): string => {
   const d = HYPER_DEFAULTS[key];
-  return typeof d === 'boolean' ? 'true|false' : key === 'schedule' ? 'SCHEDULE' : key === 'lrMin' || key === 'lrMax' ? 'X|none' : 'X';
+  return typeof d === 'boolean' ? 'true|false' : key === 'schedule' ? 'SCHEDULE' : NULLABLE.has(key) ? 'X|none' : 'X';
 };
 
 export const TRAIN: Command = {
@@ -91,7 +94,11 @@ const RANGES: Partial<Record<keyof Hyper, (v: number) => string | null>> = {
   beta1: unitInterval, beta2: unitInterval, lrBeta1: unitInterval, lrBeta2: unitInterval, lrMomentum: unitInterval,
   dampening: closedUnit, lrDampening: closedUnit, rho: closedUnit, rmsAlpha: closedUnit,
   eps: nonNegative, lrEps: nonNegative, lrDecay: nonNegative, initialAccumulator: nonNegative,
+  lrWarmup: unitInterval, updateDEvery: positiveInt, dWarmup: positiveInt,
+  maxIter: positiveInt, maxEval: positiveInt, historySize: positiveInt, toleranceGrad: nonNegative, toleranceChange: nonNegative,
 };
+/** ESGD-M's constructor allows β₂ = 1 (0 ≤ betas[1] ≤ 1); torch's Adam does not. */
+const rangeOf = (key: keyof Hyper, family: string) => (key === 'beta2' && family === 'esgd' ? closedUnit : RANGES[key]);
 
 function bool(flag: string, text: string): boolean {
   if (text === 'true' || text === '1') return true;
@@ -143,8 +150,8 @@ export function parseTrainArgs(argv: string[]): TrainArgs | 'help' {
         throw new UsageError(`--${flag}: ${(e as Error).message}`);
       }
     } else if (typeof d === 'boolean') v = bool(flag, text);
-    else if (key === 'lrMin' || key === 'lrMax') v = text === 'none' ? null : num(flag, text);
-    else v = num(flag, text, RANGES[key]);
+    else if (NULLABLE.has(key) && text === 'none') v = null;
+    else v = num(flag, text, rangeOf(key, info.family));
     (options as Record<string, unknown>)[key] = v;
   }
   // μ: the page-wide value for the momentum optimizers; RMSProp's own μ (default 0) when given.
@@ -155,17 +162,24 @@ export function parseTrainArgs(argv: string[]): TrainArgs | 'help' {
     if (!takesPageMomentum(info)) options.momentum = momentum;
     else if (info.defaults.nesterov && momentum === 0) throw new UsageError('--momentum: Nesterov momentum needs μ > 0');
   }
+  const alpha0 = s('alpha0') !== undefined ? num('alpha0', s('alpha0')!, nonNegative) : (info.defaults.alpha0 ?? 1e-3);
+  const weightDecay = num('weight-decay', s('weight-decay')!, nonNegative);
+  if (optimizer === 'ESGD-M') {
+    // The original constructor's checks, on the values the run would use.
+    const problem = esgdConfigError({ ...HYPER_DEFAULTS, ...info.defaults, ...options, alpha0, weightDecay });
+    if (problem) throw new UsageError(`ESGD-M: ${problem}`);
+  }
   const iterations = s('iterations') !== undefined ? num('iterations', s('iterations')!, positiveInt) : null;
   const config: TrainConfig = {
     dataset,
     model,
     optimizer,
     // Default: torch's α₀ for the optimizer where it has one (Adagrad 1e-2, Adadelta 1, …), else the reference's 1e-3.
-    alpha0: s('alpha0') !== undefined ? num('alpha0', s('alpha0')!, nonNegative) : (info.defaults.alpha0 ?? 1e-3),
+    alpha0,
     // β defaults to the reference's value for the optimizer's family: 1e-3 SGD-type, 1e-7 Adam-type.
     beta: s('beta') !== undefined ? num('beta', s('beta')!, nonNegative) : info.family === 'adam' ? 1e-7 : 1e-3,
     momentum,
-    weightDecay: num('weight-decay', s('weight-decay')!, nonNegative),
+    weightDecay,
     batchSize: num('batch-size', s('batch-size')!, positiveInt),
     epochs: num('epochs', s('epochs')!, positiveInt),
     iterations,

@@ -67,6 +67,16 @@ export const OPTION_META: Record<OptionKey, OptionMeta> = {
   rho: { group: 'model', kind: 'number', label: 'ρ', hint: 'Adadelta decay, 0 ≤ ρ ≤ 1' },
   rmsAlpha: { group: 'model', kind: 'number', label: 'α (RMSProp smoothing)', hint: '0 ≤ α ≤ 1' },
   centered: { group: 'model', kind: 'boolean', label: 'Centred', hint: 'divide by the centred second moment (variance estimate)' },
+  // ESGD-M (crowsonkb/esgd) and L-BFGS (torch.optim.LBFGS)
+  lrWarmup: { group: 'model', kind: 'number', label: 'lr warm-up', hint: 'ESGD-M: step size lr·(1 − lr_warmup^k) after k Hessian steps, 0 ≤ value < 1 (0 = none)' },
+  updateDEvery: { group: 'model', kind: 'number', label: 'Hessian every', hint: 'estimate the Hessian diagonal every this many steps, whole number ≥ 1' },
+  dWarmup: { group: 'model', kind: 'number', label: 'Hessian warm-up', hint: 'and on each of the first this many steps, whole number ≥ 1' },
+  maxIter: { group: 'model', kind: 'number', label: 'Max iterations', hint: 'inner L-BFGS iterations per step, whole number ≥ 1' },
+  maxEval: { group: 'model', kind: 'number', label: 'Max evaluations', hint: 'loss/gradient evaluations per step; empty = ⌊max iterations·5/4⌋' },
+  toleranceGrad: { group: 'model', kind: 'number', label: 'Gradient tolerance', hint: 'stop the step when max|g| ≤ this, ≥ 0' },
+  toleranceChange: { group: 'model', kind: 'number', label: 'Change tolerance', hint: 'stop when the loss or step changes less, ≥ 0' },
+  historySize: { group: 'model', kind: 'number', label: 'History size', hint: 'curvature pairs kept, whole number ≥ 1' },
+  strongWolfe: { group: 'model', kind: 'boolean', label: 'Strong-Wolfe line search', hint: "line_search_fn='strong_wolfe'; unticked, fixed steps of α₀" },
   // Learning-rate optimizer
   beta: { group: 'lr', kind: 'number', label: 'β (hypergradient)', hint: 'the page-wide β of this family until changed here' },
   lrMomentum: { group: 'lr', kind: 'number', label: 'μ_h', hint: 'momentum on α, 0 ≤ μ_h < 1' },
@@ -221,6 +231,7 @@ export const OPTION_MESSAGES = {
   unitClosed: 'must be between 0 and 1',
   nesterovMomentum: 'must be > 0 and < 1 (Nesterov)',
   minAboveMax: 'must be ≤ α max',
+  wholePositive: 'must be a whole number ≥ 1',
 } as const;
 
 type NumberRule = (v: number) => string | null;
@@ -229,6 +240,7 @@ const unitOpen: NumberRule = (v) => (v >= 0 && v < 1 ? null : OPTION_MESSAGES.un
 const unitClosed: NumberRule = (v) => (v >= 0 && v <= 1 ? null : OPTION_MESSAGES.unitClosed);
 const nonNegative: NumberRule = (v) => (v >= 0 ? null : MESSAGES.nonNegative);
 const anyNumber: NumberRule = () => null;
+const wholePositive: NumberRule = (v) => (Number.isInteger(v) && v >= 1 ? null : OPTION_MESSAGES.wholePositive);
 
 function ruleFor(key: OptionKey, info: OptimizerInfo): NumberRule {
   switch (key) {
@@ -237,8 +249,20 @@ function ruleFor(key: OptionKey, info: OptimizerInfo): NumberRule {
       return info.defaults.nesterov
         ? (v) => (v > 0 && v < 1 ? null : OPTION_MESSAGES.nesterovMomentum)
         : unitOpen;
-    case 'beta1':
     case 'beta2':
+      // ESGD-M allows β₂ = 1 (its constructor: 0 ≤ betas[1] ≤ 1); torch's Adam does not.
+      return info.family === 'esgd' ? unitClosed : unitOpen;
+    case 'updateDEvery':
+    case 'dWarmup':
+    case 'maxIter':
+    case 'maxEval':
+    case 'historySize':
+      return wholePositive;
+    case 'toleranceGrad':
+    case 'toleranceChange':
+      return nonNegative;
+    case 'lrWarmup':
+    case 'beta1':
     case 'lrBeta1':
     case 'lrBeta2':
     case 'lrMomentum':
@@ -294,7 +318,7 @@ export function validateOptimizerOptions(name: string, texts: OptionTexts | unde
     // A linked field the person has not changed: the page-wide field (validated there) applies.
     if (isLinked(key, info) && typeof texts?.[key] !== 'string') continue;
     const text = displayedText(name, key, texts, page);
-    if ((key === 'lrMin' || key === 'lrMax') && text.trim() === '') {
+    if ((key === 'lrMin' || key === 'lrMax' || key === 'maxEval') && text.trim() === '') {
       options[key] = null;
       continue;
     }

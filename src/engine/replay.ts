@@ -3,17 +3,22 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Tensor, Tensor1D, Tensor2D } from '@tensorflow/tfjs';
 import { crossEntropy, forward, toTensors, toTorchFlat } from '../models/mlp';
+import { mlpHvp } from '../models/mlpHvp';
 import { disposeReplaced } from '../optim/dispose';
 import { fromReference, type ReferenceConfig } from '../optim/reference';
 import type { Hyper } from '../optim/hyper';
 import type { Optimizer } from '../optim/types';
 import { showValue } from '../util/showValue';
-import { trainStep } from './step';
+import { goldenProbeValues } from './probes';
+import { trainStep, type CurvatureSource } from './step';
 
 export interface GoldenStep {
   step: number;
   loss: number;
+  /** The optimizer's learning rate (torch's param_groups[0]['lr']; for HD optimizers the adapted α). */
   lr: number;
+  /** Second-order runs: the step size of update t (ESGD-M: lr·(1 − lr_warmup^k); L-BFGS: its step t). */
+  effective_lr?: number;
   params?: number[];
 }
 export interface GoldenRun {
@@ -70,6 +75,11 @@ export async function replayWith(problem: GoldenProblem, run: GoldenRun, opt: Op
   const Y = tf.tensor1d(Int32Array.from(y), 'int32');
   let params: Tensor[] = toTensors(layers, perTensor);
   let state = opt.init(params, hp);
+  const sizes = problem.model.param_layout.map((l) => l.size);
+  const offsets = problem.model.param_layout.map((l) => l.offset);
+  // ESGD-M's probes follow the golden files' rule in place of torch's Rademacher draw (`probe_rule`); it
+  // indexes torch's flat vector, so they are made in torch order and turned into this project's layout.
+  const probes = (t: number) => toTensors(layers, sizes.map((n, i) => goldenProbeValues(t, offsets[i], n)));
   const record = new Set(run.steps.filter((s) => s.params).map((s) => s.step));
   const nSteps = run.steps.length ? run.steps[run.steps.length - 1].step : 0;
   const steps: GoldenStep[] = [];
@@ -78,10 +88,15 @@ export async function replayWith(problem: GoldenProblem, run: GoldenRun, opt: Op
       const start = batchStart(t, N, bs);
       const xb = tf.slice(X, [start, 0], [bs, D]) as Tensor2D;
       const yb = tf.slice(Y, [start], [bs]) as Tensor1D;
-      const r = trainStep(opt, params, state, (ps) => crossEntropy(forward(ps, xb), yb, C));
+      const curvature: CurvatureSource = { hvp: (ps, v) => mlpHvp(ps, xb, yb, C, v), probes };
+      const r = await trainStep(opt, params, state, (ps) => crossEntropy(forward(ps, xb), yb, C), curvature);
       params = r.params;
       state = r.state;
-      const s: GoldenStep = { step: t, loss: (await r.loss.data())[0], lr: (await state.lr.data())[0] };
+      const lr = (await state.lr.data())[0];
+      // Second-order optimizers chart their step size; torch's param group keeps the lr it was given.
+      const s: GoldenStep = opt.stepWith
+        ? { step: t, loss: (await r.loss.data())[0], lr: state.hp.alpha0, effective_lr: lr }
+        : { step: t, loss: (await r.loss.data())[0], lr };
       if (record.has(t)) s.params = Array.from(await toTorchFlat(params));
       steps.push(s);
       tf.dispose([xb, yb, r.loss]);

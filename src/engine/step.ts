@@ -1,26 +1,62 @@
 // One training step shared by the trainer, the replay tool and the benchmarks:
 // loss and gradients at the current parameters, then the optimizer's step, freeing what it replaced.
+// Second-order optimizers (`stepWith`) also get an oracle on the same minibatch: further loss/gradient
+// evaluations (L-BFGS's closure) and exact Hessian-vector products (ESGD-M), each counted.
 import * as tf from '@tensorflow/tfjs';
 import type { Scalar, Tensor } from '@tensorflow/tfjs';
 import { disposeReplaced } from '../optim/dispose';
-import type { OptState, Optimizer } from '../optim/types';
+import type { LossOracle, OptState, Optimizer } from '../optim/types';
 
 export interface StepResult<S extends OptState> {
   params: Tensor[];
   state: S;
   /** Minibatch loss at the parameters BEFORE the update (the caller owns it and must dispose it). */
   loss: Scalar;
+  /** Gradient evaluations the step cost: 1, plus each further closure call and each Hessian-vector product. */
+  gradEvals: number;
 }
 
-export function trainStep<S extends OptState>(
+/** What the caller knows about the model's curvature on this step's minibatch (second-order optimizers). */
+export interface CurvatureSource {
+  /** H·v at `params`, exact; the caller of hvp owns the result. */
+  hvp(params: readonly Tensor[], v: readonly Tensor[]): Tensor[];
+  /** The Rademacher probes of optimizer step t (1-based), one tensor per parameter tensor. */
+  probes(t: number): Tensor[];
+}
+
+export async function trainStep<S extends OptState>(
   opt: Optimizer<S>,
   params: Tensor[],
   state: S,
   lossFn: (params: Tensor[]) => Scalar,
-): StepResult<S> {
-  const { value, grads } = tf.valueAndGrads((...ps: Tensor[]) => lossFn(ps))(params);
-  const next = opt.step(params, grads, state);
+  curvature?: CurvatureSource,
+): Promise<StepResult<S>> {
+  const valueAndGrads = tf.valueAndGrads((...ps: Tensor[]) => lossFn(ps));
+  const { value, grads } = valueAndGrads(params);
+  let gradEvals = 1;
+  let next: { params: Tensor[]; state: S };
+  if (opt.stepWith) {
+    const noCurvature = (): never => {
+      throw new Error(`${opt.name} needs Hessian-vector products, which this caller does not provide`);
+    };
+    const oracle: LossOracle = {
+      loss0: value as Scalar,
+      evaluate: (ps) => {
+        gradEvals++;
+        const r = valueAndGrads(ps as Tensor[]);
+        return { loss: r.value as Scalar, grads: r.grads };
+      },
+      hvp: (v) => {
+        gradEvals++;
+        return curvature ? curvature.hvp(params, v) : noCurvature();
+      },
+      probes: (t) => (curvature ? curvature.probes(t) : noCurvature()),
+    };
+    next = await opt.stepWith(params, grads, state, oracle);
+  } else {
+    next = opt.step(params, grads, state);
+  }
   // Old params, grads and old state go, except tensors the new state keeps (e.g. u_prev may be g itself).
   disposeReplaced([params, grads, state], [next.params, next.state]);
-  return { params: next.params, state: next.state, loss: value as Scalar };
+  return { params: next.params, state: next.state, loss: value as Scalar, gradEvals };
 }

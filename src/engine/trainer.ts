@@ -19,8 +19,10 @@ import { EVAL_SUBSET_SEED, evalDue, evalPlan, fullEvalAt, totalIterations } from
 import { applyEdits } from './edits';
 import { batchLoss, evaluate, evaluateDevice, toDeviceEvalSet, validationSubset } from './evaluate';
 import { toDeviceBatch } from './inputs';
-import { trainStep } from './step';
-import type { DatasetBuffers, EvalRecord, MetricBatch, RunSpec, RunState, TrainColumns } from './types';
+import { readLayerQuantiles } from './precond';
+import { seededProbeValues } from './probes';
+import { trainStep, type CurvatureSource } from './step';
+import type { CurvatureRecord, DatasetBuffers, EvalRecord, MetricBatch, RunSpec, RunState, TrainColumns } from './types';
 
 export interface TrainerSink {
   metrics(batch: MetricBatch): void;
@@ -54,6 +56,8 @@ interface Pending {
   time: number;
   loss: Scalar;
   lr: Scalar;
+  /** Gradient evaluations so far (second-order runs). */
+  gradEvals: number;
 }
 
 export async function train(run: RunSpec, data: DatasetBuffers, sink: TrainerSink, control: TrainerControl, opts: TrainerOptions = {}): Promise<RunState> {
@@ -80,6 +84,14 @@ export async function train(run: RunSpec, data: DatasetBuffers, sink: TrainerSin
   let buffers: Tensor[] = init.buffers;
   const model = () => ({ params, buffers });
   let state = opt.init(params, hp);
+  // Second-order runs: gradient evaluations counted, Rademacher probes from the run's seed.
+  const secondOrder = opt.stepWith !== undefined;
+  let gradEvals = 0;
+  const paramNames = net.paramNames();
+  const probes = (t: number) => {
+    const sizes = params.map((p) => p.size);
+    return seededProbeValues(cfg.seed, t, sizes).map((v, i) => tf.tensor(v, params[i].shape));
+  };
   let perm = epochPermutation(nTrain, cfg.seed, 1);
   let permEpoch = 1;
   const batch = (t: number) => {
@@ -97,6 +109,13 @@ export async function train(run: RunSpec, data: DatasetBuffers, sink: TrainerSin
   let t0 = now();
   const elapsed = () => (now() - t0) / 1000;
   const pending: Pending[] = [];
+  // Preconditioner quantiles being read back; streamed with the flush that covers their iteration.
+  const snapshots: { iteration: number; layers: Promise<CurvatureRecord['layers']> }[] = [];
+  const takeCurvature = async (upTo: number): Promise<CurvatureRecord[]> => {
+    const due = snapshots.filter((s) => s.iteration <= upTo);
+    snapshots.splice(0, due.length);
+    return Promise.all(due.map(async (s) => ({ iteration: s.iteration, layers: await s.layers })));
+  };
   let lastFlush = now();
 
   const emitEval = async (t: number, epoch: number, extra: Partial<EvalRecord> = {}) => {
@@ -113,11 +132,12 @@ export async function train(run: RunSpec, data: DatasetBuffers, sink: TrainerSin
   const flush = async (): Promise<{ diverged: number | null; below: number | null }> => {
     lastFlush = now();
     if (pending.length === 0) return { diverged: null, below: null };
+    const cols = emptyColumns();
     const losses = tf.stack(pending.map((p) => p.loss));
     const lrs = tf.stack(pending.map((p) => p.lr));
+    if (secondOrder) cols.gradEvals = [];
     const [lv, av] = await Promise.all([losses.data(), lrs.data()]);
     tf.dispose([losses, lrs, ...pending.map((p) => p.loss), ...pending.map((p) => p.lr)]);
-    const cols = emptyColumns();
     let diverged: number | null = null;
     let below: number | null = null;
     for (let k = 0; k < pending.length; k++) {
@@ -126,6 +146,7 @@ export async function train(run: RunSpec, data: DatasetBuffers, sink: TrainerSin
       cols.time.push(pending[k].time);
       cols.loss.push(lv[k]);
       cols.lr.push(av[k]);
+      cols.gradEvals?.push(pending[k].gradEvals);
       if (!Number.isFinite(lv[k])) {
         diverged = pending[k].t;
         break;
@@ -136,7 +157,8 @@ export async function train(run: RunSpec, data: DatasetBuffers, sink: TrainerSin
       }
     }
     pending.length = 0;
-    sink.metrics({ runId: run.runId, train: cols, evals: [] });
+    const curvature = await takeCurvature(cols.iteration[cols.iteration.length - 1]);
+    sink.metrics({ runId: run.runId, train: cols, evals: [], ...(curvature.length ? { curvature } : {}) });
     return { diverged, below };
   };
 
@@ -157,19 +179,41 @@ export async function train(run: RunSpec, data: DatasetBuffers, sink: TrainerSin
       const b = batch(t);
       const { x, y } = toDeviceBatch(data, b.x, b.y);
       let updated: Tensor[] | null = null;
-      const r = trainStep(opt, params, state, (ps) => {
-        const out = net.forward(ps, buffers, x, { training: true, seed: subSeed(cfg.seed, t, DROPOUT_STREAM) });
-        updated = out.buffers;
-        return crossEntropy(out.logits, y, data.numClasses);
-      });
-      tf.dispose([x, y]);
+      const mode = { training: true, seed: subSeed(cfg.seed, t, DROPOUT_STREAM) } as const;
+      // Hessian-vector products read the same batch statistics and dropout masks as the gradient.
+      const curvature: CurvatureSource = { hvp: (ps, v) => net.hvp(ps, buffers, x, y, data.numClasses, mode, v), probes };
+      let r;
+      try {
+        r = await trainStep(
+          opt,
+          params,
+          state,
+          (ps) => {
+            // Each further L-BFGS closure call is a training forward pass, as torch's: the running
+            // statistics advance from the last call's.
+            if (updated) {
+              tf.dispose(buffers);
+              buffers = updated;
+            }
+            const out = net.forward(ps, buffers, x, mode);
+            updated = out.buffers;
+            return crossEntropy(out.logits, y, data.numClasses);
+          },
+          curvature,
+        );
+      } finally {
+        tf.dispose([x, y]);
+      }
       if (updated) {
         tf.dispose(buffers);
         buffers = updated;
       }
       params = r.params;
       state = r.state;
-      pending.push({ t, epoch: b.epoch, time: elapsed(), loss: r.loss, lr: tf.clone(state.lr) });
+      gradEvals += r.gradEvals;
+      const scales = opt.preconditioner?.(state) ?? null;
+      if (scales) snapshots.push({ iteration: t, layers: readLayerQuantiles(scales, paramNames) });
+      pending.push({ t, epoch: b.epoch, time: elapsed(), loss: r.loss, lr: tf.clone(state.lr), gradEvals });
 
       const evalNow = evalDue(t, total, plan, perEpoch);
       // With a threshold every step is read at once, so the run stops exactly where the loss crossed it.

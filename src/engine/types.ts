@@ -62,6 +62,26 @@ export interface TrainColumns {
   loss: number[];
   lr: number[];
   time: number[];
+  /**
+   * Second-order runs only: gradient evaluations so far after iteration t (a Hessian-vector product and each
+   * L-BFGS closure call count as one). First-order runs spend exactly one per iteration and omit it.
+   */
+  gradEvals?: number[];
+}
+
+/** Quantiles of a preconditioner's per-parameter scale (ESGD-M: √d) over one layer's parameters. */
+export interface LayerQuantiles {
+  /** The layer's torch module name (the parameter name without .weight / .bias). */
+  layer: string;
+  q10: number;
+  q50: number;
+  q90: number;
+}
+
+/** ESGD-M's preconditioner after an iteration that re-estimated it. */
+export interface CurvatureRecord {
+  iteration: number;
+  layers: LayerQuantiles[];
 }
 
 /** One evaluation on the full test set. Iteration 0 is the evaluation before training. */
@@ -96,6 +116,8 @@ export interface MetricBatch {
   evals: EvalRecord[];
   /** Mid-run edits applied since the last batch; absent when none. */
   events?: RunEvent[];
+  /** Preconditioner snapshots since the last batch (ESGD-M); absent when none. */
+  curvature?: CurvatureRecord[];
 }
 
 /** Raw dataset bytes as the loader returns them: pixels stay uint8 on the host. */
@@ -128,4 +150,6 @@ export interface RunRecord {
   evals: EvalRecord[];
   /** Mid-run edits, in order; absent when there were none. */
   events?: RunEvent[];
+  /** ESGD-M's preconditioner quantiles at its Hessian steps, in order; absent for other optimizers. */
+  curvature?: CurvatureRecord[];
 }

@@ -5,8 +5,8 @@ import type { Hyper } from './hyper';
 /** Which β slider an HD optimizer reads: the reference work uses 1e-3 for SGD-type, 1e-7 for Adam-type. */
 export type BetaGroup = 'sgd' | 'adam';
 /** Colour family: an optimizer, its HD optimizer and the variants on the same model optimizer share one hue. */
-export type Family = 'sgd' | 'sgdm' | 'sgdn' | 'adam' | 'adagrad' | 'adadelta' | 'adamax' | 'rmsprop';
-export type Group = 'classic' | 'hypergradient' | 'variant';
+export type Family = 'sgd' | 'sgdm' | 'sgdn' | 'adam' | 'adagrad' | 'adadelta' | 'adamax' | 'rmsprop' | 'esgd' | 'lbfgs';
+export type Group = 'classic' | 'hypergradient' | 'variant' | 'second-order';
 
 export interface OptimizerInfo {
   name: string;
@@ -78,6 +78,14 @@ export const OPTIMIZERS: readonly OptimizerInfo[] = [
     defaults: {}, description: 'Adam on θ; Nesterov momentum (or heavy-ball) on α (op_Adam_lop_Sgdn).' },
   { name: 'Adamop-Adamlop', group: 'variant', family: 'adam', baseline: 'Adam-HD', betaGroup: 'adam', tunable: [...ADAM_HD, ...LR_ADAM, ...HD],
     defaults: {}, description: 'Adam on θ and on α; reference: α moves by up to β per parameter tensor per step (op_Adam_lop_Adam).' },
+
+  // Second order: curvature from Hessian-vector products or from gradient differences
+  { name: 'ESGD-M', group: 'second-order', family: 'esgd', baseline: null, betaGroup: null,
+    tunable: ['beta1', 'beta2', 'eps', 'lrWarmup', 'updateDEvery', 'dWarmup'], defaults: { alpha0: 1, eps: 1e-4 },
+    description: 'Equilibrated SGD with Nesterov momentum (crowsonkb/esgd): per-parameter steps from |H| diagonal estimates by Hessian-vector products; weight decay decoupled.' },
+  { name: 'L-BFGS', group: 'second-order', family: 'lbfgs', baseline: null, betaGroup: null,
+    tunable: ['maxIter', 'maxEval', 'toleranceGrad', 'toleranceChange', 'historySize', 'strongWolfe'], defaults: { alpha0: 1 },
+    description: 'Limited-memory BFGS (torch.optim.LBFGS): several loss/gradient evaluations of the same minibatch per step; weight decay adds ½·wd·|θ|² to its objective.' },
 ];
 
 export const OPTIMIZER_NAMES: readonly string[] = OPTIMIZERS.map((o) => o.name);

@@ -58,6 +58,25 @@ export interface Hyper {
 
   /** Schedule of fixed-rate optimizers: α_t = α₀ · factor(t). */
   schedule: ScheduleSpec;
+
+  // ESGD-M (crowsonkb/esgd@0ec117b): betas are beta1/beta2, its ε is eps (default 1e-4 there), its weight
+  // decay is weightDecay but decoupled (θ ← θ·(1 − wd·step size)), as the original does.
+  /** Exponential learning-rate warm-up coefficient (0 = none; counted on Hessian steps only). */
+  lrWarmup: number;
+  /** Estimate the Hessian diagonal every this many steps … */
+  updateDEvery: number;
+  /** … and on each of the first this many steps. */
+  dWarmup: number;
+
+  // L-BFGS (torch.optim.LBFGS, 1.13)
+  maxIter: number;
+  /** null = torch's default ⌊maxIter·5/4⌋. */
+  maxEval: number | null;
+  toleranceGrad: number;
+  toleranceChange: number;
+  historySize: number;
+  /** line_search_fn: 'strong_wolfe' when true, None when false. */
+  strongWolfe: boolean;
 }
 
 export const HYPER_DEFAULTS: Hyper = {
@@ -87,4 +106,13 @@ export const HYPER_DEFAULTS: Hyper = {
   lrMin: null,
   lrMax: null,
   schedule: CONSTANT,
+  lrWarmup: 0.99,
+  updateDEvery: 10,
+  dWarmup: 20,
+  maxIter: 20,
+  maxEval: null,
+  toleranceGrad: 1e-7,
+  toleranceChange: 1e-9,
+  historySize: 100,
+  strongWolfe: false,
 };

@@ -4,7 +4,7 @@ import { HYPER_DEFAULTS, type Hyper } from './hyper';
 import { buildOptimizer } from './registry';
 import type { Optimizer } from './types';
 
-export type ReferenceConfig = Record<string, number | boolean | number[]>;
+export type ReferenceConfig = Record<string, number | boolean | number[] | string | null>;
 
 const num = (c: ReferenceConfig, k: string): number => {
   const v = c[k];
@@ -62,6 +62,17 @@ function resolve(cls: string, c: ReferenceConfig): { name: string; hp: Partial<H
       return { name: 'Adamop-SGDNlop', hp: { ...adamArgs(c), ...lrMomentumArgs(c), ...hd() } };
     case 'op_Adam_lop_Adam':
       return { name: 'Adamop-Adamlop', hp: { ...adamArgs(c), ...lrAdamArgs(c), ...hd() } };
+    case 'esgd.ESGD': {
+      const [beta1, beta2] = pair(c, 'betas');
+      return { name: 'ESGD-M', hp: { beta1, beta2, eps: num(c, 'eps'), lrWarmup: num(c, 'lr_warmup'), updateDEvery: num(c, 'update_d_every'), dWarmup: num(c, 'd_warmup') } };
+    }
+    case 'torch.optim.LBFGS': {
+      const ls = c.line_search_fn ?? null;
+      if (ls !== null && ls !== 'strong_wolfe') throw new Error(`config field "line_search_fn" must be null or "strong_wolfe", got ${JSON.stringify(ls)}`);
+      const maxEval = c.max_eval ?? null;
+      return { name: 'L-BFGS', hp: { maxIter: num(c, 'max_iter'), maxEval: maxEval === null ? null : num(c, 'max_eval'), toleranceGrad: num(c, 'tolerance_grad'),
+        toleranceChange: num(c, 'tolerance_change'), historySize: num(c, 'history_size'), strongWolfe: ls === 'strong_wolfe' } };
+    }
     default:
       return null;
   }
@@ -72,6 +83,8 @@ export function fromReference(cls: string, c: ReferenceConfig): { optimizer: Opt
   const r = resolve(cls, c);
   if (!r) return null;
   // Reference runs set every argument explicitly: start from the library defaults, not the page's.
-  const hp: Hyper = { ...HYPER_DEFAULTS, legacyAdamEps: true, ...r.hp, alpha0: num(c, 'lr'), weightDecay: num(c, 'weight_decay') };
+  // torch.optim.LBFGS has no weight decay argument.
+  const weightDecay = cls === 'torch.optim.LBFGS' ? 0 : num(c, 'weight_decay');
+  const hp: Hyper = { ...HYPER_DEFAULTS, legacyAdamEps: true, ...r.hp, alpha0: num(c, 'lr'), weightDecay };
   return { optimizer: buildOptimizer(r.name), hp };
 }

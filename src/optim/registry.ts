@@ -2,6 +2,7 @@
 // Metadata (groups, colour families, baselines, defaults) is in catalog.ts; this file holds the math.
 import { adadeltaDirection, adagradDirection, adamaxDirection, adamDirection, rmspropDirection, sgdDirection } from './directions';
 import { fixedLr, hypergradient } from './compose';
+import { esgd } from './esgd';
 import { adamLr, momentumLr, sgdLr } from './lrRules';
 import { optimizerInfo } from './catalog';
 import { HYPER_DEFAULTS, type Hyper } from './hyper';
@@ -29,6 +30,7 @@ const BUILDERS: Record<string, () => Optimizer> = {
   'SGDNop-Adamlop': () => hypergradient('SGDNop-Adamlop', sgdDirection(), adamLr(), 'sgd'),
   'Adamop-SGDNlop': () => hypergradient('Adamop-SGDNlop', hdAdam(), momentumLr(), 'adam'),
   'Adamop-Adamlop': () => hypergradient('Adamop-Adamlop', hdAdam(), adamLr(), 'adam'),
+  'ESGD-M': () => esgd() as unknown as Optimizer,
 };
 
 /** The optimizer of a registry name (throws a clear error for unknown names). */

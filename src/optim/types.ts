@@ -17,6 +17,33 @@ export interface Optimizer<S extends OptState = OptState> {
   readonly name: string;
   init(params: readonly Tensor[], hp: Hyper): S;
   step(params: readonly Tensor[], grads: readonly Tensor[], state: S): { params: Tensor[]; state: S };
+  /**
+   * Second-order optimizers (ESGD-M, L-BFGS) step with this instead of `step`: they ask the oracle for
+   * more than the gradient (Hessian-vector products, closure calls on the same minibatch). Asynchronous,
+   * because L-BFGS reads scalars back to decide (as torch's .item() calls do).
+   */
+  stepWith?(params: readonly Tensor[], grads: readonly Tensor[], state: S, oracle: LossOracle): Promise<{ params: Tensor[]; state: S }>;
+  /**
+   * The per-parameter scales a preconditioned optimizer divides by (ESGD-M: √d), per tensor, when the last
+   * step changed them; null otherwise. New tensors the caller owns.
+   */
+  preconditioner?(state: S): Tensor[] | null;
+}
+
+/**
+ * What a second-order optimizer may ask about the step's minibatch loss L, beyond the gradient at the
+ * step's parameters θ that it is given. Each call to `evaluate` or `hvp` costs about one gradient
+ * evaluation and is counted (the `Gradient evaluations` axis). The caller owns every returned tensor.
+ */
+export interface LossOracle {
+  /** L at θ, the loss the step's gradient came from. */
+  readonly loss0: Scalar;
+  /** L and ∇L at other parameters, same minibatch (one call of torch's L-BFGS closure). */
+  evaluate(params: readonly Tensor[]): { loss: Scalar; grads: Tensor[] };
+  /** H·v, H the Hessian of L at θ (the parameters the step started from), exact. */
+  hvp(v: readonly Tensor[]): Tensor[];
+  /** The Rademacher probes (entries ±1) of optimizer step t (1-based), one tensor per parameter tensor. */
+  probes(t: number): Tensor[];
 }
 
 /**

@@ -4,7 +4,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import type { Tensor, Tensor1D, Tensor2D } from '@tensorflow/tfjs';
 import { useNodeBackend } from '../../src/engine/nodeBackends';
-import { trainStep } from '../../src/engine/step';
+import { seededProbeValues } from '../../src/engine/probes';
+import { trainStep, type CurvatureSource } from '../../src/engine/step';
+import { mlpHvp } from '../../src/models/mlpHvp';
 import { crossEntropy, forward, toTensors } from '../../src/models/mlp';
 import { OPTIMIZERS, optimizerInfo } from '../../src/optim/catalog';
 import { disposeReplaced } from '../../src/optim/dispose';
@@ -28,6 +30,22 @@ function initParams(): Tensor[] {
   return toTensors(P1.model.layer_sizes, layout.map((l) => P1.init.init_params.slice(l.offset, l.offset + l.size)));
 }
 
+/** Exact Hessian-vector products of this problem, seeded probes (the second-order optimizers). */
+const curvature: CurvatureSource = {
+  hvp: (ps, v) => mlpHvp(ps, X, Y, 10, v),
+  probes: (t) => {
+    const sizes = P1.model.param_layout.map((l) => l.size);
+    const shapes = initShapes();
+    return seededProbeValues(1, t, sizes).map((v, i) => tf.tensor(v, shapes[i]));
+  },
+};
+const initShapes = () => {
+  const ps = initParams();
+  const shapes = ps.map((p) => p.shape);
+  tf.dispose(ps);
+  return shapes;
+};
+
 /** Runs `steps` full-batch steps; returns losses, α after each step, and the tensor count after each step. */
 async function run(name: string, set: Partial<Hyper>, steps: number) {
   const opt = buildOptimizer(name);
@@ -35,7 +53,7 @@ async function run(name: string, set: Partial<Hyper>, steps: number) {
   let state = opt.init(params, hyperFor(name, set));
   const losses: number[] = [], lrs: number[] = [], counts: number[] = [];
   for (let t = 1; t <= steps; t++) {
-    const r = trainStep(opt, params, state, (ps) => crossEntropy(forward(ps, X), Y, 10));
+    const r = await trainStep(opt, params, state, (ps) => crossEntropy(forward(ps, X), Y, 10), curvature);
     params = r.params;
     state = r.state;
     losses.push((await r.loss.data())[0]);
@@ -51,7 +69,7 @@ async function run(name: string, set: Partial<Hyper>, steps: number) {
 function sensible(name: string): Partial<Hyper> {
   const info = optimizerInfo(name);
   // The golden files' settings for this problem (e.g. sgd: 0.5, sgd_momentum: 0.1).
-  const alpha0: Record<string, number> = { sgd: 0.5, adagrad: 0.1, adadelta: 1, adamax: 0.02, rmsprop: 0.01, adam: 0.01 };
+  const alpha0: Record<string, number> = { sgd: 0.5, adagrad: 0.1, adadelta: 1, adamax: 0.02, rmsprop: 0.01, adam: 0.01, esgd: 1, lbfgs: 1 };
   return { alpha0: alpha0[info.family] ?? 0.1, beta: info.betaGroup === 'adam' ? 1e-4 : 1e-3 };
 }
 
@@ -75,6 +93,7 @@ describe('every registry optimizer', () => {
       'SGD', 'SGDM', 'SGDN', 'Adagrad', 'Adadelta', 'Adamax', 'RMSProp', 'Adam',
       'SGD-HD', 'SGDM-HD', 'SGDN-HD', 'Adam-HD',
       'SGDop-SGDNlop', 'SGDNop-SGDNlop', 'SGDop-Adamlop', 'SGDNop-Adamlop', 'Adamop-SGDNlop', 'Adamop-Adamlop',
+      'ESGD-M', 'L-BFGS',
     ]);
     for (const o of OPTIMIZERS.filter((x) => x.group === 'variant')) {
       // Each variant's baseline is the HD optimizer with the same model optimizer (DESIGN.md naming).
@@ -92,7 +111,7 @@ describe('hyperparameters live in the state', () => {
     const lrs: number[] = [];
     for (let t = 1; t <= 4; t++) {
       if (t === 3) state = withHyper(state, { beta: 0.01 });
-      const r = trainStep(opt, params, state, (ps) => crossEntropy(forward(ps, X), Y, 10));
+      const r = await trainStep(opt, params, state, (ps) => crossEntropy(forward(ps, X), Y, 10));
       params = r.params;
       state = r.state;
       lrs.push((await state.lr.data())[0]);

@@ -6,6 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { useNodeBackend } from '../../src/engine/nodeBackends';
 import { buildOptimizer, hyperFor } from '../../src/optim/registry';
 import { OPTIMIZER_NAMES } from '../../src/optim/catalog';
+import type { Hyper } from '../../src/optim/hyper';
 import { checkRun, loadGolden } from './goldenCheck';
 
 /** Registry name → golden run id with the same optimizer and settings. */
@@ -30,14 +31,32 @@ const CASES: Record<string, string> = {
   'Adamop-Adamlop': 'paper_adam_op_adam_lop',
 };
 
+/**
+ * Second order (second_order_P2.json): the registry name with what a person sets in its Settings. The
+ * golden ESGD-M run is torch's defaults; the L-BFGS run sets max_iter 2 and history_size 10.
+ */
+const SECOND_ORDER: Record<string, { id: string; set: Partial<Hyper> }> = {
+  'ESGD-M': { id: 'esgd_default', set: {} },
+  'L-BFGS': { id: 'lbfgs_plain', set: { maxIter: 2, historySize: 10 } },
+};
+
 beforeAll(async () => {
   await useNodeBackend('cpu');
 });
 
 describe('registry optimizers follow the reference runs', () => {
   it('covers every optimizer of the catalog', () => {
-    expect(Object.keys(CASES).sort()).toEqual([...OPTIMIZER_NAMES].sort());
+    expect([...Object.keys(CASES), ...Object.keys(SECOND_ORDER)].sort()).toEqual([...OPTIMIZER_NAMES].sort());
   });
+  const secondOrder = loadGolden('second_order_P2');
+  for (const [name, { id, set }] of Object.entries(SECOND_ORDER)) {
+    it(`second_order_P2: ${name} = ${id}`, async () => {
+      const run = secondOrder.runs.find((r) => r.id === id)!;
+      const c = run.config_with_defaults as Record<string, number>;
+      const hp = hyperFor(name, { alpha0: c.lr, weightDecay: c.weight_decay ?? 0, ...set });
+      await checkRun(run, secondOrder, { optimizer: buildOptimizer(name), hp });
+    });
+  }
   for (const problem of ['P1', 'P2'] as const) {
     const file = loadGolden(problem);
     for (const [name, id] of Object.entries(CASES)) {

@@ -96,6 +96,7 @@ const base = (over: Partial<SummaryRow>): SummaryRow => ({
   beta: 1e-6,
   seed: 1,
   iterations: 100,
+  grad_evals: 100,
   train_loss: 0.3,
   val_loss: 0.3,
   val_accuracy: 0.9,
@@ -117,7 +118,10 @@ describe('summary rows and groups', () => {
     expect(Object.keys(row)).toEqual([...SUMMARY_FIELDS, 'state']);
     expect(row).toMatchObject({ preset: 'alpha-sweep', optimizer: 'SGD-HD', seed: 2, val_loss: null, iterations_to_threshold: 12, state: 'diverged' });
     const filled = toSummaryRow({ train_loss: 'NaN' }, { preset: 'p', dataset: 'mnist', model: 'mlp', optimizer: 'Adam', alpha0: 1e-3, beta: 1e-7, seed: 3 });
-    expect(filled).toMatchObject({ model: 'mlp', optimizer: 'Adam', alpha0: 1e-3, beta: 1e-7, seed: 3, train_loss: null, iterations: 0 });
+    expect(filled).toMatchObject({ model: 'mlp', optimizer: 'Adam', alpha0: 1e-3, beta: 1e-7, seed: 3, train_loss: null, iterations: 0, grad_evals: 0 });
+    // A summary from before gradient evaluations were counted: one per iteration.
+    expect(row.grad_evals).toBe(50);
+    expect(toSummaryRow({ iterations: 40, grad_evals: 73 }, { preset: 'p', dataset: 'mnist', model: 'mlp', optimizer: 'L-BFGS', alpha0: 1, beta: 0, seed: 1 }).grad_evals).toBe(73);
   });
 
   it('groupByConfig groups over seeds, in order of first appearance', () => {
@@ -144,26 +148,26 @@ describe('markdown', () => {
 
   it('summaryMarkdown: one row per configuration, mean ± std over seeds, threshold column', () => {
     const rows = [
-      base({ optimizer: 'SGD-HD', beta: 1e-3, seed: 1, iterations: 300, train_loss: 0.30, val_loss: 0.28, val_accuracy: 0.92, lr_final: 0.01, lr_min: 1e-3, lr_max: 0.02, iterations_to_threshold: 200, wall_s: 2 }),
-      base({ optimizer: 'SGD-HD', beta: 1e-3, seed: 2, iterations: 500, train_loss: 0.32, val_loss: 0.30, val_accuracy: 0.90, lr_final: 0.03, lr_min: -1e-3, lr_max: 0.04, iterations_to_threshold: null, wall_s: 4 }),
-      base({ optimizer: 'SGD', seed: 1, iterations: 5000, train_loss: 0.6, val_loss: null, val_accuracy: null, lr_final: null, lr_min: null, lr_max: null, state: 'diverged', wall_s: 3 }),
+      base({ optimizer: 'SGD-HD', beta: 1e-3, seed: 1, iterations: 300, grad_evals: 300, train_loss: 0.30, val_loss: 0.28, val_accuracy: 0.92, lr_final: 0.01, lr_min: 1e-3, lr_max: 0.02, iterations_to_threshold: 200, wall_s: 2 }),
+      base({ optimizer: 'SGD-HD', beta: 1e-3, seed: 2, iterations: 500, grad_evals: 500, train_loss: 0.32, val_loss: 0.30, val_accuracy: 0.90, lr_final: 0.03, lr_min: -1e-3, lr_max: 0.04, iterations_to_threshold: null, wall_s: 4 }),
+      base({ optimizer: 'SGD', seed: 1, iterations: 5000, grad_evals: 5000, train_loss: 0.6, val_loss: null, val_accuracy: null, lr_final: null, lr_min: null, lr_max: null, state: 'diverged', wall_s: 3 }),
     ];
     const md = summaryMarkdown(rows, { title: 'Sweep p', notes: ['a note'], threshold: true, failed: ['run-x'] });
     const lines = md.split('\n');
     expect(lines[0]).toBe('# Sweep p');
     expect(md).toContain('a note');
-    expect(md).toContain('| model | optimizer | α₀ | β | seeds | iterations | train loss | val loss | val accuracy (%) | α final | α min | α max | iterations to threshold | wall (s) |');
+    expect(md).toContain('| model | optimizer | α₀ | β | seeds | iterations | gradient evaluations | train loss | val loss | val accuracy (%) | α final | α min | α max | iterations to threshold | wall (s) |');
     // SGD-HD: iterations 400 ± 141 (√(2·100²)); train loss 0.310 ± 0.014; val loss 0.290 ± 0.014;
     // accuracy 91.00 ± 1.41; α final 0.02 ± 0.014; α min 0 ± 1.4e-3 (mean 0 exactly); α max 0.03 ± 0.014;
     // threshold reached by seed 1 only; wall 3.0 ± 1.4.
-    expect(lines).toContain('| logreg | SGD-HD | 1e-3 | 1e-3 | 2 | 400 ± 141 | 0.310 ± 0.014 | 0.290 ± 0.014 | 91.00 ± 1.41 | 0.02 ± 0.014 | 0 ± 1.4e-3 | 0.03 ± 0.014 | 200 (1/2 reached) | 3.0 ± 1.4 |');
-    expect(lines).toContain('| logreg | SGD | 1e-3 | 1e-6 | 1 (1 diverged) | 5,000 | 0.600 | — | — | — | — | — | — (0/1 reached) | 3.0 |');
+    expect(lines).toContain('| logreg | SGD-HD | 1e-3 | 1e-3 | 2 | 400 ± 141 | 400 ± 141 | 0.310 ± 0.014 | 0.290 ± 0.014 | 91.00 ± 1.41 | 0.02 ± 0.014 | 0 ± 1.4e-3 | 0.03 ± 0.014 | 200 (1/2 reached) | 3.0 ± 1.4 |');
+    expect(lines).toContain('| logreg | SGD | 1e-3 | 1e-6 | 1 (1 diverged) | 5,000 | 5,000 | 0.600 | — | — | — | — | — | — (0/1 reached) | 3.0 |');
     expect(md).toContain('- run-x');
   });
 
   it('summaryMarkdown leaves the threshold column out when no run asks for one', () => {
     const md = summaryMarkdown([base({})], { title: 't', threshold: false });
     expect(md).not.toContain('threshold');
-    expect(md).toContain('| logreg | SGD | 1e-3 | 1e-6 | 1 | 100 | 0.300 | 0.300 | 90.00 | 1e-3 | 1e-3 | 1e-3 | 1.0 |');
+    expect(md).toContain('| logreg | SGD | 1e-3 | 1e-6 | 1 | 100 | 100 | 0.300 | 0.300 | 90.00 | 1e-3 | 1e-3 | 1e-3 | 1.0 |');
   });
 });

@@ -130,7 +130,7 @@ describe('sweep with a stub train command', () => {
     expect(existsSync(path.join(out, 'seed2/ffnn100/RMSProp.csv'))).toBe(true);
     const md = readFileSync(path.join(out, 'summary.md'), 'utf8');
     // seeds 1 and 2: train loss 0.51 / 0.52 → 0.515 ± 0.007; accuracy 89 / 88 % → 88.50 ± 0.71.
-    expect(md).toContain('| ffnn100 | SGDM | 0.1 | 1e-6 | 2 | 30 ± 0 | 0.515 ± 0.007 | 0.415 ± 0.007 | 88.50 ± 0.71 | 0.1 ± 0 | 0.1 ± 0 | 0.1 ± 0 | 0.015 ± 0.007 |');
+    expect(md).toContain('| ffnn100 | SGDM | 0.1 | 1e-6 | 2 | 30 ± 0 | 30 ± 0 | 0.515 ± 0.007 | 0.415 ± 0.007 | 88.50 ± 0.71 | 0.1 ± 0 | 0.1 ± 0 | 0.1 ± 0 | 0.015 ± 0.007 |');
     expect(md.split('\n').filter((l) => l.startsWith('| ffnn100 |'))).toHaveLength(8);
     expect(readFileSync(log, 'utf8').trim().split('\n')).toHaveLength(16);
     // no temporary files left
