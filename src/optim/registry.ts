@@ -3,6 +3,7 @@
 import { adadeltaDirection, adagradDirection, adamaxDirection, adamDirection, rmspropDirection, sgdDirection } from './directions';
 import { fixedLr, hypergradient } from './compose';
 import { esgd } from './esgd';
+import { lbfgs } from './lbfgs';
 import { adamLr, momentumLr, sgdLr } from './lrRules';
 import { optimizerInfo } from './catalog';
 import { HYPER_DEFAULTS, type Hyper } from './hyper';
@@ -31,6 +32,7 @@ const BUILDERS: Record<string, () => Optimizer> = {
   'Adamop-SGDNlop': () => hypergradient('Adamop-SGDNlop', hdAdam(), momentumLr(), 'adam'),
   'Adamop-Adamlop': () => hypergradient('Adamop-Adamlop', hdAdam(), adamLr(), 'adam'),
   'ESGD-M': () => esgd() as unknown as Optimizer,
+  'L-BFGS': () => lbfgs() as unknown as Optimizer,
 };
 
 /** The optimizer of a registry name (throws a clear error for unknown names). */
