@@ -10,7 +10,7 @@
 // (relu inputs, pool gaps) further than 1e-5 from a kink, well above float32's ~1e-6 activation error,
 // so the float32 HVP and the float64 loss take the same branches.
 import * as tf from '@tensorflow/tfjs';
-import type { Tensor1D } from '@tensorflow/tfjs';
+import type { Tensor, Tensor1D, Tensor2D, Tensor4D } from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ModelName } from '../../src/engine/types';
 import { createRng } from '../../src/data/batching';
@@ -19,6 +19,11 @@ import { BN_EPS, dropoutMask } from '../../src/models/batchNorm';
 import { buildNetwork } from '../../src/models/build';
 import { lenetPlan, mlpLayers, vggPlan, type ConvPlan } from '../../src/models/catalog';
 import { mlpHvp } from '../../src/models/mlpHvp';
+import { batchNormEvalR, batchNormTrainR } from '../../src/models/rop/batchNorm';
+import type { RLayer } from '../../src/models/rop/chain';
+import { conv2dR, flattenCHWR } from '../../src/models/rop/conv';
+import { denseR, dropoutR, reluR } from '../../src/models/rop/dense';
+import { reluMaxPool2R } from '../../src/models/rop/pool';
 import type { ForwardMode, Network } from '../../src/models/network';
 import { DROPOUT_P } from '../../src/models/vgg';
 import { batchNorm, conv, flattenCHW, torchConvWeight, type Image } from './models-reference';
@@ -228,6 +233,7 @@ function problem(name: ModelName, shape: [number, number, number], n: number, se
 
 /** H·v from the network, read back as float64. */
 function netHvp(p: Problem, v: Vec, theta: Vec = p.theta): Vec {
+  const start = tf.memory().numTensors;
   const params = theta.map((t, i) => tf.tensor(Float32Array.from(t), p.shapes[i]));
   const buffers = p.buffers.map((t) => tf.tensor1d(Float32Array.from(t)));
   const vt = v.map((t, i) => tf.tensor(Float32Array.from(t), p.shapes[i]));
@@ -236,6 +242,7 @@ function netHvp(p: Problem, v: Vec, theta: Vec = p.theta): Vec {
   const hv = p.net.hvp(params, buffers, x, labels, 10, p.mode, vt);
   const out = hv.map((t) => Float64Array.from(t.dataSync()));
   tf.dispose([...params, ...buffers, ...vt, x, labels as Tensor1D, ...hv]);
+  expect(tf.memory().numTensors, 'tensors left by hvp').toBe(start);
   return out;
 }
 
@@ -421,4 +428,32 @@ describe('Hessian-vector products', () => {
       await useNodeBackend('cpu');
     }
   });
+
+  it('each R-op\'s backward is the transpose of its forward tangent map: ⟨g, J·ẋ⟩ = ⟨Jᵀg, ẋ⟩', () => tf.tidy(() => {
+    const r = createRng(31);
+    const t = (shape: number[]) => tf.tensor(Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => 2 * r() - 1), shape);
+    const zero = (shape: number[]) => tf.zeros(shape);
+    const cases: [string, RLayer, number[]][] = [
+      ['relu + max-pool, even', reluMaxPool2R, [2, 6, 4, 3]],
+      ['relu + max-pool, odd (cropped)', reluMaxPool2R, [2, 5, 7, 3]],
+      ['NCHW flatten', flattenCHWR, [2, 3, 2, 4]],
+      ['relu', reluR, [3, 5]],
+      ['dropout', dropoutR(tf.tensor2d([0, 2, 2, 0, 2, 2], [2, 3])), [2, 3]],
+      ['dense', denseR(t([4, 3]) as Tensor2D, t([3]) as Tensor1D, zero([4, 3]) as Tensor2D, zero([3]) as Tensor1D), [2, 4]],
+      ['conv 3×3 pad 1', conv2dR(t([3, 3, 2, 3]) as Tensor4D, t([3]) as Tensor1D, zero([3, 3, 2, 3]) as Tensor4D, zero([3]) as Tensor1D, 1), [2, 5, 4, 2]],
+      ['batch norm, training', batchNormTrainR(t([3]) as Tensor1D, t([3]) as Tensor1D, zero([3]) as Tensor1D, zero([3]) as Tensor1D), [2, 3, 2, 3]],
+      ['batch norm, evaluation', batchNormEvalR(t([3]) as Tensor1D, t([3]) as Tensor1D, zero([3]) as Tensor1D, zero([3]) as Tensor1D, t([3]), tf.add(1, t([3]))), [2, 3, 2, 3]],
+    ];
+    for (const [label, layer, shape] of cases) {
+      const [lhs, rhs] = tf.tidy(() => {
+        const dx = t(shape);
+        // Params' tangents are zero, so out.tangent = J·ẋ; back(g).input.grad = Jᵀg.
+        const step = layer({ value: t(shape), tangent: dx });
+        const g = t(step.out.value.shape);
+        const back = step.back({ grad: g, dgrad: tf.zerosLike(g) }, true);
+        return [tf.sum(tf.mul(g, step.out.tangent as Tensor)).dataSync()[0], tf.sum(tf.mul(back.input!.grad, dx)).dataSync()[0]];
+      });
+      expect(Math.abs(lhs - rhs), `${label}: ${lhs} vs ${rhs}`).toBeLessThan(1e-5 * Math.max(1, Math.abs(lhs)));
+    }
+  }));
 });
