@@ -20,5 +20,6 @@ describe('chart image file names say what the chart shows', () => {
   it('chart, x axis, smoothing and zoom', () => {
     expect(chartFileName('Loss', 'epoch', { smoothing: 0.6, zoomed: false, ext: 'png' })).toBe('loss-vs-epoch-smoothing-0.6.png');
     expect(chartFileName('Learning rate', 'iteration', { smoothing: 0, zoomed: true, ext: 'svg' })).toBe('learning-rate-vs-iteration-zoomed.svg');
+    expect(chartFileName('Loss', 'gradEvals', { smoothing: 0, zoomed: false, ext: 'png' })).toBe('loss-vs-grad-evals.png');
   });
 });

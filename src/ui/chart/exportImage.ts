@@ -11,7 +11,8 @@ const STYLE_PROPS = [
 
 /** File name for a chart image: what it shows, against what, and how it was smoothed, e.g. "loss-vs-epoch-smoothing-0.6.png". */
 export function chartFileName(chart: string, xAxis: string, opts: { smoothing: number; zoomed: boolean; ext: 'svg' | 'png' }): string {
-  const slug = (s: string) => s.toLowerCase().replace(/[^a-z0-9.]+/g, '-').replace(/^-+|-+$/g, '');
+  // camelCase keys read as words: 'gradEvals' → 'grad-evals'.
+  const slug = (s: string) => s.replace(/([a-z])([A-Z])/g, '$1-$2').toLowerCase().replace(/[^a-z0-9.]+/g, '-').replace(/^-+|-+$/g, '');
   const parts = [slug(chart), 'vs', slug(xAxis)];
   if (opts.smoothing > 0) parts.push('smoothing', String(opts.smoothing));
   if (opts.zoomed) parts.push('zoomed');
