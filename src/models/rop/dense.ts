@@ -3,7 +3,7 @@
 // matMul is much slower with its transpose flags).
 import * as tf from '@tensorflow/tfjs';
 import type { Tensor, Tensor1D, Tensor2D } from '@tensorflow/tfjs';
-import type { Dual, RLayer } from './chain';
+import type { Dual, RLayer, RStep } from './chain';
 
 /** w, b: the parameters; dw, db: their tangents (the matching pieces of v). */
 export function denseR(w: Tensor2D, b: Tensor1D, dw: Tensor2D, db: Tensor1D): RLayer {
@@ -37,7 +37,7 @@ export function denseR(w: Tensor2D, b: Tensor1D, dw: Tensor2D, db: Tensor1D): RL
  * A fixed elementwise factor: y = x⊙m. Linear, so the tangent and both cotangents are multiplied by m.
  * ReLU is this with m = [x > 0] (tf.relu's gradient mask, tf.step: 0 at the kink); dropout with its mask.
  */
-function maskR(x: Dual, m: Tensor, value: Tensor): ReturnType<RLayer> {
+function maskR(x: Dual, m: Tensor, value: Tensor): RStep {
   return {
     out: { value, tangent: x.tangent ? tf.mul(x.tangent, m) : null },
     back: ({ grad, dgrad }) => ({ input: { grad: tf.mul(grad, m), dgrad: tf.mul(dgrad, m) }, hv: [] }),
