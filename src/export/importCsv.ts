@@ -3,8 +3,10 @@
 // view. Pure: no DOM, no tfjs.
 //
 // What comes back exactly: every run (in order of first appearance), its training series
-// (iteration, epoch, loss, lr, NaN/±Inf included), its evaluations (iteration, epoch, val loss,
-// accuracy), backend, state and every config column the file has.
+// (iteration, epoch, loss, lr, NaN/±Inf included; a second-order run's grad_evals as train.gradEvals),
+// its evaluations (iteration, epoch, val loss, accuracy), ESGD-M's preconditioner quantiles
+// (precond_qNN:LAYER rows → `curvature`, layers in the order of the file), backend, state and every
+// config column the file has.
 //
 // What the file does not hold (see `TidyImport.absent`), and what is put there instead:
 // - `time` of training points: NaN (evaluations: 0 at iteration 0, where the trainer stamps 0; else NaN);
@@ -13,6 +15,8 @@
 // - `firstBatchLoss` of the evaluation before training: left out;
 // - options equal to the optimizer's defaults: the writer leaves them out, so `config.options`
 //   holds only the non-default ones (the same run: the engine fills in the defaults);
+// - a curvature record without layers has no rows (left out), and neither has `gradEvals` of a
+//   second-order run without training points;
 // - `divergedAt` is rebuilt for a 'diverged' run as the first iteration with a non-finite loss,
 //   which is how the trainer sets it.
 // A later writer may add `time`, `epochs` or `iterations` columns: they are read when present.
@@ -22,7 +26,7 @@
 //
 // The pieces: csvRows.ts reads RFC 4180 rows (and defines CsvImportError), csvValues.ts reads cells
 // (numbers, the options cell); this file turns rows into runs.
-import type { BackendName, DatasetName, EvalRecord, ModelName, RunEvent, RunRecord, RunState, TrainConfig } from '../engine/types';
+import type { BackendName, CurvatureRecord, DatasetName, EvalRecord, ModelName, RunEvent, RunRecord, RunState, TrainConfig } from '../engine/types';
 import { BACKEND_ORDER } from '../engine/types';
 import { isDatasetName } from '../data/datasets';
 import { isModelName } from '../models/catalog';
@@ -30,7 +34,7 @@ import { OPTIMIZER_NAMES } from '../optim/catalog';
 import { HYPER_DEFAULTS, type Hyper } from '../optim/hyper';
 import { CsvImportError, forEachRow, quote } from './csvRows';
 import { finite, metricValue, parseOptionsText } from './csvValues';
-import { TIDY_COLUMNS, type TidyMetric } from './tidyCsv';
+import { PRECOND_QUANTILES, TIDY_COLUMNS, type PrecondQuantile, type TidyMetric } from './tidyCsv';
 
 export { CsvImportError, parseOptionsText };
 
@@ -50,7 +54,9 @@ const OPTIONAL_COLUMNS = ['time', 'epochs', 'iterations', 'width'] as const;
 const STATES: Record<RunState, true> = {
   loading: true, training: true, paused: true, done: true, diverged: true, stopped: true, error: true, interrupted: true,
 };
-const METRICS: Record<TidyMetric, true> = { train_loss: true, lr: true, val_loss: true, val_accuracy: true };
+const METRICS: Record<TidyMetric, true> = { train_loss: true, lr: true, grad_evals: true, val_loss: true, val_accuracy: true };
+/** `precond_q10:LAYER` → ['q10', LAYER]. */
+const PRECOND_RE = /^precond_(q10|q50|q90):(.*)$/s;
 const has = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
 
 // ---------- runs ----------
@@ -74,7 +80,15 @@ interface Point {
   epoch: number;
   a: number | undefined; // train_loss / val_loss
   b: number | undefined; // lr / val_accuracy
+  g: number | undefined; // grad_evals (train points of second-order runs)
+  gLine: number; // its line
   time: number | undefined;
+  line: number;
+}
+
+/** One layer's quantiles at one iteration, as read (each from its own row). */
+interface LayerAcc {
+  q: Partial<Record<PrecondQuantile, number>>;
   line: number;
 }
 
@@ -86,6 +100,8 @@ interface RunAcc {
   evals: Map<number, Point>;
   /** Mid-run edits (`event:KEY` rows) by iteration. */
   events: Map<number, { changes: Record<string, number>; line: number }>;
+  /** Preconditioner quantiles (`precond_qNN:LAYER` rows) by iteration, then layer (first-seen order). */
+  curvature: Map<number, Map<string, LayerAcc>>;
 }
 
 /** Parses a tidy CSV into runs. Throws CsvImportError (only) for anything it cannot read. */
@@ -130,7 +146,10 @@ function importRows(text: string, at: (line: number) => void): TidyImport {
     if (runId === '') failAt(ln, 'run_id', 'empty run id');
     let run = runs.get(runId);
     if (run === undefined) {
-      run = { runId, line: ln, config: configCols.map((c) => (c < 0 ? '' : fields[c])), train: new Map(), evals: new Map(), events: new Map() };
+      run = {
+        runId, line: ln, config: configCols.map((c) => (c < 0 ? '' : fields[c])),
+        train: new Map(), evals: new Map(), events: new Map(), curvature: new Map(),
+      };
       runs.set(runId, run);
     } else {
       for (let k = 0; k < configCols.length; k++) {
@@ -151,9 +170,11 @@ function importRows(text: string, at: (line: number) => void): TidyImport {
     if (epoch === null || epoch < 0) failAt(ln, 'epoch', `${quote(epText)} is not an epoch (a number ≥ 0)`);
     const metric = fields[col.metric];
     const eventKey = metric.startsWith('event:') ? metric.slice(6) : null;
-    if (eventKey === null && !has(METRICS, metric)) {
-      failAt(ln, 'metric', `unknown metric ${quote(metric)} (expected ${Object.keys(METRICS).join(', ')} or event:KEY)`);
+    const precond = metric.startsWith('precond_') ? PRECOND_RE.exec(metric) : null;
+    if (eventKey === null && precond === null && !has(METRICS, metric)) {
+      failAt(ln, 'metric', `unknown metric ${quote(metric)} (expected ${Object.keys(METRICS).join(', ')}, precond_q10/q50/q90:LAYER or event:KEY)`);
     }
+    if (precond !== null && precond[2] === '') failAt(ln, 'metric', `${quote(metric)} names no layer`);
     if (eventKey !== null && !Object.hasOwn(HYPER_DEFAULTS, eventKey)) failAt(ln, 'metric', `${quote(metric)} names no hyperparameter`);
     const valText = fields[col.value];
     const value = metricValue(valText);
@@ -166,6 +187,20 @@ function importRows(text: string, at: (line: number) => void): TidyImport {
     }
 
     const it = iteration as number;
+    if (metric === 'grad_evals' && !(Number.isInteger(value) && (value as number) >= 0)) {
+      failAt(ln, 'value', `grad_evals ${quote(valText)} is not a count of gradient evaluations (a whole number ≥ 0)`);
+    }
+    if (precond !== null) {
+      const q = precond[1] as PrecondQuantile;
+      const layer = precond[2];
+      let byLayer = run.curvature.get(it);
+      if (byLayer === undefined) run.curvature.set(it, (byLayer = new Map()));
+      let acc = byLayer.get(layer);
+      if (acc === undefined) byLayer.set(layer, (acc = { q: {}, line: ln }));
+      if (acc.q[q] !== undefined) failAt(ln, 'metric', `${quote(metric)} of iteration ${it} of run ${quote(runId)} appears twice`);
+      acc.q[q] = value as number;
+      return;
+    }
     if (eventKey !== null) {
       let ev = run.events.get(it);
       if (ev === undefined) run.events.set(it, (ev = { changes: {}, line: ln }));
@@ -173,15 +208,21 @@ function importRows(text: string, at: (line: number) => void): TidyImport {
       ev.changes[eventKey] = value as number;
       return;
     }
-    const isTrain = metric === 'train_loss' || metric === 'lr';
+    const isTrain = metric === 'train_loss' || metric === 'lr' || metric === 'grad_evals';
     const points = isTrain ? run.train : run.evals;
     let p = points.get(it);
     if (p === undefined) {
-      p = { epoch: epoch as number, a: undefined, b: undefined, time, line: ln };
+      p = { epoch: epoch as number, a: undefined, b: undefined, g: undefined, gLine: ln, time, line: ln };
       points.set(it, p);
     } else {
       if (p.epoch !== epoch) failAt(ln, 'epoch', `epoch ${epText} differs from epoch ${p.epoch} on line ${p.line} (iteration ${it} of run ${quote(runId)})`);
       if (time !== undefined && !Object.is(time, p.time)) failAt(ln, 'time', `time differs from line ${p.line} (iteration ${it} of run ${quote(runId)})`);
+    }
+    if (metric === 'grad_evals') {
+      if (p.g !== undefined) failAt(ln, 'metric', `${metric} of iteration ${it} of run ${quote(runId)} appears twice`);
+      p.g = value as number;
+      p.gLine = ln;
+      return;
     }
     const first = metric === 'train_loss' || metric === 'val_loss';
     if ((first ? p.a : p.b) !== undefined) failAt(ln, 'metric', `${metric} of iteration ${it} of run ${quote(runId)} appears twice`);
@@ -262,8 +303,24 @@ function buildRun(run: RunAcc): RunRecord {
   const evalIts = [...run.evals.keys()].sort((a, b) => a - b);
   for (const [points, a, b] of [[run.train, 'train_loss', 'lr'], [run.evals, 'val_loss', 'val_accuracy']] as const) {
     for (const [it, p] of points) {
-      if (p.a === undefined) throw new CsvImportError(p.line, 'metric', `iteration ${it} of run ${quote(run.runId)} has ${b} but no ${a} row`);
+      if (p.a === undefined) throw new CsvImportError(p.line, 'metric', `iteration ${it} of run ${quote(run.runId)} has ${p.b !== undefined ? b : 'grad_evals'} but no ${a} row`);
       if (p.b === undefined) throw new CsvImportError(p.line, 'metric', `iteration ${it} of run ${quote(run.runId)} has ${a} but no ${b} row`);
+    }
+  }
+  // grad_evals: on every training point of a second-order run or on none, counting up.
+  let withCount: number | undefined;
+  for (const it of trainIts) if (withCount === undefined && (run.train.get(it) as Point).g !== undefined) withCount = it;
+  if (withCount !== undefined) {
+    let prev: { it: number; g: number } | null = null;
+    for (const it of trainIts) {
+      const p = run.train.get(it) as Point;
+      if (p.g === undefined) {
+        throw new CsvImportError(p.line, 'metric', `iteration ${it} of run ${quote(run.runId)} has no grad_evals row, but iteration ${withCount} has one (a second-order run has one per iteration)`);
+      }
+      if (prev !== null && p.g < prev.g) {
+        throw new CsvImportError(p.gLine, 'value', `grad_evals ${p.g} of iteration ${it} of run ${quote(run.runId)} is less than ${prev.g} at iteration ${prev.it} (it counts up)`);
+      }
+      prev = { it, g: p.g };
     }
   }
 
@@ -291,14 +348,17 @@ function buildRun(run: RunAcc): RunRecord {
     config.width = w;
   }
 
-  const train = { iteration: trainIts, epoch: [] as number[], loss: [] as number[], lr: [] as number[], time: [] as number[] };
+  const train: RunRecord['train'] = { iteration: trainIts, epoch: [], loss: [], lr: [], time: [] };
+  const gradEvals: number[] = [];
   for (const it of trainIts) {
     const p = run.train.get(it) as Point;
     train.epoch.push(p.epoch);
     train.loss.push(p.a as number);
     train.lr.push(p.b as number);
     train.time.push(p.time ?? NaN);
+    if (p.g !== undefined) gradEvals.push(p.g);
   }
+  if (withCount !== undefined) train.gradEvals = gradEvals;
   const evals: EvalRecord[] = evalIts.map((it) => {
     const p = run.evals.get(it) as Point;
     // The trainer stamps the evaluation before training with time 0.
@@ -315,11 +375,35 @@ function buildRun(run: RunAcc): RunRecord {
   };
   const events = eventsOf(run);
   if (events.length > 0) record.events = events;
+  const curvature = curvatureOf(run);
+  if (curvature.length > 0) record.curvature = curvature;
   if (state === 'diverged') {
     const k = train.loss.findIndex((v) => !Number.isFinite(v));
     if (k >= 0) record.divergedAt = train.iteration[k];
   }
   return record;
+}
+
+/** The run's preconditioner snapshots back from their precond rows: every layer needs all three quantiles. */
+function curvatureOf(run: RunAcc): CurvatureRecord[] {
+  const out: CurvatureRecord[] = [];
+  for (const it of [...run.curvature.keys()].sort((a, b) => a - b)) {
+    const layers: CurvatureRecord['layers'] = [];
+    for (const [layer, acc] of run.curvature.get(it) as Map<string, LayerAcc>) {
+      const missing = PRECOND_QUANTILES.find((q) => acc.q[q] === undefined);
+      if (missing !== undefined) {
+        const present = PRECOND_QUANTILES.find((q) => acc.q[q] !== undefined) as PrecondQuantile;
+        throw new CsvImportError(
+          acc.line,
+          'metric',
+          `iteration ${it} of run ${quote(run.runId)} has ${quote(`precond_${present}:${layer}`)} but no ${quote(`precond_${missing}:${layer}`)} row`,
+        );
+      }
+      layers.push({ layer, q10: acc.q.q10 as number, q50: acc.q.q50 as number, q90: acc.q.q90 as number });
+    }
+    out.push({ iteration: it, layers });
+  }
+  return out;
 }
 
 /**

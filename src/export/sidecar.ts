@@ -30,6 +30,14 @@ export interface SidecarRun {
   /** Points in the CSV: training iterations and evaluations. */
   trainPoints: number;
   evaluations: number;
+  /**
+   * Second-order runs: gradient evaluations after the last training point (the CSV's last `grad_evals`;
+   * a Hessian-vector product and each L-BFGS closure call count as one). Absent for first-order runs,
+   * whose gradient evaluations are their iterations.
+   */
+  gradEvals?: number;
+  /** ESGD-M: preconditioner snapshots in the CSV (`precond_q10/q50/q90:LAYER` rows at that many iterations). */
+  curvatureRecords?: number;
   /** When and on which test images the run evaluated (src/engine/budget.ts describeEvalPlan). */
   validation: string;
   config: TrainConfig;

@@ -6,9 +6,16 @@
 // be traced back to the exact configuration that produced it.
 //
 // Rows: per run (in the given order), by iteration ascending; within an iteration the metric order
-// is train_loss, lr, val_loss, val_accuracy. The evaluation before training is iteration 0 and has
-// only val_* rows. `lr` is α after update t, `train_loss` the minibatch loss before it (types.ts).
-import type { EvalRecord, RunRecord, TrainConfig } from '../engine/types';
+// is event:KEY (mid-run edits), train_loss, lr, grad_evals, precond_q10/q50/q90:LAYER, val_loss,
+// val_accuracy. The evaluation before training is iteration 0 and has only val_* rows. `lr` is α
+// after update t (a second-order run's effective step size), `train_loss` the minibatch loss before
+// it (types.ts).
+// Second-order runs (ESGD-M, L-BFGS) also have `grad_evals`, the gradient evaluations so far after
+// iteration t (first-order runs: none, it equals the iteration), and ESGD-M, at each iteration that
+// re-estimated its preconditioner, `precond_q10:LAYER`, `precond_q50:LAYER`, `precond_q90:LAYER`: the
+// 10/50/90 % quantiles of √d over the parameters of the layer (torch module name, e.g. layers.0),
+// one triple per layer in the record's order.
+import type { CurvatureRecord, EvalRecord, RunRecord, TrainConfig } from '../engine/types';
 import { optimizerInfo } from '../optim/catalog';
 import { HYPER_DEFAULTS, type Hyper } from '../optim/hyper';
 import { describeSchedule, type ScheduleSpec } from '../optim/schedules';
@@ -69,7 +76,17 @@ export const TIDY_COLUMNS = [
   'width',
 ] as const;
 
-export type TidyMetric = 'train_loss' | 'lr' | 'val_loss' | 'val_accuracy' | `event:${string}`;
+/** The quantiles of a curvature record, in the order they are written. */
+export const PRECOND_QUANTILES = ['q10', 'q50', 'q90'] as const;
+export type PrecondQuantile = (typeof PRECOND_QUANTILES)[number];
+
+export type TidyMetric =
+  | 'train_loss' | 'lr' | 'grad_evals' | 'val_loss' | 'val_accuracy' | `event:${string}` | `precond_${PrecondQuantile}:${string}`;
+
+/** The metric of one preconditioner quantile of one layer: `precond_q50:layers.0`. */
+export function precondMetric(q: PrecondQuantile, layer: string): TidyMetric {
+  return `precond_${q}:${layer}`;
+}
 
 /**
  * A mid-run edit's value in the numeric `value` column: numbers as they are, switches as 1 / 0, "no
@@ -105,6 +122,14 @@ function pushRunRows(run: RunRecord, out: string[]): void {
   const post = ',' + runSuffix(run);
   const row = (iteration: number, epoch: number, metric: TidyMetric, value: number) =>
     `${pre}${iteration},${epoch},${metric},${formatNumber(value)}${post}`;
+  // Layer names are the model's own, but quote them like any text (a ',' would break the row).
+  const precondRows = (c: CurvatureRecord, epoch: number) => {
+    for (const l of c.layers) {
+      for (const q of PRECOND_QUANTILES) {
+        out.push(`${pre}${c.iteration},${epoch},${escapeField(precondMetric(q, l.layer))},${formatNumber(l[q])}${post}`);
+      }
+    }
+  };
 
   const t = run.train;
   // Evaluations normally arrive in iteration order already; sorting a copy makes the merge robust.
@@ -123,16 +148,36 @@ function pushRunRows(run: RunRecord, out: string[]): void {
       for (const [key, v] of Object.entries(events[k].changes)) out.push(row(events[k].iteration, epoch, `event:${key}`, eventValue(v)));
     }
   };
+  // Preconditioner snapshots (stable sort by iteration). One at an iteration without a training point
+  // gets the epoch of the last training point before it (0 before any).
+  const curv = [...(run.curvature ?? [])].sort((a, b) => a.iteration - b.iteration);
+  let c = 0;
+  let lastEpoch = 0;
+  const ge = t.gradEvals && t.gradEvals.length === t.iteration.length ? t.gradEvals : null;
+  // Evaluations and snapshots before iteration `limit` (without training points of their own), by
+  // iteration, snapshots first at equal ones (as after a training point's rows).
+  const pushBefore = (limit: number) => {
+    for (;;) {
+      const ce = e < evals.length && evals[e].iteration < limit;
+      const cc = c < curv.length && curv[c].iteration < limit;
+      if (cc && (!ce || curv[c].iteration <= evals[e].iteration)) precondRows(curv[c++], lastEpoch);
+      else if (ce) pushEval(evals[e++]);
+      else return;
+    }
+  };
   // Merge the iteration-sorted streams; at equal iterations the train rows come first.
   for (let i = 0; i < t.iteration.length; i++) {
     const it = t.iteration[i];
-    while (e < evals.length && evals[e].iteration < it) pushEval(evals[e++]);
+    pushBefore(it);
     pushEvents(it, t.epoch[i]);
     out.push(row(it, t.epoch[i], 'train_loss', t.loss[i]));
     out.push(row(it, t.epoch[i], 'lr', t.lr[i]));
+    if (ge) out.push(row(it, t.epoch[i], 'grad_evals', ge[i]));
+    while (c < curv.length && curv[c].iteration === it) precondRows(curv[c++], t.epoch[i]);
     while (e < evals.length && evals[e].iteration === it) pushEval(evals[e++]);
+    lastEpoch = t.epoch[i];
   }
-  while (e < evals.length) pushEval(evals[e++]);
+  pushBefore(Infinity);
   // Edits after the last recorded iteration (a run cut off right after one).
   pushEvents(Infinity, t.epoch.length > 0 ? t.epoch[t.epoch.length - 1] : 0);
 }

@@ -28,6 +28,8 @@ interface Written {
   seq: number;
   trainPoints: number;
   evals: number;
+  /** Preconditioner snapshots (ESGD-M). */
+  curvature: number;
   /** The metadata object last written (the store replaces objects on change). */
   meta: RunMeta | null;
 }
@@ -94,6 +96,7 @@ export class RunPersister {
         seq: series.nextSeq,
         trainPoints: series.train.iteration.length,
         evals: series.evals.length,
+        curvature: series.curvature?.length ?? 0,
         meta: null,
       });
       this.lastStamp = Math.max(this.lastStamp, rec.createdAt);
@@ -205,20 +208,22 @@ export class RunPersister {
       let w = this.written.get(key);
       if (!w) {
         this.lastStamp = createStamp(this.lastStamp);
-        w = { createdAt: this.lastStamp, seq: 0, trainPoints: 0, evals: 0, meta: null };
+        w = { createdAt: this.lastStamp, seq: 0, trainPoints: 0, evals: 0, curvature: 0, meta: null };
         this.written.set(key, w);
       }
       const target = w;
       const nTrain = this.buffers.length(id);
       const nEvals = this.buffers.evalCount(id);
+      const nCurvature = this.buffers.curvatureCount(id);
       // Buffers only grow; fewer points than written would mean a replaced series (never done).
-      if (nTrain > w.trainPoints || nEvals > w.evals) {
+      if (nTrain > w.trainPoints || nEvals > w.evals || nCurvature > w.curvature) {
         const seq = w.seq;
-        write.chunks.push({ key, seq, ...this.buffers.tail(id, w.trainPoints, w.evals) });
+        write.chunks.push({ key, seq, ...this.buffers.tail(id, w.trainPoints, w.evals, w.curvature) });
         commits.push(() => {
           target.seq = seq + 1;
           target.trainPoints = nTrain;
           target.evals = nEvals;
+          target.curvature = nCurvature;
         });
       }
       if (w.meta !== meta) {

@@ -8,10 +8,13 @@
 // - `chunks`: the run's metric series as append-only chunks keyed [storage key, seq]: each flush
 //   writes only the points recorded since the previous one, so a write costs O(new points) however
 //   long the run is. Training columns are Float64Arrays (structured clone copies them as bytes).
+//   Second-order runs' chunks also hold `gradEvals` (a Float64Array as long as the others) and
+//   ESGD-M's `curvature` records of that stretch; chunks written before they existed have neither and
+//   read as a first-order run's (gradient evaluations = iterations, no curvature).
 // - `session`: one record saying which runs the charts showed (the last comparison).
 // A record of another layout, or one that does not look like ours, is skipped on the way out.
 import { isDatasetName } from '../data/datasets';
-import { BACKEND_ORDER, type EvalRecord, type TrainConfig } from '../engine/types';
+import { BACKEND_ORDER, type CurvatureRecord, type EvalRecord, type TrainConfig } from '../engine/types';
 import { isModelName } from '../models/catalog';
 import type { SeriesInput, SeriesTail } from '../series/buffers';
 import { ACTIVE_STATES, type RunMeta, type RunMetaState } from './runMeta';
@@ -103,17 +106,28 @@ export function fromPersistedRun(value: unknown): PersistedRun | null {
 const isEval = (e: unknown): e is EvalRecord =>
   isPlainObj(e) && [e.iteration, e.epoch, e.time, e.valLoss, e.valAccuracy].every(isNum) && (e.firstBatchLoss === undefined || isNum(e.firstBatchLoss));
 
+const isLayerQuantiles = (q: unknown): boolean =>
+  isPlainObj(q) && typeof q.layer === 'string' && isNum(q.q10) && isNum(q.q50) && isNum(q.q90);
+
+/** A stored preconditioner snapshot: an iteration and its layers' quantiles. */
+export const isCurvatureRecord = (c: unknown): c is CurvatureRecord =>
+  isPlainObj(c) && isNum(c.iteration) && Array.isArray(c.layers) && c.layers.every(isLayerQuantiles);
+
 function isChunk(v: unknown): v is PersistedChunk {
   // seq becomes part of the next chunk's IndexedDB key: NaN would make that write fail, a fraction or ∞ would misorder it.
   if (!isPlainObj(v) || typeof v.key !== 'string' || !Number.isSafeInteger(v.seq) || (v.seq as number) < 0) return false;
   if (!Array.isArray(v.evals) || !v.evals.every(isEval)) return false;
+  if (v.curvature !== undefined && !(Array.isArray(v.curvature) && v.curvature.every(isCurvatureRecord))) return false;
   const n = v.iteration instanceof Float64Array ? v.iteration.length : -1;
+  if (v.gradEvals !== undefined && !(v.gradEvals instanceof Float64Array && v.gradEvals.length === n)) return false;
   return n >= 0 && (['epoch', 'loss', 'lr', 'time'] as const).every((c) => v[c] instanceof Float64Array && (v[c] as Float64Array).length === n);
 }
 
 export interface MergedSeries extends SeriesInput {
-  train: { iteration: Float64Array; epoch: Float64Array; loss: Float64Array; lr: Float64Array; time: Float64Array };
+  train: { iteration: Float64Array; epoch: Float64Array; loss: Float64Array; lr: Float64Array; time: Float64Array; gradEvals?: Float64Array };
   evals: EvalRecord[];
+  /** ESGD-M's snapshots; absent when no chunk has any. */
+  curvature?: CurvatureRecord[];
   /** The seq the next chunk of this run gets. */
   nextSeq: number;
 }
@@ -127,16 +141,22 @@ export function mergeChunks(chunks: readonly unknown[]): MergedSeries {
   let n = 0;
   for (const c of ok) n += c.iteration.length;
   const col = () => new Float64Array(n);
-  const train = { iteration: col(), epoch: col(), loss: col(), lr: col(), time: col() };
+  const train: MergedSeries['train'] = { iteration: col(), epoch: col(), loss: col(), lr: col(), time: col() };
+  // A second-order run: any chunk with gradEvals (the others', if any, read as their iterations).
+  const gradEvals = ok.some((c) => c.gradEvals !== undefined) ? col() : undefined;
   const evals: EvalRecord[] = [];
+  const curvature: CurvatureRecord[] = [];
   let at = 0;
   for (const c of ok) {
     for (const k of ['iteration', 'epoch', 'loss', 'lr', 'time'] as const) train[k].set(c[k], at);
+    gradEvals?.set(c.gradEvals ?? c.iteration, at);
     at += c.iteration.length;
     for (const e of c.evals) evals.push(e);
+    if (c.curvature) for (const r of c.curvature) curvature.push(r);
   }
+  if (gradEvals) train.gradEvals = gradEvals;
   const nextSeq = ok.length === 0 ? 0 : ok[ok.length - 1].seq + 1;
-  return { train, evals, nextSeq };
+  return { train, evals, ...(curvature.length > 0 ? { curvature } : {}), nextSeq };
 }
 
 /**

@@ -1,9 +1,9 @@
 // Chart axes for the comparison view, as pure functions of the data (no React, no DOM, no tfjs):
 // (a) a symmetric-log scale for the learning-rate chart, where α spans decades AND may cross zero
 //     (an HD optimizer can drive α negative), which neither a linear nor a log axis can show;
-// (b) the x value of every point of a run for 'iteration' | 'epoch' | 'examples' | 'time'.
+// (b) the x value of every point of a run for 'iteration' | 'epoch' | 'examples' | 'time' | 'gradEvals'.
 import { itersPerEpoch } from '../data/batching';
-import type { EvalRecord, TrainColumns } from '../engine/types';
+import type { EvalRecord } from '../engine/types';
 
 // ---------- (a) symmetric log ----------
 //
@@ -116,13 +116,19 @@ export function linearTicks(lo: number, hi: number, count = 5): number[] {
 export type LrScale = 'symlog' | 'linear';
 export const LR_SCALES: readonly LrScale[] = ['symlog', 'linear'];
 
-export type XAxis = 'iteration' | 'epoch' | 'examples' | 'time';
-export const X_AXES: readonly XAxis[] = ['iteration', 'epoch', 'examples', 'time'];
+/**
+ * 'gradEvals': cumulative gradient evaluations (a Hessian-vector product and each L-BFGS closure call
+ * count as one), which puts second-order runs on a cost axis next to first-order ones (one per
+ * iteration: there x = iteration).
+ */
+export type XAxis = 'iteration' | 'epoch' | 'examples' | 'time' | 'gradEvals';
+export const X_AXES: readonly XAxis[] = ['iteration', 'epoch', 'examples', 'time', 'gradEvals'];
 export const X_AXIS_LABELS: Record<XAxis, string> = {
   iteration: 'Iteration',
   epoch: 'Epoch',
   examples: 'Training examples seen',
   time: 'Time (s)',
+  gradEvals: 'Gradient evaluations',
 };
 
 export function isXAxis(v: unknown): v is XAxis {
@@ -154,7 +160,58 @@ export function epochsAfter(t: number, g: RunGeometry): number {
   return t / itersPerEpoch(g.nTrain, g.batchSize);
 }
 
-function fromIterations(iterations: ArrayLike<number>, axis: Exclude<XAxis, 'time'>, g: RunGeometry): Float64Array {
+/** A run's training columns as the x conversion reads them (typed views or plain arrays). */
+export interface XColumns {
+  iteration: ArrayLike<number>;
+  /** Read by the 'time' axis (training points only). */
+  time?: ArrayLike<number>;
+  /** Second-order runs: cumulative gradient evaluations per point; absent = one per iteration. */
+  gradEvals?: ArrayLike<number>;
+}
+
+/** Index of the last element ≤ t in ascending `a`, or -1. */
+function lastAtOrBefore(a: ArrayLike<number>, t: number): number {
+  let lo = 0;
+  let hi = a.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (a[mid] <= t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo - 1;
+}
+
+/**
+ * Gradient evaluations after each iteration t of `iterations` (any order), for a run with training
+ * columns `train`:
+ * - a run without a gradEvals column (first order): t;
+ * - t ≤ 0 (the evaluation before training): 0;
+ * - t a recorded iteration: its gradEvals (exact);
+ * - t between recorded iterations: the gradEvals of the last recorded iteration before it;
+ * - t after the last recorded iteration (a budget, an evaluation streamed before its train points):
+ *   extrapolated at the run's mean rate so far, gradEvals_last · t / iteration_last;
+ * - no recorded iteration at all: t.
+ */
+export function gradEvalsAt(iterations: ArrayLike<number>, train: Pick<XColumns, 'iteration' | 'gradEvals'>): Float64Array {
+  const n = iterations.length;
+  const out = new Float64Array(n);
+  const ge = train.gradEvals;
+  const its = train.iteration;
+  const m = Math.min(its.length, ge?.length ?? 0);
+  for (let i = 0; i < n; i++) {
+    const t = iterations[i];
+    if (!ge || m === 0) out[i] = t;
+    else if (t <= 0) out[i] = 0;
+    else if (t > its[m - 1]) out[i] = its[m - 1] > 0 ? (ge[m - 1] * t) / its[m - 1] : t;
+    else {
+      const k = lastAtOrBefore(its, t);
+      out[i] = k < 0 ? 0 : ge[Math.min(k, m - 1)];
+    }
+  }
+  return out;
+}
+
+function fromIterations(iterations: ArrayLike<number>, axis: Exclude<XAxis, 'time' | 'gradEvals'>, g: RunGeometry): Float64Array {
   const n = iterations.length;
   const out = new Float64Array(n);
   if (axis === 'iteration') {
@@ -167,17 +224,49 @@ function fromIterations(iterations: ArrayLike<number>, axis: Exclude<XAxis, 'tim
   return out;
 }
 
-/** x of every training point (iterations are 1-based; `time` is the run's own clock, seconds). */
-export function trainX(train: TrainColumns, axis: XAxis, g: RunGeometry): Float64Array {
-  return axis === 'time' ? Float64Array.from(train.time) : fromIterations(train.iteration, axis, g);
+/**
+ * x of every training point (iterations are 1-based; `time` is the run's own clock, seconds;
+ * 'gradEvals': the run's gradEvals column, or the iteration for a run without one).
+ */
+export function trainX(train: XColumns, axis: XAxis, g: RunGeometry): Float64Array {
+  if (axis === 'time') return Float64Array.from(train.time ?? []);
+  if (axis === 'gradEvals') {
+    const ge = train.gradEvals;
+    return Float64Array.from(ge && ge.length === train.iteration.length ? ge : train.iteration);
+  }
+  return fromIterations(train.iteration, axis, g);
 }
 
-/** x of every evaluation (iteration 0, before training, is x = 0 on every axis but time). */
-export function evalX(evals: readonly EvalRecord[], axis: XAxis, g: RunGeometry): Float64Array {
-  if (axis === 'time') return Float64Array.from(evals, (e) => e.time);
-  return fromIterations(
+/**
+ * x of every evaluation (iteration 0, before training, is x = 0 on every axis but time). The
+ * 'gradEvals' axis needs the run's training columns (`train`: iteration and gradEvals) to place an
+ * evaluation at iteration t at the gradient evaluations after iteration t (gradEvalsAt); without
+ * `train` it is the iteration (a first-order run).
+ */
+export function evalX(evals: readonly EvalRecord[], axis: XAxis, g: RunGeometry, train?: Pick<XColumns, 'iteration' | 'gradEvals'>): Float64Array {
+  return iterationsX(
     evals.map((e) => e.iteration),
     axis,
     g,
+    train,
+    axis === 'time' ? evals.map((e) => e.time) : undefined,
   );
+}
+
+/**
+ * x of arbitrary iterations of a run (mid-run edits, a budget, a seed band's iterations, curvature
+ * records) on any axis but time, where `times` gives each one's time if known (else NaN). The
+ * 'gradEvals' axis reads the run's training columns `train` (gradEvalsAt); without them, or for a
+ * first-order run, x = iteration.
+ */
+export function iterationsX(
+  iterations: ArrayLike<number>,
+  axis: XAxis,
+  g: RunGeometry,
+  train?: Pick<XColumns, 'iteration' | 'gradEvals'>,
+  times?: ArrayLike<number>,
+): Float64Array {
+  if (axis === 'time') return Float64Array.from({ length: iterations.length }, (_, i) => (times ? times[i] : NaN));
+  if (axis === 'gradEvals') return train ? gradEvalsAt(iterations, train) : Float64Array.from(iterations);
+  return fromIterations(iterations, axis, g);
 }

@@ -1,7 +1,12 @@
 // Metric series of every run of the session, outside React state ("transient updates").
 // Workers' metric batches are appended to growable typed columns; charts subscribe and read
 // views at their own pace; exporters read plain arrays through `get`.
-import type { EvalRecord, MetricBatch, TrainColumns } from '../engine/types';
+//
+// Second-order runs (ESGD-M, L-BFGS) also stream `gradEvals` (cumulative gradient evaluations) and
+// ESGD-M its preconditioner's quantiles (`curvature`). A run gets a gradEvals column only once a batch
+// brings one (first-order runs never allocate it: their gradient evaluations are their iterations);
+// points that came without one read as their iteration.
+import type { CurvatureRecord, EvalRecord, MetricBatch, TrainColumns } from '../engine/types';
 
 /** A growable Float64Array column (amortised O(1) append). */
 class Column {
@@ -42,7 +47,11 @@ interface RunSeries {
   loss: Column;
   lr: Column;
   time: Column;
+  /** Second-order runs only; null until a batch brings the column. */
+  gradEvals: Column | null;
   evals: EvalRecord[];
+  /** ESGD-M's preconditioner snapshots, in order. */
+  curvature: CurvatureRecord[];
   /** Bumped on every append: lets readers memoise per run. */
   version: number;
 }
@@ -55,30 +64,45 @@ export interface SeriesView {
   loss: Float64Array;
   lr: Float64Array;
   time: Float64Array;
+  /** Cumulative gradient evaluations per point; absent for first-order runs (= iteration). */
+  gradEvals?: Float64Array;
   evals: readonly EvalRecord[];
+  /** ESGD-M's preconditioner snapshots in iteration order (empty for other optimizers). */
+  curvature: readonly CurvatureRecord[];
   version: number;
 }
 
-/** Plain data for exporters (a RunRecord's `train` and `evals`). */
+/**
+ * Plain data for exporters (a RunRecord's `train`, `evals` and `curvature`): `train.gradEvals` only for a
+ * run that has the column, `curvature` only when the run has snapshots.
+ */
 export interface SeriesData {
   train: TrainColumns;
   evals: EvalRecord[];
+  curvature?: CurvatureRecord[];
 }
 
 /** Series to load into a run: plain arrays (an import) or typed arrays (restored chunks). */
 export interface SeriesInput {
+  /** `gradEvals` (optional): as long as `iteration` when given. */
   train: { [K in keyof TrainColumns]: ArrayLike<number> };
   evals: readonly EvalRecord[];
+  curvature?: readonly CurvatureRecord[];
 }
 
-/** New points of one run (copies): training columns as Float64Arrays, plus evaluations. */
+/**
+ * New points of one run (copies): training columns as Float64Arrays, plus evaluations; `gradEvals`
+ * only for a run with the column, `curvature` only when new snapshots came.
+ */
 export interface SeriesTail {
   iteration: Float64Array;
   epoch: Float64Array;
   loss: Float64Array;
   lr: Float64Array;
   time: Float64Array;
+  gradEvals?: Float64Array;
   evals: EvalRecord[];
+  curvature?: CurvatureRecord[];
 }
 
 type Listener = (runIds: ReadonlySet<string>) => void;
@@ -98,7 +122,9 @@ export class SeriesBuffers {
         loss: new Column(),
         lr: new Column(),
         time: new Column(),
+        gradEvals: null,
         evals: [],
+        curvature: [],
         version: 0,
       };
       this.runs.set(runId, s);
@@ -120,10 +146,12 @@ export class SeriesBuffers {
       s.loss.pushAll(t.loss);
       s.lr.pushAll(t.lr);
       s.time.pushAll(t.time);
+      pushGradEvals(s, t.iteration, t.gradEvals);
     }
     if (batch.evals && batch.evals.length > 0) {
       for (const e of batch.evals) s.evals.push(e);
     }
+    if (batch.curvature) for (const c of batch.curvature) s.curvature.push(c);
     s.version++;
     this.version++;
     this.emit(new Set([batch.runId]));
@@ -142,7 +170,9 @@ export class SeriesBuffers {
     s.loss.pushAll(t.loss);
     s.lr.pushAll(t.lr);
     s.time.pushAll(t.time);
+    pushGradEvals(s, t.iteration, t.gradEvals);
     for (const e of data.evals) s.evals.push(e);
+    if (data.curvature) for (const c of data.curvature) s.curvature.push(c);
     s.version++;
     this.version++;
     this.emit(new Set([runId]));
@@ -171,17 +201,29 @@ export class SeriesBuffers {
     return this.runs.get(runId)?.evals.length ?? 0;
   }
 
+  /** A second-order run's gradient evaluations after its last training point; undefined for other runs (or none yet). */
+  lastGradEvals(runId: string): number | undefined {
+    const g = this.runs.get(runId)?.gradEvals;
+    return g && g.length > 0 ? g.view()[g.length - 1] : undefined;
+  }
+
+  /** Number of preconditioner snapshots recorded for a run. */
+  curvatureCount(runId: string): number {
+    return this.runs.get(runId)?.curvature.length ?? 0;
+  }
+
   /**
-   * The points recorded after the first `fromTrain` training points and `fromEval` evaluations, as
-   * copies (what the persistence layer writes as one append-only chunk: O(new points)).
+   * The points recorded after the first `fromTrain` training points, `fromEval` evaluations and
+   * `fromCurvature` preconditioner snapshots, as copies (what the persistence layer writes as one
+   * append-only chunk: O(new points)).
    */
-  tail(runId: string, fromTrain: number, fromEval: number): SeriesTail {
+  tail(runId: string, fromTrain: number, fromEval: number, fromCurvature = 0): SeriesTail {
     const s = this.runs.get(runId);
     if (!s) {
       const empty = new Float64Array(0);
       return { iteration: empty, epoch: empty, loss: empty, lr: empty, time: empty, evals: [] };
     }
-    return {
+    const out: SeriesTail = {
       iteration: s.iteration.sliceFrom(fromTrain),
       epoch: s.epoch.sliceFrom(fromTrain),
       loss: s.loss.sliceFrom(fromTrain),
@@ -189,6 +231,9 @@ export class SeriesBuffers {
       time: s.time.sliceFrom(fromTrain),
       evals: s.evals.slice(fromEval),
     };
+    if (s.gradEvals) out.gradEvals = s.gradEvals.sliceFrom(fromTrain);
+    if (s.curvature.length > fromCurvature) out.curvature = s.curvature.slice(fromCurvature);
+    return out;
   }
 
   has(runId: string): boolean {
@@ -209,7 +254,7 @@ export class SeriesBuffers {
   get(runId: string): SeriesData {
     const s = this.runs.get(runId);
     if (!s) return { train: { iteration: [], epoch: [], loss: [], lr: [], time: [] }, evals: [] };
-    return {
+    const out: SeriesData = {
       train: {
         iteration: s.iteration.toArray(),
         epoch: s.epoch.toArray(),
@@ -219,6 +264,14 @@ export class SeriesBuffers {
       },
       evals: s.evals.slice(),
     };
+    if (s.gradEvals) out.train.gradEvals = s.gradEvals.toArray();
+    if (s.curvature.length > 0) out.curvature = s.curvature.slice();
+    return out;
+  }
+
+  /** A run's preconditioner snapshots in iteration order (empty for runs without; do not mutate). */
+  curvature(runId: string): readonly CurvatureRecord[] {
+    return this.runs.get(runId)?.curvature ?? [];
   }
 
   /** Zero-copy views for drawing. */
@@ -232,7 +285,9 @@ export class SeriesBuffers {
       loss: s.loss.view(),
       lr: s.lr.view(),
       time: s.time.view(),
+      ...(s.gradEvals ? { gradEvals: s.gradEvals.view() } : {}),
       evals: s.evals,
+      curvature: s.curvature,
       version: s.version,
     };
   }
@@ -254,6 +309,22 @@ export class SeriesBuffers {
   private emit(ids: ReadonlySet<string>): void {
     for (const l of this.listeners) l(ids);
   }
+}
+
+/**
+ * Appends a batch's gradEvals (the run's `iteration` column already holds the batch). The column is
+ * created on the first batch that has one, earlier points filled with their iterations; a batch
+ * without one (or of the wrong length) in a run that has the column adds its iterations likewise.
+ */
+function pushGradEvals(s: RunSeries, iterations: ArrayLike<number>, gradEvals: ArrayLike<number> | undefined): void {
+  const ok = gradEvals !== undefined && gradEvals.length === iterations.length;
+  if (!s.gradEvals) {
+    if (!ok) return;
+    s.gradEvals = new Column();
+    const before = s.iteration.length - iterations.length;
+    if (before > 0) s.gradEvals.pushAll(s.iteration.view().subarray(0, before));
+  }
+  s.gradEvals.pushAll(ok ? gradEvals : iterations);
 }
 
 /** The page's single instance. */

@@ -17,6 +17,7 @@ export function runRecord(runId: string): RunRecord | null {
     train: s.train,
     evals: s.evals,
     ...(r.events?.length ? { events: r.events } : {}),
+    ...(s.curvature?.length ? { curvature: s.curvature } : {}),
   };
 }
 

@@ -6,12 +6,17 @@ import {
   epochsAfter,
   evalX,
   examplesAfter,
+  gradEvalsAt,
+  isXAxis,
+  iterationsX,
   linearTicks,
   symlog,
   symlogInverse,
   symlogThreshold,
   symlogTicks,
   trainX,
+  X_AXES,
+  X_AXIS_LABELS,
 } from '../../src/series/axes';
 
 describe('symlog', () => {
@@ -147,5 +152,63 @@ describe('x axes', () => {
 
   it('refuses an impossible geometry', () => {
     expect(() => trainX(train, 'epoch', { nTrain: 0, batchSize: 1 })).toThrow(RangeError);
+  });
+});
+
+describe('x axis: gradient evaluations (second-order runs)', () => {
+  const g = { nTrain: 1000, batchSize: 300 };
+  // L-BFGS-like: a varying number of closure calls per iteration; iterations 6 and 7 not recorded.
+  const second: TrainColumns = {
+    iteration: [1, 2, 3, 4, 5, 8],
+    epoch: [1, 1, 1, 1, 2, 2],
+    loss: [1, 1, 1, 1, 1, 1],
+    lr: [1, 1, 1, 1, 1, 1],
+    time: [0.5, 1, 1.5, 2, 2.5, 4],
+    gradEvals: [3, 5, 9, 10, 14, 24],
+  };
+  const { gradEvals: _omit, ...first } = second;
+  void _omit;
+  const evals: EvalRecord[] = [
+    { iteration: 0, epoch: 0, time: 0, valLoss: 2, valAccuracy: 0.1 },
+    { iteration: 4, epoch: 1, time: 2.1, valLoss: 1, valAccuracy: 0.5 },
+    { iteration: 8, epoch: 2, time: 4.1, valLoss: 1, valAccuracy: 0.5 },
+  ];
+
+  it("is a choice of the x axis, labelled 'Gradient evaluations'", () => {
+    expect(X_AXES).toContain('gradEvals');
+    expect(X_AXIS_LABELS.gradEvals).toBe('Gradient evaluations');
+    expect(isXAxis('gradEvals')).toBe(true);
+  });
+
+  it('puts training points at their gradEvals; a first-order run at its iterations', () => {
+    expect(Array.from(trainX(second, 'gradEvals', g))).toEqual([3, 5, 9, 10, 14, 24]);
+    expect(Array.from(trainX(first, 'gradEvals', g))).toEqual([1, 2, 3, 4, 5, 8]);
+    // Typed views (SeriesView) work as well.
+    expect(Array.from(trainX({ iteration: Float64Array.from([1, 2]), gradEvals: Float64Array.from([2, 4]) }, 'gradEvals', g))).toEqual([2, 4]);
+  });
+
+  it('puts an evaluation at iteration t at the gradEvals of iteration t (0 at t = 0); first order: t', () => {
+    expect(Array.from(evalX(evals, 'gradEvals', g, second))).toEqual([0, 10, 24]);
+    expect(Array.from(evalX(evals, 'gradEvals', g, first))).toEqual([0, 4, 8]);
+    expect(Array.from(evalX(evals, 'gradEvals', g))).toEqual([0, 4, 8]);
+    // The other axes ignore the train columns.
+    expect(Array.from(evalX(evals, 'iteration', g, second))).toEqual([0, 4, 8]);
+    expect(Array.from(evalX(evals, 'time', g, second))).toEqual([0, 2.1, 4.1]);
+  });
+
+  it('gradEvalsAt: exact at recorded iterations, the last value before a gap, extrapolated past the end', () => {
+    // 6 and 7 are not recorded: the value after iteration 5 (14). Past 8: 24/8 per iteration.
+    expect(Array.from(gradEvalsAt([0, 1, 5, 6, 7, 8, 10, 16], second))).toEqual([0, 3, 14, 14, 14, 24, 30, 48]);
+    expect(Array.from(gradEvalsAt([0, 3, 100], first))).toEqual([0, 3, 100]);
+    // No training point yet: one per iteration.
+    expect(Array.from(gradEvalsAt([5], { iteration: [], gradEvals: [] }))).toEqual([5]);
+  });
+
+  it('iterationsX: arbitrary iterations (edits, a budget, bands) on every axis', () => {
+    expect(Array.from(iterationsX([4, 16], 'gradEvals', g, second))).toEqual([10, 48]);
+    expect(Array.from(iterationsX([4, 16], 'gradEvals', g))).toEqual([4, 16]);
+    expect(Array.from(iterationsX([4, 8], 'epoch', g, second))).toEqual([1, 2]);
+    expect(Array.from(iterationsX([4, 8], 'time', g, second, [2, 4]))).toEqual([2, 4]);
+    expect(iterationsX([4], 'time', g).every(Number.isNaN)).toBe(true);
   });
 });

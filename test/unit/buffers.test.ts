@@ -89,3 +89,72 @@ describe('SeriesBuffers: what persistence and import use', () => {
     expect(seen).toEqual([['a'], ['a'], ['a', 'b'], ['b']]);
   });
 });
+
+describe('SeriesBuffers: second-order runs (gradEvals, curvature)', () => {
+  const curv = (iteration: number) => ({ iteration, layers: [{ layer: 'layers.0', q10: 0.1, q50: 0.2, q90: iteration }] });
+  const b2 = (runId: string, from: number, withCurvature: boolean) => ({
+    runId,
+    train: { iteration: [from, from + 1], epoch: [0, 0], loss: [2, 1], lr: [0.1, 0.1], time: [0.1, 0.2], gradEvals: [from * 3, from * 3 + 3] },
+    evals: [],
+    ...(withCurvature ? { curvature: [curv(from), curv(from + 1)] } : {}),
+  });
+
+  it('keeps gradEvals as a column and curvature records in order; get, view and tail carry them', () => {
+    const b = new SeriesBuffers();
+    b.appendBatch(b2('s', 1, true));
+    b.appendBatch(b2('s', 3, false));
+    b.appendBatch(b2('s', 5, true));
+    const d = b.get('s');
+    expect(d.train.gradEvals).toEqual([3, 6, 9, 12, 15, 18]);
+    expect(d.curvature?.map((c) => c.iteration)).toEqual([1, 2, 5, 6]);
+    const v = b.view('s')!;
+    expect(v.gradEvals).toBeInstanceOf(Float64Array);
+    expect(Array.from(v.gradEvals!)).toEqual([3, 6, 9, 12, 15, 18]);
+    expect(v.curvature.length).toBe(4);
+    expect(b.curvature('s')).toBe(v.curvature);
+    expect(b.curvatureCount('s')).toBe(4);
+    expect(b.lastGradEvals('s')).toBe(18);
+    const t = b.tail('s', 4, 0, 2);
+    expect(Array.from(t.gradEvals!)).toEqual([15, 18]);
+    expect(t.curvature?.map((c) => c.iteration)).toEqual([5, 6]);
+    expect(b.tail('s', 6, 0, 4).curvature).toBeUndefined();
+  });
+
+  it('a first-order run has no gradEvals column and no curvature (memory: nothing allocated)', () => {
+    const b = new SeriesBuffers();
+    b.appendBatch({ runId: 'f', train: { iteration: [1, 2], epoch: [0, 0], loss: [1, 1], lr: [1, 1], time: [0, 0] }, evals: [] });
+    expect(b.get('f').train.gradEvals).toBeUndefined();
+    expect(b.get('f').curvature).toBeUndefined();
+    expect(b.view('f')!.gradEvals).toBeUndefined();
+    expect(b.view('f')!.curvature).toEqual([]);
+    expect(b.tail('f', 0, 0).gradEvals).toBeUndefined();
+    expect(b.lastGradEvals('f')).toBeUndefined();
+    expect(b.curvatureCount('f')).toBe(0);
+  });
+
+  it('points that came without gradEvals read as their iterations (before and after the column appears)', () => {
+    const b = new SeriesBuffers();
+    b.appendBatch({ runId: 'm', train: { iteration: [1, 2], epoch: [0, 0], loss: [1, 1], lr: [1, 1], time: [0, 0] }, evals: [] });
+    b.appendBatch(b2('m', 3, false));
+    b.appendBatch({ runId: 'm', train: { iteration: [5], epoch: [0], loss: [1], lr: [1], time: [0] }, evals: [] });
+    expect(b.get('m').train.gradEvals).toEqual([1, 2, 9, 12, 5]);
+  });
+
+  it('load takes gradEvals and curvature (a restored or imported run), and an undo gets them back', () => {
+    const b = new SeriesBuffers();
+    b.load('r', {
+      train: { iteration: [1, 2], epoch: [0, 0], loss: [1, 1], lr: [1, 1], time: [0, 0], gradEvals: Float64Array.from([2, 4]) },
+      evals: [],
+      curvature: [curv(1)],
+    });
+    const d = b.get('r');
+    expect(d.train.gradEvals).toEqual([2, 4]);
+    expect(d.curvature).toEqual([curv(1)]);
+    b.delete('r');
+    b.load('r', d);
+    expect(b.get('r')).toEqual(d);
+    // rename keeps them
+    b.rename('r', 'q');
+    expect(b.get('q')).toEqual(d);
+  });
+});

@@ -69,15 +69,38 @@ const runArb = (runId: string): fc.Arbitrary<RunRecord> =>
     evalIts: fc.uniqueArray(fc.integer({ min: 0, max: 1e6 }), { maxLength: 3 }),
     values: fc.array(metricArb, { minLength: 12, maxLength: 12 }),
     epochs: fc.array(epochArb, { minLength: 9, maxLength: 9 }),
-  }).map(({ config, backend, state, trainIts, evalIts, values, epochs }) => {
+    // Second-order runs: gradient evaluations per iteration (cumulated), ESGD-M's preconditioner quantiles
+    // at a few iterations (with or without a training point), layer names as hostile as run ids.
+    second: fc.boolean(),
+    steps: fc.array(fc.nat(30), { minLength: 6, maxLength: 6 }),
+    curvature: fc.uniqueArray(
+      fc.record({
+        iteration: fc.integer({ min: 0, max: 1e6 }),
+        layers: fc.uniqueArray(nameArb, { minLength: 1, maxLength: 3 }),
+        q: fc.array(metricArb, { minLength: 9, maxLength: 9 }),
+      }),
+      { maxLength: 3, selector: (c) => c.iteration },
+    ),
+  }).map(({ config, backend, state, trainIts, evalIts, values, epochs, second, steps, curvature }) => {
     const its = [...trainIts].sort((a, b) => a - b);
     // The writer has no row for a run without metrics: every run gets at least one evaluation.
     const evs = evalIts.length === 0 && its.length === 0 ? [0] : evalIts;
-    return {
+    const run: RunRecord = {
       runId, config, backend, state,
       train: { iteration: its, epoch: its.map((_, i) => epochs[i]), loss: its.map((_, i) => values[i]), lr: its.map((_, i) => values[i + 6]), time: its.map(() => 1) },
       evals: evs.map((it, k): EvalRecord => ({ iteration: it, epoch: epochs[6 + k], time: 2, valLoss: values[k], valAccuracy: values[11 - k] })),
     };
+    if (second) {
+      let total = 0;
+      run.train.gradEvals = its.map((_, i) => (total += steps[i]));
+      if (curvature.length > 0) {
+        run.curvature = curvature.map((c) => ({
+          iteration: c.iteration,
+          layers: c.layers.map((layer, l) => ({ layer, q10: c.q[3 * l], q50: c.q[3 * l + 1], q90: c.q[3 * l + 2] })),
+        }));
+      }
+    }
+    return run;
   });
 
 const runsArb: fc.Arbitrary<RunRecord[]> = fc
@@ -94,6 +117,9 @@ function expectedImport(run: RunRecord): RunRecord {
   const config: TrainConfig = { ...run.config, epochs: Math.max(1, Math.ceil(lastEpoch)), iterations: null };
   delete config.options;
   const out: RunRecord = { runId: run.runId, config, backend: run.backend, state: run.state, train: { ...run.train, time: run.train.time.map(() => NaN) }, evals };
+  // A second-order run with no training point has no grad_evals row to tell it by.
+  if (run.train.iteration.length === 0) delete out.train.gradEvals;
+  if (run.curvature && run.curvature.length > 0) out.curvature = [...run.curvature].sort((a, b) => a.iteration - b.iteration);
   if (run.state === 'diverged') {
     const k = run.train.loss.findIndex((v) => !Number.isFinite(v));
     if (k >= 0) out.divergedAt = run.train.iteration[k];
@@ -118,7 +144,7 @@ function checkBad(text: string): void {
   });
 }
 
-const EDIT_TEXTS = [',', '"', '""', '\n', '\r', '\r\n', "'", '=', '-', 'nan', 'inf', '\uFEFF', ',,', 'x', '1e999', '-1', '0.5', 'event:alpha0', 'train_loss', 'lr', '(', ';', '='];
+const EDIT_TEXTS = [',', '"', '""', '\n', '\r', '\r\n', "'", '=', '-', 'nan', 'inf', '\uFEFF', ',,', 'x', '1e999', '-1', '0.5', 'event:alpha0', 'train_loss', 'lr', '(', ';', '=', 'grad_evals', 'precond_q10:', 'q50', 'q90'];
 const editArb = textEditArb(
   20,
   fc.oneof(fc.constantFrom(...EDIT_TEXTS), fc.string({ maxLength: 6 })),
@@ -195,7 +221,7 @@ describe('fuzz: Import CSV', () => {
   it(`${ALPHABET} texts of CSV's own characters after a valid header`, () => {
     slowest.ms = 0;
     const header = TIDY_COLUMNS.join(',') + '\n';
-    const unit = fc.constantFrom(',', '"', '\n', '\r', "'", '=', '-', 'a', '1', '0', '.', 'e', ';', '(', ')', 'nan', 'SGD', 'mnist', 'logreg', 'done', 'train_loss', 'lr', 'val_loss', 'event:alpha0');
+    const unit = fc.constantFrom(',', '"', '\n', '\r', "'", '=', '-', 'a', '1', '0', '.', 'e', ';', '(', ')', 'nan', 'SGD', 'mnist', 'logreg', 'done', 'train_loss', 'lr', 'val_loss', 'event:alpha0', 'grad_evals', 'precond_q50:x');
     fc.assert(fc.property(fc.string({ unit, maxLength: 120 }), (s) => checkBad(header + s)), { numRuns: ALPHABET, seed: 0xc5f_0003 });
     console.log(`CSV alphabet: slowest case ${slowest.ms.toFixed(1)} ms`);
   });

@@ -171,6 +171,20 @@ function chunkOf(seq: number, from: number, n: number): PersistedChunk {
 }
 const CHUNKS = [chunkOf(0, 1, 10), chunkOf(1, 11, 10)];
 
+/** A second-order run's chunk: gradEvals and (ESGD-M) preconditioner quantiles of two layers. */
+function secondOrderChunkOf(seq: number, from: number, n: number): PersistedChunk {
+  const c = chunkOf(seq, from, n);
+  return {
+    ...c,
+    gradEvals: c.iteration.map((i) => 3 * i),
+    curvature: [from, from + 5].map((iteration) => ({
+      iteration,
+      layers: [{ layer: 'features.0', q10: 0.1, q50: 0.2, q90: 0.3 }, { layer: 'classifier.6', q10: 1, q50: NaN, q90: Infinity }],
+    })),
+  };
+}
+const CHUNKS2 = [secondOrderChunkOf(0, 1, 10), secondOrderChunkOf(1, 11, 10)];
+
 describe('fuzz: stored run records and chunks', () => {
   it('valid records come back as written', () => {
     expect(fromPersistedRun(structuredClone(RUN))).toEqual(RUN);
@@ -229,6 +243,49 @@ describe('fuzz: stored run records and chunks', () => {
           }),
         ),
         { seed: 0xc4c, numRuns: FUZZ_RUNS },
+      ),
+    );
+    expect(kept).toBeGreaterThan(FUZZ_RUNS / 20);
+  });
+});
+
+describe('fuzz: stored chunks of second-order runs (gradEvals, curvature)', () => {
+  it('valid ones come back as written', () => {
+    const s = mergeChunks(structuredClone(CHUNKS2).reverse());
+    expect(Array.from(s.train.gradEvals!)).toEqual(Array.from({ length: 20 }, (_, i) => 3 * (i + 1)));
+    expect(s.curvature?.map((c) => c.iteration)).toEqual([1, 6, 11, 16]);
+    expect(s.curvature?.[0]).toEqual(CHUNKS2[0].curvature![0]);
+  });
+
+  it(`merges ${FUZZ_RUNS} damaged sets by skipping the bad chunks: gradEvals as long as the series, curvature of the right types`, async () => {
+    let kept = 0;
+    await withAllocationGuard(ALLOC_LIMIT, () =>
+      fc.assert(
+        fc.property(fc.array(storedEditArb, { maxLength: 3 }), fc.integer({ min: 0, max: 1 }), (edits, which) =>
+          timedSync(() => {
+            const chunks: unknown[] = structuredClone(CHUNKS2);
+            chunks[which] = editStored(chunks[which], edits);
+            const s = mergeChunks(chunks);
+            const n = s.train.iteration.length;
+            expect([0, 10, 20]).toContain(n);
+            const g = s.train.gradEvals;
+            if (g !== undefined) {
+              expect(g).toBeInstanceOf(Float64Array);
+              expect(g.length).toBe(n);
+            }
+            for (const c of s.curvature ?? []) {
+              expect(typeof c.iteration).toBe('number');
+              for (const l of c.layers) {
+                expect(typeof l.layer).toBe('string');
+                for (const q of [l.q10, l.q50, l.q90]) expect(typeof q).toBe('number');
+              }
+            }
+            expect(Number.isSafeInteger(s.nextSeq) && s.nextSeq >= 0).toBe(true);
+            if (edits.length === 0) expect(s.curvature?.length).toBe(4);
+            if (n === 20 && g !== undefined) kept++;
+          }),
+        ),
+        { seed: 0x2d0, numRuns: FUZZ_RUNS },
       ),
     );
     expect(kept).toBeGreaterThan(FUZZ_RUNS / 20);

@@ -376,3 +376,74 @@ describe('the page-only state "interrupted"', () => {
     expect(importTidyCsv(tidyCsv([run])).runs[0].state).toBe('interrupted');
   });
 });
+
+describe('importTidyCsv: second-order runs (grad_evals, precond_qNN:LAYER)', () => {
+  const esgd: RunRecord = {
+    runId: 'esgd', config: config({ optimizer: 'ESGD-M', alpha0: 1, options: { updateDEvery: 5, lrWarmup: 0 } }), backend: 'cpu', state: 'done',
+    train: { iteration: [1, 2, 3, 4], epoch: [1, 1, 1, 2], time: [NaN, NaN, NaN, NaN], loss: [2.5, 2, 1.5, NaN], lr: [0.01, 0.02, 0.03, 0.04], gradEvals: [2, 4, 5, 7] },
+    evals: [{ iteration: 0, epoch: 0, time: 0, valLoss: 2.3, valAccuracy: 0.1 }, { iteration: 4, epoch: 2, time: NaN, valLoss: 1.9, valAccuracy: 0.42 }],
+    curvature: [
+      { iteration: 1, layers: [{ layer: 'features.0', q10: 0.1, q50: 0.2, q90: 0.3 }, { layer: 'classifier.6', q10: 1, q50: 2, q90: Infinity }] },
+      { iteration: 4, layers: [{ layer: 'features.0', q10: 0.4, q50: NaN, q90: 0.6 }, { layer: 'classifier.6', q10: 4, q50: 5, q90: 6 }] },
+      // A snapshot at an iteration with no training point, and a layer name that needs quoting.
+      { iteration: 6, layers: [{ layer: 'odd,"name"', q10: 7, q50: 8, q90: 9 }] },
+    ],
+  };
+  const lbfgs: RunRecord = {
+    runId: 'lbfgs', config: config({ optimizer: 'L-BFGS', alpha0: 1, options: { maxEval: null, strongWolfe: true, historySize: 10 } }), backend: 'wasm', state: 'stopped',
+    train: { iteration: [1, 2], epoch: [1, 1], time: [NaN, NaN], loss: [2, 1], lr: [1, 0.5], gradEvals: [21, 25] },
+    evals: [{ iteration: 0, epoch: 0, time: 0, valLoss: 2.3, valAccuracy: 0.1 }],
+  };
+
+  it('round trip: the same RunRecords (gradEvals, curvature, new options) and the same bytes again', () => {
+    const text = tidyCsv([esgd, lbfgs, diverged]);
+    const back = importTidyCsv(text).runs;
+    expect(back[0].train).toEqual(esgd.train);
+    expect(back[0].curvature).toEqual(esgd.curvature);
+    expect(back[0].config.options).toEqual({ updateDEvery: 5, lrWarmup: 0 });
+    expect(back[1].train).toEqual(lbfgs.train);
+    expect(back[1].curvature).toBeUndefined();
+    // maxEval null is L-BFGS's default: not written, so not read back (the engine fills it in).
+    expect(back[1].config.options).toEqual({ strongWolfe: true, historySize: 10 });
+    expect(back[2].train.gradEvals).toBeUndefined();
+    expect(back[2].curvature).toBeUndefined();
+    const { epochs: _e, ...c0 } = back[0].config;
+    void _e;
+    const { epochs: _f, ...c1 } = esgd.config;
+    void _f;
+    expect(c0).toEqual(c1);
+    expect(tidyCsv(back)).toBe(text);
+  });
+
+  // Lines of the ESGD-M file: 1 header, 2-3 val at 0, 4-6 train of 1, 7-12 precond of 1, 13-15 train of 2 …
+  const text = tidyCsv([esgd]);
+  const lines = text.split('\n');
+  const find = (pred: (l: string) => boolean) => lines.findIndex(pred) + 1;
+  const setValue = (n: number, value: string) =>
+    lines.map((l, i) => (i === n - 1 ? l.split(',').map((c, k) => (k === 11 ? value : c)).join(',') : l)).join('\n');
+  const drop = (n: number) => lines.filter((_, i) => i !== n - 1).join('\n');
+
+  it('grad_evals must be a whole number ≥ 0, counting up, on every training point or none', () => {
+    const g2 = find((l) => l.includes(',2,1,grad_evals,'));
+    expectImportError(setValue(g2, '4.5'), g2, 'value', /grad_evals "4\.5" is not a count of gradient evaluations/);
+    expectImportError(setValue(g2, '-1'), g2, 'value', /whole number ≥ 0/);
+    expectImportError(setValue(g2, 'nan'), g2, 'value', /grad_evals "nan"/);
+    expectImportError(setValue(g2, '1'), g2, 'value', /grad_evals 1 of iteration 2 of run "esgd" is less than 2 at iteration 1/);
+    const t2 = find((l) => l.includes(',2,1,train_loss,'));
+    expectImportError(drop(g2), t2, 'metric', /iteration 2 of run "esgd" has no grad_evals row, but iteration 1 has one/);
+    expectImportError(lines.slice(0, g2).join('\n') + '\n' + lines[g2 - 1], g2 + 1, 'metric', /grad_evals of iteration 2 .* appears twice/);
+    // A grad_evals row alone (no train_loss, no lr at that iteration).
+    const extra = lines[g2 - 1].replace(',2,1,grad_evals,4,', ',5,2,grad_evals,9,');
+    expectImportError(text + extra + '\n', lines.length, 'metric', /iteration 5 of run "esgd" has grad_evals but no train_loss row/);
+  });
+
+  it('precond rows: every layer needs its three quantiles once, a layer name, a number', () => {
+    const q50 = find((l) => l.includes(',1,1,precond_q50:features.0,'));
+    expectImportError(drop(q50), q50 - 1, 'metric', /iteration 1 of run "esgd" has "precond_q10:features.0" but no "precond_q50:features.0" row/);
+    expectImportError(setValue(q50, 'big'), q50, 'value', /"big" is not a number/);
+    const dup = lines.slice(0, q50).join('\n') + '\n' + lines[q50 - 1];
+    expectImportError(dup, q50 + 1, 'metric', /"precond_q50:features.0" of iteration 1 of run "esgd" appears twice/);
+    expectImportError(text.replace('precond_q90:classifier.6', 'precond_q90:'), q50 + 4, 'metric', /"precond_q90:" names no layer/);
+    expectImportError(text.replace('precond_q90:classifier.6', 'precond_q95:classifier.6'), q50 + 4, 'metric', /unknown metric "precond_q95:classifier.6" \(expected .*precond_q10\/q50\/q90:LAYER/);
+  });
+});

@@ -56,6 +56,13 @@ function optionValue(name: string, key: string): fc.Arbitrary<string | boolean> 
     case 'schedule.tMax': return text(fc.integer({ min: 1, max: 100000 }));
     case 'schedule.minFactor': return text(num(0, 1));
     case 'schedule.warmup': return text(fc.integer({ min: 0, max: 1000 }));
+    // ESGD-M and L-BFGS
+    case 'lrWarmup':
+      return text(num(0, 0.99));
+    case 'updateDEvery': case 'dWarmup': case 'maxIter': case 'historySize':
+      return text(fc.integer({ min: 1, max: 1000 }));
+    case 'maxEval': // empty: torch's default ⌊maxIter·5/4⌋ (null)
+      return fc.oneof(fc.constant(''), text(fc.integer({ min: 1, max: 1000 })));
     default: // eps, lrEps, lrDecay, initialAccumulator, schedule.decay: ≥ 0
       return text(num(0, 10));
   }
@@ -100,7 +107,7 @@ export const configArb: fc.Arbitrary<PageConfig> = fc.record({
   logY: fc.boolean(),
   lrScale: fc.constantFrom<'symlog' | 'linear'>('symlog', 'linear'),
   fromZero: fc.boolean(),
-  family: fc.constantFrom<PageConfig['family']>('all', 'sgd', 'sgdm', 'sgdn', 'adam', 'adagrad', 'adadelta', 'adamax', 'rmsprop'),
+  family: fc.constantFrom<PageConfig['family']>('all', 'sgd', 'sgdm', 'sgdn', 'adam', 'adagrad', 'adadelta', 'adamax', 'rmsprop', 'esgd', 'lbfgs'),
   diffFromBaseline: fc.boolean(),
   showSeeds: fc.boolean(),
 });

@@ -148,3 +148,64 @@ describe('RunPersister', () => {
     expect(await b.persister.restore()).toBe(1);
   });
 });
+
+describe('RunPersister: second-order runs', () => {
+  const curv = (iteration: number) => ({ iteration, layers: [{ layer: 'layers.0', q10: iteration, q50: 2 * iteration, q90: NaN }] });
+  const esgd = (runId: string, from: number, n: number, curvIts: number[]) => {
+    const b = batch(runId, from, n);
+    return { ...b, train: { ...b.train, gradEvals: b.train.iteration.map((i) => 2 * i + 1) }, curvature: curvIts.map(curv) };
+  };
+
+  it('stores gradEvals and curvature with the points, and restores them', async () => {
+    const db = new MemoryRunDb();
+    const a = page(db);
+    a.store.getState().addRuns([meta('r1-e'), meta('r1-f')]);
+    a.buffers.appendBatch(esgd('r1-e', 1, 20, [1, 2, 10, 20]));
+    a.buffers.appendBatch(batch('r1-f', 1, 5));
+    await a.persister.flush();
+    a.buffers.appendBatch(esgd('r1-e', 21, 10, [30]));
+    await a.persister.flush();
+    // A batch of snapshots alone (no new points) is written too.
+    a.buffers.appendBatch({ runId: 'r1-e', train: { iteration: [], epoch: [], loss: [], lr: [], time: [] }, evals: [], curvature: [curv(31)] });
+    await a.persister.flush();
+    expect(db.writes.length).toBe(3);
+    expect(db.writes[2].chunks.map((c) => [c.iteration.length, c.curvature?.length])).toEqual([[0, 1]]);
+    // The first-order run's chunks carry neither.
+    const fChunk = db.writes[0].chunks.find((c) => c.iteration.length === 5)!;
+    expect(fChunk).not.toHaveProperty('gradEvals');
+    expect(fChunk).not.toHaveProperty('curvature');
+
+    const b = page(db);
+    expect(await b.persister.restore()).toBe(2);
+    expect(b.buffers.get('r1-e')).toEqual(a.buffers.get('r1-e'));
+    expect(b.buffers.get('r1-e').train.gradEvals).toEqual(Array.from({ length: 30 }, (_, i) => 2 * (i + 1) + 1));
+    expect(b.buffers.curvature('r1-e').map((c) => c.iteration)).toEqual([1, 2, 10, 20, 30, 31]);
+    expect(b.buffers.get('r1-f')).toEqual(a.buffers.get('r1-f'));
+    expect(b.buffers.get('r1-f').train.gradEvals).toBeUndefined();
+    // After a restore no chunk is rewritten (only the records, now 'interrupted'); new snapshots continue the chunks.
+    await b.persister.flush();
+    expect(db.writes.length).toBe(4);
+    expect(db.writes[3].chunks).toEqual([]);
+    b.buffers.appendBatch(esgd('r1-e', 31, 2, [32]));
+    await b.persister.flush();
+    expect(db.writes[4].chunks.map((c) => [c.seq, c.iteration.length, c.curvature?.map((r) => r.iteration)])).toEqual([[3, 2, [32]]]);
+  });
+
+  it('runs stored before gradEvals and curvature existed still load', async () => {
+    const db = new MemoryRunDb();
+    const a = page(db);
+    a.store.getState().addRuns([meta('r1-a')]);
+    a.buffers.appendBatch(batch('r1-a', 1, 12));
+    await a.persister.flush();
+    // What an older build wrote: no gradEvals / curvature keys at all.
+    for (const c of db.chunks.values()) {
+      delete (c as { gradEvals?: unknown }).gradEvals;
+      delete (c as { curvature?: unknown }).curvature;
+    }
+    const b = page(db);
+    expect(await b.persister.restore()).toBe(1);
+    expect(b.buffers.get('r1-a')).toEqual(a.buffers.get('r1-a'));
+    expect(b.buffers.view('r1-a')!.gradEvals).toBeUndefined();
+    expect(b.buffers.curvature('r1-a')).toEqual([]);
+  });
+});

@@ -49,3 +49,44 @@ describe('persisted run records', () => {
     expect(createStamp(1005, 1000)).toBe(1006);
   });
 });
+
+describe('persisted chunks of second-order runs (gradEvals, curvature)', () => {
+  const curv = (iteration: number) => ({ iteration, layers: [{ layer: 'layers.0', q10: 0.1, q50: 0.2, q90: 0.3 }] });
+  const second = (seq: number, its: number[], curvIts: number[] = []): PersistedChunk => ({
+    ...chunk(seq, its),
+    gradEvals: f(its.map((i) => 2 * i)),
+    ...(curvIts.length > 0 ? { curvature: curvIts.map(curv) } : {}),
+  });
+
+  it('merges gradEvals and curvature in seq order', () => {
+    const m = mergeChunks(structuredClone([second(1, [3, 4], [4]), second(0, [1, 2], [1, 2])]));
+    expect(Array.from(m.train.gradEvals!)).toEqual([2, 4, 6, 8]);
+    expect(m.curvature?.map((c) => c.iteration)).toEqual([1, 2, 4]);
+  });
+
+  it('old chunks without them still load: a first-order run (no gradEvals, no curvature)', () => {
+    const m = mergeChunks([chunk(0, [1, 2, 3], [0]), chunk(1, [4])]);
+    expect(m.train.gradEvals).toBeUndefined();
+    expect(m.curvature).toBeUndefined();
+    expect(Array.from(m.train.iteration)).toEqual([1, 2, 3, 4]);
+    // Mixed (a chunk written before the column existed): its points read as their iterations.
+    expect(Array.from(mergeChunks([chunk(0, [1, 2]), second(1, [3])]).train.gradEvals!)).toEqual([1, 2, 6]);
+  });
+
+  it('skips a chunk whose gradEvals or curvature are malformed', () => {
+    const good = second(0, [1, 2], [1]);
+    for (const bad of [
+      { ...second(1, [3, 4]), gradEvals: f([6]) }, // wrong length
+      { ...second(1, [3, 4]), gradEvals: [6, 8] }, // not a Float64Array
+      { ...second(1, [3, 4]), curvature: [{ iteration: 3, layers: [{ layer: 'x', q10: '1', q50: 1, q90: 1 }] }] },
+      { ...second(1, [3, 4]), curvature: [{ iteration: 'three', layers: [] }] },
+      { ...second(1, [3, 4]), curvature: { iteration: 3 } },
+    ]) {
+      const m = mergeChunks([good, bad]);
+      expect(Array.from(m.train.iteration)).toEqual([1, 2]);
+      expect(Array.from(m.train.gradEvals!)).toEqual([2, 4]);
+      expect(m.curvature).toEqual([curv(1)]);
+      expect(m.nextSeq).toBe(1);
+    }
+  });
+});

@@ -153,3 +153,58 @@ describe('tidyCsv: mid-run edits', () => {
     expect(() => importTidyCsv(text)).toThrow(/"event:speed" names no hyperparameter/);
   });
 });
+
+describe('tidyCsv: second-order runs (grad_evals, preconditioner quantiles)', () => {
+  const esgd = (): RunRecord => ({
+    runId: 'e', config: config({ optimizer: 'ESGD-M', alpha0: 1 }), backend: 'cpu', state: 'done',
+    train: { iteration: [1, 2, 3], epoch: [1, 1, 2], time: [0.1, 0.2, 0.3], loss: [2.5, 2, 1.5], lr: [0.01, 0.02, 0.03], gradEvals: [2, 4, 5] },
+    evals: [{ iteration: 0, epoch: 0, time: 0, valLoss: 2.3, valAccuracy: 0.1 }, { iteration: 2, epoch: 1, time: 0.2, valLoss: 1.9, valAccuracy: 0.42 }],
+    curvature: [
+      { iteration: 1, layers: [{ layer: 'layers.0', q10: 0.1, q50: 0.2, q90: 0.3 }, { layer: 'layers.2', q10: 1, q50: 2, q90: NaN }] },
+      { iteration: 2, layers: [{ layer: 'layers.0', q10: 0.4, q50: 0.5, q90: 0.6 }, { layer: 'layers.2', q10: 4, q50: 5, q90: 6 }] },
+    ],
+  });
+  const metrics = (text: string) => text.split('\n').slice(1).filter(Boolean).map((l) => l.split(',').slice(8, 12).join(','));
+
+  it('writes grad_evals after lr and the quantiles of each layer after the train rows of their iteration, columns unchanged', () => {
+    const text = tidyCsv([esgd()]);
+    expect(text.split('\n')[0]).toBe(TIDY_COLUMNS.join(','));
+    expect(metrics(text)).toEqual([
+      '0,0,val_loss,2.3', '0,0,val_accuracy,0.1',
+      '1,1,train_loss,2.5', '1,1,lr,0.01', '1,1,grad_evals,2',
+      '1,1,precond_q10:layers.0,0.1', '1,1,precond_q50:layers.0,0.2', '1,1,precond_q90:layers.0,0.3',
+      '1,1,precond_q10:layers.2,1', '1,1,precond_q50:layers.2,2', '1,1,precond_q90:layers.2,nan',
+      '2,1,train_loss,2', '2,1,lr,0.02', '2,1,grad_evals,4',
+      '2,1,precond_q10:layers.0,0.4', '2,1,precond_q50:layers.0,0.5', '2,1,precond_q90:layers.0,0.6',
+      '2,1,precond_q10:layers.2,4', '2,1,precond_q50:layers.2,5', '2,1,precond_q90:layers.2,6',
+      '2,1,val_loss,1.9', '2,1,val_accuracy,0.42',
+      '3,2,train_loss,1.5', '3,2,lr,0.03', '3,2,grad_evals,5',
+    ]);
+    // Every row keeps the run's columns after `value`.
+    for (const l of text.split('\n').slice(1).filter(Boolean)) expect(l.split(',').length).toBe(TIDY_COLUMNS.length);
+  });
+
+  it('an L-BFGS run has grad_evals only; a first-order run neither', () => {
+    const lbfgs: RunRecord = { ...esgd(), config: config({ optimizer: 'L-BFGS', alpha0: 1 }), curvature: undefined };
+    const m = metrics(tidyCsv([lbfgs]));
+    expect(m.filter((r) => r.includes('grad_evals'))).toEqual(['1,1,grad_evals,2', '2,1,grad_evals,4', '3,2,grad_evals,5']);
+    expect(m.some((r) => r.includes('precond'))).toBe(false);
+    expect(tidyCsv([tinyRun()])).not.toMatch(/grad_evals|precond/);
+  });
+
+  it('a snapshot at an iteration without a training point keeps iteration order, with the epoch before it; odd layer names are quoted', () => {
+    const run = esgd();
+    run.curvature = [
+      { iteration: 0, layers: [{ layer: 'a,"b"', q10: 1, q50: 2, q90: 3 }] },
+      { iteration: 9, layers: [{ layer: 'features.3', q10: 1, q50: 2, q90: 3 }] },
+    ];
+    run.evals.push({ iteration: 10, epoch: 3, time: 1, valLoss: 1, valAccuracy: 0.5 });
+    const lines = tidyCsv([run]).trimEnd().split('\n');
+    expect(lines[1]).toContain(',0,0,"precond_q10:a,""b""",1,');
+    expect(lines[4]).toContain(',0,0,val_loss,');
+    expect(lines.slice(-5).map((l) => l.split(',').slice(8, 12).join(','))).toEqual([
+      '9,2,precond_q10:features.3,1', '9,2,precond_q50:features.3,2', '9,2,precond_q90:features.3,3',
+      '10,3,val_loss,1', '10,3,val_accuracy,0.5',
+    ]);
+  });
+});

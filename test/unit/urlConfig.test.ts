@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { configTexts, decodeConfig, encodeConfig, numberText, type PageConfig } from '../../src/share/urlConfig';
-import { SCHEDULE_KIND_KEY, validateForm } from '../../src/config/optimizerOptions';
+import { SCHEDULE_KIND_KEY, validateForm, validateOptimizerOptions } from '../../src/config/optimizerOptions';
 import { configArb, D, formOk } from './pageConfigArbs';
 
 describe('numberText', () => {
@@ -199,6 +199,43 @@ describe('decodeConfig: problems', () => {
       'Log y "yes" must be 0 or 1; using the default 0.',
       'Learning-rate axis "log" must be one of symlog, linear; using the default symlog.',
       expect.stringMatching(/^Runs shown "resnet" must be one of all, sgd, .*; using the default all\.$/),
+    ]);
+  });
+});
+
+describe('second-order optimizers in a link (ESGD-M, L-BFGS)', () => {
+  it('their settings round-trip, a boolean as true/false and an empty max evaluations as null', () => {
+    const c: PageConfig = {
+      ...D, optimizers: ['ESGD-M', 'L-BFGS'], xAxis: 'gradEvals', family: 'lbfgs',
+      perOptimizer: {
+        'ESGD-M': { lrWarmup: '0.9', updateDEvery: '5', dWarmup: '3', beta2: '1', eps: '1e-4' },
+        'L-BFGS': { maxIter: '10', maxEval: '', toleranceGrad: '1e-5', toleranceChange: '0', historySize: '7', strongWolfe: true },
+      },
+    };
+    const link = encodeConfig(c);
+    expect(link).toContain('&x=gradEvals&');
+    expect(link).toContain('&L-BFGS.maxEval=&');
+    expect(link).toContain('&L-BFGS.strongWolfe=true');
+    expect(decodeConfig(link, D)).toEqual({ config: c, problems: [] });
+    // What a run then gets: the TrainConfig options.
+    const page = configTexts(c);
+    expect(validateOptimizerOptions('L-BFGS', c.perOptimizer['L-BFGS'], page).parsed?.options).toMatchObject({
+      maxIter: 10, maxEval: null, toleranceGrad: 1e-5, toleranceChange: 0, historySize: 7, strongWolfe: true,
+    });
+    expect(validateOptimizerOptions('ESGD-M', c.perOptimizer['ESGD-M'], page).parsed?.options).toMatchObject({
+      lrWarmup: 0.9, updateDEvery: 5, dWarmup: 3, beta2: 1, eps: 1e-4,
+    });
+    // strongWolfe false and a numeric max evaluations travel too.
+    const c2: PageConfig = { ...c, perOptimizer: { 'L-BFGS': { maxEval: '25', strongWolfe: false } } };
+    expect(decodeConfig(encodeConfig(c2), D)).toEqual({ config: c2, problems: [] });
+  });
+
+  it('a bad value of theirs costs only that setting', () => {
+    const { config, problems } = decodeConfig('?v=1&opt=L-BFGS&L-BFGS.historySize=0&L-BFGS.strongWolfe=yes&L-BFGS.maxIter=4', D);
+    expect(config.perOptimizer).toEqual({ 'L-BFGS': { maxIter: '4' } });
+    expect(problems).toEqual([
+      'L-BFGS Strong-Wolfe line search "yes" must be true or false; using its default.',
+      'L-BFGS History size "0" must be a whole number ≥ 1; using its default.',
     ]);
   });
 });
