@@ -12,6 +12,7 @@ import { HYPER_DEFAULTS, type Hyper } from '../optim/hyper';
 import { parseSchedule } from '../optim/schedules';
 import { esgdConfigError } from '../optim/esgdConfig';
 import { DATASET_NAMES, isDatasetName } from '../data/datasets';
+import { hyperFlag } from '../experiments/presets';
 import { DataFormatError } from '../data/errors';
 import { parseCommandLine, usageErrorLine, usageText, UsageError, wrapList, type Command, type Flag } from './args';
 // tfjs, the engine and the data loaders are imported in main(), after the arguments are checked:
@@ -25,7 +26,7 @@ const MAIN_KEYS = new Set<keyof Hyper>(['alpha0', 'weightDecay', 'beta', 'moment
 const NULLABLE = new Set<keyof Hyper>(['lrMin', 'lrMax', 'maxEval']);
 const HYPER_FLAGS = (Object.keys(HYPER_DEFAULTS) as (keyof Hyper)[])
   .filter((k) => !MAIN_KEYS.has(k))
-  .map((key) => ({ key, flag: key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`).replace(/(\d+)/, '$1') }));
+  .map((key) => ({ key, flag: hyperFlag(key) }));
 
 const hyperHelp = (key: keyof Hyper): string => {
   const d = HYPER_DEFAULTS[key];

@@ -13,6 +13,7 @@
 //   SGDM, SGDN and their HD / variant forms); the others record μ = 0, which is what they run with.
 // * alpha-sweep threshold 0.3 on the minibatch loss, capped at 5,000 iterations (see ALPHA_SWEEP_THRESHOLD).
 import { OPTIMIZER_NAMES, optimizerInfo, takesPageMomentum } from '../optim/catalog';
+import type { Hyper } from '../optim/hyper';
 
 /** MNIST's training set size; one epoch at batch 128 is 469 iterations (last partial batch kept). */
 export const MNIST_TRAIN = 60_000;
@@ -35,6 +36,16 @@ export interface RunTemplate {
   threshold: number | null;
   /** false = inputs scaled to [0, 1] only (`--no-normalize`). */
   normalize: boolean;
+  /** Optimizer settings beyond α₀, β, μ and weight decay (e.g. L-BFGS's max_iter), passed as their own flags. */
+  options?: PresetOptions;
+}
+
+/** The settings a preset may pass: numbers and switches of src/optim/hyper.ts. */
+export type PresetOptions = Partial<Pick<Hyper, 'maxIter' | 'maxEval' | 'historySize' | 'strongWolfe' | 'toleranceGrad' | 'toleranceChange' | 'lrWarmup' | 'updateDEvery' | 'dWarmup' | 'beta1' | 'beta2' | 'eps'>>;
+
+/** The train command's flag of a hyperparameter: its name in kebab case (maxIter → max-iter). */
+export function hyperFlag(key: string): string {
+  return key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 }
 
 /** One run of a sweep: a template with its seed and its (scaled) budget. */
@@ -241,6 +252,7 @@ export function runId(c: RunConfig): string {
   ];
   if (c.threshold !== null) parts.push(`t${compactNumber(c.threshold)}`);
   if (!c.normalize) parts.push('raw');
+  for (const [k, v] of Object.entries(c.options ?? {})) parts.push(`${k}${typeof v === 'number' ? compactNumber(v) : String(v)}`);
   parts.push(`s${c.seed}`);
   return parts.join('_');
 }
@@ -268,6 +280,7 @@ export function trainArgs(c: RunConfig, o: { out: string; summaryJson: string; b
   else a.push('--iterations', String(c.budget.iterations));
   if (c.threshold !== null) a.push('--threshold', arg(c.threshold));
   if (!c.normalize) a.push('--no-normalize');
+  for (const [k, v] of Object.entries(c.options ?? {})) a.push(`--${hyperFlag(k)}`, typeof v === 'number' ? arg(v) : String(v));
   if (o.backend) a.push('--backend', o.backend);
   a.push('--out', o.out, '--summary-json', o.summaryJson);
   if (o.quiet ?? true) a.push('--quiet');

@@ -66,6 +66,12 @@ export function patchFromCliPreset(cliName: string, defaults: { alpha0: number; 
   const withMu = runs.filter((r) => takesPageMomentum(optimizerInfo(r.optimizer)));
   const perOptimizer: PerOptimizerTexts = {};
   if (alphas.size > 1) for (const r of runs) perOptimizer[r.optimizer] = { alpha0: text(r.alpha0) };
+  // Settings beyond α₀ (L-BFGS's max_iter, …) go to the optimizer's Settings, as a person would type them.
+  for (const r of runs) {
+    for (const [k, v] of Object.entries(r.options ?? {})) {
+      perOptimizer[r.optimizer] = { ...perOptimizer[r.optimizer], [k]: typeof v === 'number' ? text(v) : v === null ? '' : v };
+    }
+  }
   return {
     optimizers: runs.map((r) => r.optimizer),
     dataset: dataset as DatasetName,

@@ -174,6 +174,46 @@ describe('trainer', () => {
     expect(sgdnOwn.loss).toEqual(sgdn.loss); // per-run μ 0.5 beats the page's 0.9
   });
 
+  it('second order: ESGD-M streams gradient evaluations and √d quantiles per layer at its Hessian steps', async () => {
+    const before = tf.memory().numTensors;
+    const batches: MetricBatch[] = [];
+    const cfg: TrainConfig = { ...base, optimizer: 'ESGD-M', alpha0: 0.1, iterations: 25, options: { updateDEvery: 10, dWarmup: 20 } };
+    await train({ runId: 'e', config: cfg }, data, { metrics: (b) => batches.push(b), status: () => undefined }, { checkpoint: async () => 'go' }, { flushMs: 0 });
+    const gradEvals = batches.flatMap((b) => b.train.gradEvals ?? []);
+    // An H·v on each of steps 1–20 (d_warmup), none on 21–25 (the next is due at 30).
+    expect(gradEvals).toEqual(Array.from({ length: 25 }, (_, k) => (k < 20 ? 2 * (k + 1) : 20 + k + 1)));
+    const curvature = batches.flatMap((b) => b.curvature ?? []);
+    expect(curvature.map((c) => c.iteration)).toEqual(Array.from({ length: 20 }, (_, k) => k + 1));
+    for (const c of curvature) {
+      expect(c.layers.map((l) => l.layer)).toEqual(['layers.0', 'layers.1']);
+      for (const l of c.layers) expect(0 <= l.q10 && l.q10 <= l.q50 && l.q50 <= l.q90 && Number.isFinite(l.q90)).toBe(true);
+    }
+    // The learning-rate column is ESGD-M's step size lr·(1 − 0.99^k), k Hessian steps so far.
+    const lr = batches.flatMap((b) => b.train.lr);
+    expect(lr[0]).toBeCloseTo(0.1 * (1 - 0.99), 7);
+    expect(lr[24]).toBeCloseTo(0.1 * (1 - 0.99 ** 20), 7);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('second order: L-BFGS counts every closure call (at most max_eval per step) and learns; no leak', async () => {
+    const before = tf.memory().numTensors;
+    const batches: MetricBatch[] = [];
+    const cfg: TrainConfig = { ...base, optimizer: 'L-BFGS', alpha0: 0.1, iterations: 12, options: { maxIter: 3, historySize: 5 } };
+    await train({ runId: 'l', config: cfg }, data, { metrics: (b) => batches.push(b), status: () => undefined }, { checkpoint: async () => 'go' }, { flushMs: 0 });
+    const gradEvals = batches.flatMap((b) => b.train.gradEvals ?? []);
+    expect(gradEvals).toHaveLength(12);
+    gradEvals.forEach((n, k) => {
+      const spent = n - (k === 0 ? 0 : gradEvals[k - 1]);
+      expect(spent).toBeGreaterThanOrEqual(1);
+      expect(spent).toBeLessThanOrEqual(3); // max_eval = ⌊3·5/4⌋ = 3
+    });
+    expect(gradEvals[11]).toBeGreaterThan(12); // it did take inner iterations
+    const loss = batches.flatMap((b) => b.train.loss);
+    expect(loss[11]).toBeLessThan(loss[0]);
+    expect(batches.some((b) => b.curvature)).toBe(false);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
   it('stops on request and leaks no tensors', async () => {
     const before = tf.memory().numTensors;
     const r = await collect({ ...base, optimizer: 'Adam-HD', alpha0: 1e-3, beta: 1e-7 }, data, 3);
