@@ -9,6 +9,7 @@ import { LinkProblems } from './LinkProblems';
 import { hasHardwareGpu } from './hardwareGpu';
 import { BackendInfo } from './BackendInfo';
 import { Charts } from './Charts';
+import { CurvaturePanel } from './CurvaturePanel';
 import { Controls } from './Controls';
 import { DataLoadProgress } from './DataLoadProgress';
 import { ExportButtons } from './ExportButtons';
@@ -57,6 +58,7 @@ export function App() {
                 status lines with their progress bars and the list of every run follow. */}
             <RunsTable />
             <Charts />
+            <CurvaturePanel />
             <RunStatus />
             <ExportButtons />
             <SweepPanel />

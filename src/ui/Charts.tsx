@@ -22,16 +22,24 @@ const CHARTS: readonly { kind: ChartKind; title: string }[] = [
   { kind: 'lr', title: 'Learning rate' },
 ];
 
-function captionOf(kind: ChartKind, v: { smoothing: number; diff: boolean; logY: boolean; lrScale: string }, validation: string): string {
+/** What the learning-rate chart shows for second-order runs (their lr column is a step size, not an adapted α). */
+export function stepSizeWords(optimizers: readonly string[]): string {
+  const words: string[] = [];
+  if (optimizers.includes('ESGD-M')) words.push('ESGD-M: its step size lr·(1 − lr_warmup^k) after k Hessian steps');
+  if (optimizers.includes('L-BFGS')) words.push("L-BFGS: the step size t of its last inner iteration (the line search's, or α₀)");
+  return words.length > 0 ? `. Second-order runs show their step size, not an adapted α (${words.join('; ')})` : '';
+}
+
+function captionOf(kind: ChartKind, v: { smoothing: number; diff: boolean; logY: boolean; lrScale: string }, validation: string, stepSizes = ''): string {
   if (kind === 'loss') {
     if (v.diff) return `variant − its baseline, training loss${v.smoothing > 0 ? ' (each smoothed first)' : ''}; below 0: the variant is ahead`;
     const smooth = v.smoothing > 0 ? `, smoothed (debiased EMA ${v.smoothing}) with the raw values faint behind` : '';
     return `training loss per iteration${smooth} (thin lines); validation loss at each evaluation (thick lines, circles)${v.logY ? '; log axis' : ''}${validation}`;
   }
   if (kind === 'accuracy') return `validation accuracy (fraction of the test images) at each evaluation (circles)${validation}`;
-  return v.lrScale === 'symlog'
+  return (v.lrScale === 'symlog'
     ? 'α after each iteration, symmetric-log axis (decades either side of 0: hypergradient α may go negative)'
-    : 'α after each iteration, linear axis (hypergradient α may go negative)';
+    : 'α after each iteration, linear axis (hypergradient α may go negative)') + stepSizes;
 }
 
 export function Charts() {
@@ -77,9 +85,13 @@ export function Charts() {
     return words.size === 1 ? `. ${capitalise([...words][0])}` : '. Validation differs between these runs (Eval interval or dataset)';
   }, [shownRuns]);
 
+  const stepSizes = useMemo(() => stepSizeWords(shownRuns.map((r) => r.config.optimizer)), [shownRuns]);
+
   const budgets = useMemo(() => runs.map((r) => ({ ...r, budget: Math.max(r.budget, reportedMax) })), [runs, reportedMax]);
-  const end = useMemo(() => xEnd(budgets, view.xAxis), [budgets, view.xAxis, view.xAxis === 'time' ? tick : 0]);
-  const xHi = view.xAxis === 'time' ? (niceDomain(0, end, true)?.[1] ?? 1) : Math.max(end, 1e-9);
+  // Time grows on its own; a second-order run's gradient evaluations are estimated from its rate so far.
+  const growing = view.xAxis === 'time' || view.xAxis === 'gradEvals';
+  const end = useMemo(() => xEnd(budgets, view.xAxis), [budgets, view.xAxis, growing ? tick : 0]);
+  const xHi = growing ? (niceDomain(0, end, true)?.[1] ?? 1) : Math.max(end, 1e-9);
   const xFull = useMemo((): [number, number] => [0, xHi], [xHi]);
 
   // A crosshair x in iterations means nothing in seconds.
@@ -104,7 +116,7 @@ export function Charts() {
             key={c.kind}
             kind={c.kind}
             title={c.title}
-            caption={captionOf(c.kind, view, validation)}
+            caption={captionOf(c.kind, view, validation, stepSizes)}
             entities={c.kind === 'loss' && diff ? diff.entities : entities}
             runs={shownRuns}
             xFull={xFull}

@@ -7,7 +7,7 @@
 import { datasetInfo } from '../data/datasets';
 import type { TrainColumns, TrainConfig } from '../engine/types';
 import { optimizerInfo, type Family } from '../optim/catalog';
-import { evalX, trainX, type RunGeometry, type XAxis } from '../series/axes';
+import { evalX, iterationsX, trainX, type RunGeometry, type XAxis } from '../series/axes';
 import { diffByIteration, lossSeries, pairWithBaselines } from '../series/baselineDiff';
 import { seriesBuffers, type SeriesView } from '../series/buffers';
 import { cutAndDownsample, envelope, lowerBound, rangeIndices, smoothThenDownsample, type Envelope, type XY } from '../series/chartPipeline';
@@ -156,19 +156,19 @@ const isEval = (m: ChartMetric) => m === 'valLoss' || m === 'valAccuracy';
 function columns(v: SeriesView, metric: ChartMetric, axis: XAxis, g: RunGeometry): { iteration: ArrayLike<number>; x: Float64Array; y: Float64Array; time: ArrayLike<number> } {
   if (isEval(metric)) {
     const y = Float64Array.from(v.evals, (e) => (metric === 'valLoss' ? e.valLoss : e.valAccuracy));
-    return { iteration: v.evals.map((e) => e.iteration), x: evalX(v.evals, axis, g), y, time: v.evals.map((e) => e.time) };
+    // On the gradient-evaluations axis an evaluation sits at the run's count after its iteration.
+    return { iteration: v.evals.map((e) => e.iteration), x: evalX(v.evals, axis, g, v), y, time: v.evals.map((e) => e.time) };
   }
-  // trainX reads only `iteration` (or `time`); typed views avoid copying the columns into arrays, and
-  // the iteration axis is the iteration column itself.
-  const train = { iteration: v.iteration, time: v.time } as unknown as TrainColumns;
-  const x = axis === 'iteration' ? v.iteration : trainX(train, axis, g);
+  // trainX reads only `iteration` (or `time`, or `gradEvals`); typed views avoid copying the columns into
+  // arrays, and the iteration axis is the iteration column itself.
+  const x = axis === 'iteration' ? v.iteration : trainX({ iteration: v.iteration, time: v.time, gradEvals: v.gradEvals }, axis, g);
   return { iteration: v.iteration, x, y: metric === 'lr' ? v.lr : v.loss, time: v.time };
 }
 
 /** x of the given iterations of a run (iterations ascending, a subset of the run's own). */
-function xAtIterations(its: Float64Array, runIts: ArrayLike<number>, runTime: ArrayLike<number>, axis: XAxis, g: RunGeometry): Float64Array {
-  if (axis !== 'time') return trainX({ iteration: its } as unknown as TrainColumns, axis, g);
-  return Float64Array.from(its, (t) => runTime[Math.min(runTime.length - 1, lowerBound(runIts, t))]);
+function xAtIterations(its: Float64Array, run: SeriesView, axis: XAxis, g: RunGeometry): Float64Array {
+  if (axis !== 'time') return iterationsX(its, axis, g, run);
+  return Float64Array.from(its, (t) => run.time[Math.min(run.time.length - 1, lowerBound(run.iteration, t))]);
 }
 
 const EMPTY: XY = { x: new Float64Array(0), y: new Float64Array(0) };
@@ -184,7 +184,7 @@ function compute(entity: Entity, spec: MetricSpec, o: SeriesOptions): Omit<Drawn
     const [variant, baseline] = vs.map((v) => ({ train: { iteration: v.iteration, loss: v.loss } }));
     const smooth = diffByIteration(lossSeries(variant, w), lossSeries(baseline, w));
     const raw = w > 0 ? diffByIteration(lossSeries(variant), lossSeries(baseline)).diff : null;
-    const x = xAtIterations(smooth.iteration, vs[0].iteration, vs[0].time, o.xAxis, g);
+    const x = xAtIterations(smooth.iteration, vs[0], o.xAxis, g);
     return { ...cutAndDownsample(x, smooth.diff, raw, o.threshold, o.zoom), band: null };
   }
 
@@ -196,10 +196,10 @@ function compute(entity: Entity, spec: MetricSpec, o: SeriesOptions): Omit<Drawn
   // Seeds: smooth each seed, then the statistics (the mean of smoothed seeds, not a smoothed mean).
   const cols = vs.map((v) => columns(v, spec.metric, o.xAxis, g));
   const band = bandByIteration(cols.map((c) => ({ iteration: c.iteration, values: w > 0 ? debiasedEma(c.y, w) : c.y })));
-  // On the time axis each iteration sits at the seeds' mean time.
+  // On the time and gradient-evaluations axes (each seed has its own) each iteration sits at the seeds' mean.
   const x =
-    o.xAxis === 'time'
-      ? bandByIteration(cols.map((c) => ({ iteration: c.iteration, values: c.time }))).mean
+    o.xAxis === 'time' || o.xAxis === 'gradEvals'
+      ? bandByIteration(cols.map((c) => ({ iteration: c.iteration, values: o.xAxis === 'time' ? c.time : c.x }))).mean
       : trainX({ iteration: band.iteration } as unknown as TrainColumns, o.xAxis, g);
   const p = cutAndDownsample(x, band.mean, null, o.threshold, o.zoom);
   const [from, to] = rangeIndices(x, o.zoom);
@@ -270,13 +270,21 @@ export function yExtent(series: readonly DrawnSeries[], zoom: [number, number] |
   return { min, max, minPositive };
 }
 
-/** The right end of the x axis: the largest budget among the runs in the axis' units, or the latest time. */
+/**
+ * The right end of the x axis: the largest budget among the runs in the axis' units, or the latest time.
+ * In gradient evaluations a second-order run's budget is estimated at its mean rate so far (it grows
+ * with the run, as time does).
+ */
 export function xEnd(runs: readonly { runId: string; config: TrainConfig; budget: number }[], axis: XAxis): number {
   let end = 0;
   for (const r of runs) {
     if (axis === 'time') {
       const v = seriesBuffers.view(r.runId);
       if (v && v.time.length > 0) end = Math.max(end, v.time[v.time.length - 1]);
+    } else if (axis === 'gradEvals') {
+      const v = seriesBuffers.view(r.runId);
+      const x = iterationsX([r.budget], axis, geometryOf(r.config), v ?? undefined);
+      end = Math.max(end, x[0]);
     } else {
       const x = trainX({ iteration: [r.budget] } as unknown as TrainColumns, axis, geometryOf(r.config));
       end = Math.max(end, x[0]);
@@ -290,5 +298,5 @@ export function eventXs(run: ChartRun, iterations: readonly number[], axis: XAxi
   const v = seriesBuffers.view(run.runId);
   if (!v || iterations.length === 0) return iterations.map(() => NaN);
   if (axis === 'iteration') return [...iterations];
-  return Array.from(xAtIterations(Float64Array.from(iterations), v.iteration, v.time, axis, geometryOf(run.config)));
+  return Array.from(xAtIterations(Float64Array.from(iterations), v, axis, geometryOf(run.config)));
 }

@@ -3,7 +3,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { TrainConfig } from '../../src/engine/types';
 import { seriesBuffers } from '../../src/series/buffers';
-import { chartEntities, diffEntities, seriesForChart, yExtent, type ChartRun } from '../../src/ui/chartSeries';
+import { chartEntities, diffEntities, eventXs, seriesForChart, xEnd, yExtent, type ChartRun } from '../../src/ui/chartSeries';
 
 const BASE: TrainConfig = {
   dataset: 'mnist', model: 'ffnn100', optimizer: 'SGD-HD', alpha0: 0.01, beta: 1e-3, momentum: 0.9, weightDecay: 0,
@@ -64,6 +64,31 @@ describe('difference from baseline', () => {
     const [s] = seriesForChart('loss', d.entities, OPTS);
     expect(s.metric).toBe('lossDiff');
     expect(Array.from(s.line.y)).toEqual([0.5, 1.5, -1]);
+  });
+});
+
+describe('gradient evaluations axis', () => {
+  /** A second-order run: losses with their cumulative gradient evaluations, and an evaluation at iteration 2. */
+  function feedGe(id: string, loss: number[], gradEvals: number[]): void {
+    const its = loss.map((_, i) => i + 1);
+    seriesBuffers.appendBatch({
+      runId: id,
+      train: { iteration: its, epoch: its.map(() => 0), loss, lr: loss.map(() => 0.1), time: its.map((t) => t / 10), gradEvals },
+      evals: [{ iteration: 2, epoch: 0, valLoss: 1, valAccuracy: 0.5, time: 0.2 }],
+    });
+  }
+  it("a second-order run's points sit at its gradient evaluations; a first-order run's at its iterations", () => {
+    feedGe('lbfgs', [3, 2, 1], [3, 7, 10]);
+    feed('sgd', [3, 2, 1]);
+    const runs = [run('lbfgs', { optimizer: 'L-BFGS', iterations: 6 }), run('sgd', { optimizer: 'SGD' })];
+    const e = chartEntities(runs, { family: 'all', showSeeds: true });
+    const [lTrain, lVal, sTrain] = seriesForChart('loss', e, { ...OPTS, xAxis: 'gradEvals' });
+    expect(Array.from(lTrain.line.x)).toEqual([3, 7, 10]);
+    expect(Array.from(lVal.line.x)).toEqual([7]); // the evaluation after iteration 2
+    expect(Array.from(sTrain.line.x)).toEqual([1, 2, 3]);
+    expect(eventXs(runs[0], [2, 3], 'gradEvals')).toEqual([7, 10]);
+    // The axis end: L-BFGS's budget of 6 iterations at its rate so far (10 per 3 iterations) = 20.
+    expect(xEnd(runs.map((r) => ({ ...r, budget: r.config.iterations ?? 0 })), 'gradEvals')).toBeCloseTo(20, 10);
   });
 });
 
