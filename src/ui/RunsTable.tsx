@@ -4,6 +4,7 @@
 // by any column (the header buttons; Enter or Space on a focused one); Copy table gives TSV.
 import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
+import { optimizerInfo } from '../optim/catalog';
 import { seriesBuffers } from '../series/buffers';
 import {
   buildRunsTable,
@@ -42,6 +43,15 @@ export function tableInputs(metas: readonly (RunMeta | undefined)[]): TableRunIn
     });
   }
   return out;
+}
+
+/** ESGD-M and L-BFGS: their lr column is a step size, not an adapted α. */
+function isSecondOrder(name: string): boolean {
+  try {
+    return optimizerInfo(name).group === 'second-order';
+  } catch {
+    return false; // an imported run of an optimizer this build does not know
+  }
 }
 
 /** The rows the page shows now, unsorted (also what the export's sidecar records). */
@@ -105,6 +115,8 @@ export function RunsTable() {
   };
 
   const grouped = rows.some((r) => r.seeds.length > 1);
+  const secondOrder = [...new Set(rows.map((r) => r.optimizer).filter(isSecondOrder))];
+  const stepSizeNote = secondOrder.length > 0 ? `${secondOrder.join(' and ')}: the α columns hold the run's step size (it adapts no α).` : null;
   return (
     <section className="runs-table-section" aria-labelledby={`${id}-title`}>
       <h2 id={`${id}-title`}>Runs table</h2>
@@ -137,6 +149,7 @@ export function RunsTable() {
           <caption className="visually-hidden">
             Runs of the charts{grouped ? ', seed groups as mean ± standard deviation across seeds' : ''}; Δ columns compare each
             variant and HD run with its baseline (same seed and settings) at the latest evaluation both have. Column headers sort.
+            {stepSizeNote && ` ${stepSizeNote}`}
           </caption>
           <thead>
             <tr>
@@ -179,6 +192,11 @@ export function RunsTable() {
           </tbody>
         </table>
       </div>
+      {stepSizeNote && (
+        <p className="field-hint runs-table-note" aria-hidden="true">
+          {stepSizeNote}
+        </p>
+      )}
       {manual !== null && (
         <>
           <label htmlFor={`${id}-tsv`} className="visually-hidden">

@@ -6,6 +6,7 @@
 import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import type { Locator, Page } from 'playwright-core';
 import { parseCsv, type CsvRow } from './csv';
 import { downloaded, openApp, useSuite } from './suite';
@@ -15,13 +16,15 @@ const EVAL_EVERY = 15;
 const ALPHA0 = 0.01;
 const LBFGS_MAX_ITER = 2;
 const OPTIMIZERS = ['Adam-HD', 'ESGD-M', 'L-BFGS'] as const;
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 const suite = useSuite();
 let page: Page;
 const pageErrors: string[] = [];
 
 before(async () => {
-  page = await openApp(suite, pageErrors, { acceptDownloads: true, viewport: { width: 1440, height: 1000 } });
+  // CSP bypassed only so that axe can be injected (as in a11y.test.ts).
+  page = await openApp(suite, pageErrors, { acceptDownloads: true, bypassCSP: true, viewport: { width: 1440, height: 1000 } });
 });
 
 const figure = (name: string): Locator => page.getByRole('figure', { name, exact: true });
@@ -96,6 +99,9 @@ describe('second-order optimizers', () => {
       assert.equal(await fig.locator('path.series-band').count(), 1, 'the 10–90 % band');
       assert.match(await fig.innerText(), /Hessian steps?; at iteration \d+ the median √d is/);
     }
+    // The runs table and the learning-rate chart say what a second-order run's "α" is.
+    const caption = await page.getByRole('table').locator('caption').innerText();
+    assert.match(caption, /ESGD-M and L-BFGS: the α columns hold the run's step size/);
     // The learning-rate chart says what a second-order run's value is.
     assert.match(await figure('Learning rate').locator('.chart-caption').innerText(), /Second-order runs show their step size/);
   });
@@ -113,6 +119,19 @@ describe('second-order optimizers', () => {
     const curvatureX = page.locator('figure[data-kind=curvature] .recharts-label').first();
     assert.equal(await curvatureX.textContent(), 'Gradient evaluations', 'the curvature charts follow the x axis');
     await xAxis.selectOption('iteration');
+  });
+
+  it('axe finds no violation in the optimizer picker and the Curvature panel (light and dark theme)', async () => {
+    await page.evaluate(AXE_SOURCE);
+    for (const theme of ['light', 'dark'] as const) {
+      await page.getByLabel('Theme', { exact: true }).selectOption(theme);
+      // A string: tsx would wrap an inner function in a helper the page does not have.
+      const found = (await page.evaluate(
+        `axe.run({ include: [['.optimizers'], ['.curvature']] }, { resultTypes: ['violations'] }).then((r) => r.violations.map((v) => v.id + ': ' + v.nodes.map((n) => n.target.join(' ')).join(' | ')))`,
+      )) as string[];
+      assert.deepEqual(found, [], theme);
+    }
+    await page.getByLabel('Theme', { exact: true }).selectOption('system');
   });
 
   it('exports grad_evals for the second-order runs and precond quantiles for ESGD-M', async () => {
