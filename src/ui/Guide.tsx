@@ -64,6 +64,13 @@ export function Guide() {
           baseline.
         </p>
         <p>
+          The <strong>second-order</strong> optimizers use curvature. <strong>ESGD-M</strong> divides each weight&apos;s step by √d, an
+          estimate of the size of the loss&apos;s curvature along that weight from Hessian-vector products (the Curvature panel shows √d per
+          layer); <strong>L-BFGS</strong> builds a model of the curvature from its recent gradients and may evaluate the same minibatch several
+          times per step. A step of theirs costs more than one gradient evaluation, so compare them on the <em>Gradient evaluations</em> x axis;
+          their learning-rate line is their step size.
+        </p>
+        <p>
           Papers:{' '}
           <a href="https://arxiv.org/abs/1703.04782" rel="noreferrer">
             Baydin et al., Online Learning Rate Adaptation with Hypergradient Descent (ICLR 2018)
@@ -72,7 +79,15 @@ export function Guide() {
           <a href="https://github.com/harshalmittal4/Hypergradient_variants" rel="noreferrer">
             harshalmittal4/Hypergradient_variants
           </a>
-          .
+          ; ESGD-M:{' '}
+          <a href="https://github.com/crowsonkb/esgd" rel="noreferrer">
+            crowsonkb/esgd
+          </a>{' '}
+          after{' '}
+          <a href="https://arxiv.org/abs/1502.04390" rel="noreferrer">
+            Dauphin et al., Equilibrated adaptive learning rates for non-convex optimization (NeurIPS 2015)
+          </a>
+          ; L-BFGS: torch.optim.LBFGS.
         </p>
       </details>
     </section>
