@@ -156,7 +156,7 @@ export function createRunsStore(buffers: SeriesBuffers = seriesBuffers) {
           ...(rec.divergedAt !== undefined ? { divergedAt: rec.divergedAt } : {}),
           storageKey: newStorageKey(),
         };
-        buffers.load(id, { train: rec.train, evals: rec.evals });
+        buffers.load(id, { train: rec.train, evals: rec.evals, ...(rec.curvature ? { curvature: rec.curvature } : {}) });
         ids.push(id);
       }
       set({ runs: next, order: [...s.order, ...ids], current: [...s.current, ...ids] });

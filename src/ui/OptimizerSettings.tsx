@@ -22,6 +22,7 @@ import {
   hasChanges,
   hasSchedule,
   isLinked,
+  OWN_ALPHA0_HINT,
   optionKeysOf,
   scheduleFieldsOf,
   scheduleKey,
@@ -114,6 +115,7 @@ const WHOLE_NUMBER_KEYS: ReadonlySet<OptionKey> = new Set<OptionKey>(['updateDEv
 
 /** A hint that differs by optimizer: ESGD-M accepts β₂ = 1 (its constructor's 0 ≤ β₂ ≤ 1), Adam does not. */
 function ownHintOf(key: OptionKey, family: string, hint: string | undefined): string | undefined {
+  if (key === 'alpha0') return OWN_ALPHA0_HINT;
   return key === 'beta2' && family === 'esgd' ? '0 ≤ β₂ ≤ 1' : hint;
 }
 

@@ -16,6 +16,7 @@ import {
   displayedScheduleText,
   displayedText,
   forbidsNegative,
+  isLinked,
   missingBaselines,
   optimizerDefaults,
   optionKeysOf,
@@ -66,7 +67,8 @@ describe('per-optimizer settings: validation', () => {
       const r = v(o.name);
       expect(r.errors, o.name).toEqual({});
       const keys = Object.keys(r.parsed!.options);
-      for (const k of keys) expect(o.tunable as readonly string[], `${o.name}.${k}`).toContain(k);
+      // α₀ is parsed as an option only where it is the optimizer's own (second order, not linked to the page).
+      for (const k of keys) if (k !== 'alpha0' || isLinked('alpha0', o)) expect(o.tunable as readonly string[], `${o.name}.${k}`).toContain(k);
       // μ and β stay page-wide while unchanged (μ only where the page's μ applies; RMSProp's is its own).
       if (takesPageMomentum(o)) expect(keys).not.toContain('momentum');
       expect(keys).not.toContain('beta');
@@ -163,5 +165,27 @@ describe('baselines', () => {
       for (const k of o.tunable) expect(shown.has(k), `${o.name}.${k}`).toBe(true);
     }
     expect(Object.keys(HYPER_DEFAULTS).length).toBeGreaterThan(0);
+  });
+});
+
+describe('second-order optimizers keep their own α₀', () => {
+  it("ESGD-M and L-BFGS show and run with their default α₀ 1, whatever the page's α₀, until changed here", () => {
+    for (const name of ['ESGD-M', 'L-BFGS']) {
+      expect(displayedText(name, 'alpha0', undefined, { ...page, alpha0: '0.003' })).toBe('1');
+      expect(v(name, undefined, { ...page, alpha0: '0.003' }).parsed?.alpha0).toBe(1);
+      expect(v(name, { alpha0: '0.5' }).parsed?.alpha0).toBe(0.5);
+    }
+    // The first-order ones still follow the page.
+    expect(v('Adam', undefined, { ...page, alpha0: '0.003' }).parsed?.alpha0).toBeUndefined();
+  });
+
+  it("validates their settings with the original's conditions", () => {
+    expect(v('ESGD-M', { beta2: '1' }).errors).toEqual({});
+    expect(v('ESGD-M', { beta2: '1.1' }).errors.beta2).toBe('must be between 0 and 1');
+    expect(v('ESGD-M', { lrWarmup: '1' }).errors.lrWarmup).toBe('must be ≥ 0 and < 1');
+    expect(v('ESGD-M', { updateDEvery: '2.5' }).errors.updateDEvery).toBe('must be a whole number ≥ 1');
+    expect(v('L-BFGS', { maxEval: '' }).parsed?.options.maxEval).toBeNull();
+    expect(v('L-BFGS', { maxEval: '0' }).errors.maxEval).toBe('must be a whole number ≥ 1');
+    expect(v('L-BFGS', { strongWolfe: true }).parsed?.options.strongWolfe).toBe(true);
   });
 });

@@ -20,6 +20,15 @@ describe('alphaLabel and pairedOrder', () => {
   });
 });
 
+describe('second-order optimizers in the α₀ sweep', () => {
+  it('are swept like the others (α₀ is their lr), after the first-order ones, each its own line', () => {
+    expect(pairedOrder(['L-BFGS', 'Adam-HD', 'ESGD-M', 'Adam'])).toEqual(['Adam', 'Adam-HD', 'ESGD-M', 'L-BFGS']);
+    const v = validateSweepForm({ ...SWEEP_FORM_DEFAULTS, optimizers: ['ESGD-M', 'L-BFGS'] });
+    expect(v.errors).toEqual({});
+    expect(v.spec?.optimizers).toEqual(['ESGD-M', 'L-BFGS']);
+  });
+});
+
 describe('validateSweepForm', () => {
   it('the defaults: 4 optimizers × 1e-4 … 1e-1 at 2 per decade, 200 steps, final loss, 1 seed', () => {
     const v = validateSweepForm(SWEEP_FORM_DEFAULTS);
