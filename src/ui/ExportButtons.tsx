@@ -50,6 +50,7 @@ function download(d: DeviceInfo): void {
       trainPoints: seriesBuffers.length(r.runId),
       evaluations: seriesBuffers.evalCount(r.runId),
       validation: evalPlanWords(r.config),
+      ...gradEvalFields(r.runId),
       config: r.config,
     })),
     runsTable: {
@@ -73,6 +74,13 @@ function exportReference(runId: string): void {
   const rec = runRecord(runId);
   if (!rec) return;
   downloadText(referenceCsv(rec, runItersPerEpoch(rec.config)), referenceCsvFilename(rec));
+}
+
+/** Second-order runs: gradient evaluations spent so far and ESGD-M's preconditioner snapshots. */
+function gradEvalFields(runId: string): { gradEvals?: number; curvatureRecords?: number } {
+  const gradEvals = seriesBuffers.lastGradEvals(runId);
+  const curvatureRecords = seriesBuffers.curvatureCount(runId);
+  return { ...(gradEvals !== undefined ? { gradEvals } : {}), ...(curvatureRecords > 0 ? { curvatureRecords } : {}) };
 }
 
 export function ExportButtons() {
