@@ -83,7 +83,13 @@ export async function train(run: RunSpec, data: DatasetBuffers, sink: TrainerSin
   let params: Tensor[] = init.params;
   let buffers: Tensor[] = init.buffers;
   const model = () => ({ params, buffers });
-  let state = opt.init(params, hp);
+  let state: ReturnType<typeof opt.init>;
+  try {
+    state = opt.init(params, hp); // may refuse the settings (ESGD-M's checks, L-BFGS's memory)
+  } catch (e) {
+    tf.dispose([...params, ...buffers]);
+    throw e;
+  }
   // Second-order runs: gradient evaluations counted, Rademacher probes from the run's seed.
   const secondOrder = opt.stepWith !== undefined;
   let gradEvals = 0;

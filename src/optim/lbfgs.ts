@@ -216,25 +216,45 @@ async function readScalars(fn: () => Tensor[]): Promise<number[]> {
 const dot = (a: Tensor, b: Tensor): Scalar => tf.sum(tf.mul(a, b));
 const absMax = (a: Tensor): Scalar => tf.max(tf.abs(a));
 
+/**
+ * The most memory L-BFGS's history may take: 2·history_size float32 vectors of all parameters. Beyond it a
+ * run is refused at its start with the numbers, instead of the wasm heap (at most 4 GiB, shared with the
+ * model and its activations) aborting midway: torch's default history 100 on the 784-1000-1000-10 MLP is
+ * 1.4 GB, which aborted the wasm backend in bench/second-order-cost.ts.
+ */
+export const LBFGS_HISTORY_LIMIT_BYTES = 1024 ** 3;
+
+/** Why this history size is too much for this many parameters, or null. */
+export function lbfgsMemoryError(numParams: number, historySize: number): string | null {
+  const bytes = 2 * historySize * numParams * 4;
+  if (bytes <= LBFGS_HISTORY_LIMIT_BYTES) return null;
+  const most = Math.floor(LBFGS_HISTORY_LIMIT_BYTES / (8 * numParams));
+  return `L-BFGS: a history of ${historySize} pairs for ${numParams.toLocaleString('en-US')} parameters needs ${(bytes / 1024 ** 3).toFixed(1)} GiB (2 × history × parameters × 4 bytes), more than the ${LBFGS_HISTORY_LIMIT_BYTES / 1024 ** 3} GiB allowed: set History size to ${most} or less`;
+}
+
 export function lbfgs(): Optimizer<LbfgsState> {
   return {
     name: 'L-BFGS',
-    init: (_params, hp) => ({
-      t: 0,
-      lr: tf.scalar(hp.alpha0),
-      hp,
-      d: null,
-      stepSize: null,
-      oldDirs: [],
-      oldStps: [],
-      ro: [],
-      hDiag: 1,
-      prevFlatGrad: null,
-      prevLoss: null,
-      nIter: 0,
-      funcEvals: 0,
-      evals: 0,
-    }),
+    init: (params, hp) => {
+      const problem = lbfgsMemoryError(params.reduce((n, p) => n + p.size, 0), hp.historySize);
+      if (problem) throw new Error(problem);
+      return {
+        t: 0,
+        lr: tf.scalar(hp.alpha0),
+        hp,
+        d: null,
+        stepSize: null,
+        oldDirs: [],
+        oldStps: [],
+        ro: [],
+        hDiag: 1,
+        prevFlatGrad: null,
+        prevLoss: null,
+        nIter: 0,
+        funcEvals: 0,
+        evals: 0,
+      };
+    },
     step() {
       throw new Error('L-BFGS needs the loss oracle: use stepWith');
     },

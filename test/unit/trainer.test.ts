@@ -214,6 +214,17 @@ describe('trainer', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 
+  it('refuses settings the optimizer refuses, at the start, with the reason, leaking nothing', async () => {
+    const before = tf.memory().numTensors;
+    // FFNN 784-100-10: 79,510 parameters; 5,000 pairs × 2 × 4 bytes each = 2.96 GiB > 1 GiB; at most
+    // ⌊2³⁰ / (8 · 79,510)⌋ = 1,688 pairs.
+    await expect(collect({ ...base, optimizer: 'L-BFGS', alpha0: 1, iterations: 2, options: { historySize: 5000 } }, data)).rejects.toThrow(
+      'L-BFGS: a history of 5000 pairs for 79,510 parameters needs 3.0 GiB (2 × history × parameters × 4 bytes), more than the 1 GiB allowed: set History size to 1688 or less',
+    );
+    await expect(collect({ ...base, optimizer: 'ESGD-M', iterations: 2, options: { lrWarmup: 1 } }, data)).rejects.toThrow('ESGD-M: Invalid lr warmup parameter: 1');
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
   it('stops on request and leaks no tensors', async () => {
     const before = tf.memory().numTensors;
     const r = await collect({ ...base, optimizer: 'Adam-HD', alpha0: 1e-3, beta: 1e-7 }, data, 3);
