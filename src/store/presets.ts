@@ -118,6 +118,12 @@ export const PAGE_PRESETS: readonly PagePreset[] = [
     hint: 'SGD, SGDM, SGDN, Adam, Adagrad, Adadelta, Adamax and RMSProp, each at its torch default α₀ (set in its Settings), μ 0.9, no weight decay, 3,000 iterations. The page normalises the pixels; the command line\'s tutorial-ffnn feeds them in [0, 1].',
     patch: patchFromCliPreset('tutorial-ffnn', DEFAULTS),
   },
+  {
+    id: 'second-order',
+    label: 'Second-order comparison: MLP on MNIST',
+    hint: 'SGD (α₀ 0.1), Adam and Adam-HD (1e-3, β 1e-7), ESGD-M at its defaults (lr 1) and L-BFGS (lr 1, strong-Wolfe, max_iter 4, history 10), each α₀ in its Settings; batch 128, 1 epoch, no weight decay. Choose the Gradient evaluations axis to compare at equal cost: an L-BFGS step costs about 5.',
+    patch: patchFromCliPreset('second-order', DEFAULTS),
+  },
 ];
 
 export function findPagePreset(id: string): PagePreset | undefined {

@@ -34,13 +34,23 @@ function specsOf(p: PagePreset) {
 }
 
 describe('page presets: the reference numbers (issue 6, item 6)', () => {
-  it('has the four presets, with the names people see', () => {
+  it('has the five presets, with the names people see', () => {
     expect(PAGE_PRESETS.map((p) => p.label)).toEqual([
       'Reference: LogReg on MNIST',
       'Reference: MLP on MNIST',
       'Reference: VGG-16-BN on CIFAR-10',
       'Classic comparison: FFNN 784-100-10, batch 100',
+      'Second-order comparison: MLP on MNIST',
     ]);
+  });
+
+  it("second-order comparison: each α₀ and L-BFGS's settings in the optimizers' Settings, valid as a form", () => {
+    const p = findPagePreset('second-order')!.patch;
+    expect(p.optimizers).toEqual(['SGD', 'Adam', 'Adam-HD', 'ESGD-M', 'L-BFGS']);
+    expect(p.model).toBe('mlp');
+    expect(p.perOptimizer['L-BFGS']).toEqual({ alpha0: '1', maxIter: '4', historySize: '10', strongWolfe: true });
+    expect(p.perOptimizer.SGD).toEqual({ alpha0: '0.1' });
+    expect(p.texts).toMatchObject({ weightDecay: '0', batchSize: '128', epochs: '1', betaAdam: '1e-7' });
   });
 
   // Reference settings: batch 128, μ 0.9, weight decay 1e-4, α₀ 1e-3, β 1e-3 SGD family / 1e-7 Adam

@@ -26,14 +26,14 @@ const preset = (name: string): Preset => {
 const byOpt = (p: Preset, name: string): RunTemplate => p.runs.find((r) => r.optimizer === name)!;
 
 describe('presets', () => {
-  it('are the five of the issue, every optimizer in the registry', () => {
-    expect(PRESET_NAMES).toEqual(['reference-logreg', 'reference-mlp', 'reference-vgg', 'tutorial-ffnn', 'alpha-sweep']);
+  it('are the five of the issue and the second-order comparison, every optimizer in the registry', () => {
+    expect(PRESET_NAMES).toEqual(['reference-logreg', 'reference-mlp', 'reference-vgg', 'tutorial-ffnn', 'alpha-sweep', 'second-order']);
     for (const p of PRESETS) expect(unknownOptimizers(p)).toEqual([]);
     expect(REFERENCE_METHODS.every((m) => OPTIMIZER_NAMES.includes(m))).toBe(true);
   });
 
-  it('run counts per seed: 12, 12, 12, 8, 30', () => {
-    expect(PRESETS.map((p) => p.runs.length)).toEqual([12, 12, 12, 8, 30]);
+  it('run counts per seed: 12, 12, 12, 8, 30, 5', () => {
+    expect(PRESETS.map((p) => p.runs.length)).toEqual([12, 12, 12, 8, 30, 5]);
     expect(expandPreset(preset('reference-logreg'), 3)).toHaveLength(36);
     expect(expandPreset(preset('tutorial-ffnn'), 1)).toHaveLength(8);
     expect(expandPreset(preset('alpha-sweep'), 2)).toHaveLength(60);
@@ -149,5 +149,18 @@ describe('run ids and train arguments', () => {
     const t = trainArgs(th, { out: 'o', summaryJson: 's.json', quiet: false });
     expect(t.slice(t.indexOf('--threshold'), t.indexOf('--threshold') + 2)).toEqual(['--threshold', '0.3']);
     expect(t).not.toContain('--quiet');
+  });
+});
+
+describe('second-order preset', () => {
+  it('passes L-BFGS its settings as flags, names them in the run id, and leaves the others as they were', () => {
+    const runs = expandPreset(preset('second-order'), 1);
+    expect(runs.map((r) => [r.optimizer, r.alpha0])).toEqual([['SGD', 0.1], ['Adam', 1e-3], ['Adam-HD', 1e-3], ['ESGD-M', 1], ['L-BFGS', 1]]);
+    const lbfgs = runs[4];
+    const args = trainArgs(lbfgs, { out: 'o', summaryJson: 's.json' });
+    expect(args.join(' ')).toContain('--max-iter 4 --history-size 10 --strong-wolfe true');
+    expect(runId(lbfgs)).toBe('mnist_mlp_L-BFGS_a1e0_b1e-6_m0_wd0_bs128_e1_maxIter4e0_historySize1e1_strongWolfetrue_s1');
+    expect(runId(runs[1])).toBe('mnist_mlp_Adam_a1e-3_b1e-6_m0_wd0_bs128_e1_s1');
+    expect(trainArgs(runs[1], { out: 'o', summaryJson: 's.json' }).join(' ')).not.toContain('--max-iter');
   });
 });
