@@ -8,7 +8,8 @@ import type { Scalar, Tensor } from '@tensorflow/tfjs';
 import { useNodeBackend } from '../../src/engine/nodeBackends';
 import { disposeReplaced } from '../../src/optim/dispose';
 import { HYPER_DEFAULTS, type Hyper } from '../../src/optim/hyper';
-import { cubicInterpolate, lbfgs, type LbfgsState } from '../../src/optim/lbfgs';
+import { lbfgs, type LbfgsState } from '../../src/optim/lbfgs';
+import { cubicInterpolate } from '../../src/optim/lineSearch';
 import type { LossOracle } from '../../src/optim/types';
 
 beforeAll(async () => {

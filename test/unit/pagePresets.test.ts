@@ -48,8 +48,8 @@ describe('page presets: the reference numbers (issue 6, item 6)', () => {
     const p = findPagePreset('second-order')!.patch;
     expect(p.optimizers).toEqual(['SGD', 'Adam', 'Adam-HD', 'ESGD-M', 'L-BFGS']);
     expect(p.model).toBe('mlp');
-    expect(p.perOptimizer['L-BFGS']).toEqual({ alpha0: '1', maxIter: '4', historySize: '10', strongWolfe: true });
-    expect(p.perOptimizer.SGD).toEqual({ alpha0: '0.1' });
+    expect(p.perOptimizer?.['L-BFGS']).toEqual({ alpha0: '1', maxIter: '4', historySize: '10', strongWolfe: true });
+    expect(p.perOptimizer?.SGD).toEqual({ alpha0: '0.1' });
     expect(p.texts).toMatchObject({ weightDecay: '0', batchSize: '128', epochs: '1', betaAdam: '1e-7' });
   });
 
