@@ -11,6 +11,9 @@ import { HYPER_DEFAULTS, type Hyper } from '../../src/optim/hyper';
 import { lbfgs, type LbfgsState } from '../../src/optim/lbfgs';
 import { cubicInterpolate } from '../../src/optim/lineSearch';
 import type { LossOracle } from '../../src/optim/types';
+import { trainStep } from '../../src/engine/step';
+import { crossEntropy, forward, toTensors } from '../../src/models/mlp';
+import { loadGolden } from './goldenCheck';
 
 beforeAll(async () => {
   await useNodeBackend('cpu');
@@ -367,5 +370,36 @@ describe('stopping rules and memory', () => {
       r.dispose();
       expect(tf.memory().numTensors).toBe(base);
     }
+  });
+});
+
+describe('L-BFGS on a real model through the training step', () => {
+  it('200 minibatch steps of the golden MLP 20-16-10 (batch 16 of 64), strong Wolfe: the tensor count stays flat, none leak', async () => {
+    const P2 = loadGolden('P2').problem;
+    const before = tf.memory().numTensors;
+    const X = tf.tensor2d(Float32Array.from(P2.data.X_rowmajor), [64, 20]);
+    const Y = tf.tensor1d(Int32Array.from(P2.data.y), 'int32');
+    const opt = lbfgs();
+    let params: Tensor[] = toTensors(P2.model.layer_sizes, P2.model.param_layout.map((l) => P2.init.init_params.slice(l.offset, l.offset + l.size)));
+    let state = opt.init(params, { ...HYPER_DEFAULTS, alpha0: 1, maxIter: 4, historySize: 5, strongWolfe: true });
+    const counts: number[] = [];
+    const losses: number[] = [];
+    for (let t = 1; t <= 200; t++) {
+      const start = 16 * ((t - 1) % 4);
+      const xb = tf.slice(X, [start, 0], [16, 20]) as tf.Tensor2D;
+      const yb = tf.slice(Y, [start], [16]) as tf.Tensor1D;
+      const r = await trainStep(opt, params, state, (ps) => crossEntropy(forward(ps, xb), yb, 10));
+      params = r.params;
+      state = r.state;
+      losses.push((await r.loss.data())[0]);
+      tf.dispose([xb, yb, r.loss]);
+      counts.push(tf.memory().numTensors);
+    }
+    // Once the history (5 pairs) is full, every step replaces exactly what it made.
+    expect(new Set(counts.slice(20)).size).toBe(1);
+    expect(losses.every(Number.isFinite)).toBe(true);
+    expect(losses[199]).toBeLessThan(losses[0]);
+    disposeReplaced([params, state, X, Y], []);
+    expect(tf.memory().numTensors).toBe(before);
   });
 });
