@@ -23,7 +23,7 @@ export { UsageError };
 /** Hyperparameters with a flag of their own: every Hyper key but those with a main flag. */
 const MAIN_KEYS = new Set<keyof Hyper>(['alpha0', 'weightDecay', 'beta', 'momentum']);
 /** Settings where `none` means off / the optimizer's rule (α safeguards; L-BFGS max_eval = ⌊max_iter·5/4⌋). */
-const NULLABLE = new Set<keyof Hyper>(['lrMin', 'lrMax', 'maxEval']);
+const NULLABLE = new Set<keyof Hyper>(['lrMin', 'lrMax', 'maxEval', 'growthRate', 'beta3']);
 const HYPER_FLAGS = (Object.keys(HYPER_DEFAULTS) as (keyof Hyper)[])
   .filter((k) => !MAIN_KEYS.has(k))
   .map((key) => ({ key, flag: hyperFlag(key) }));
@@ -87,6 +87,7 @@ function num(flag: string, text: string, check?: (v: number) => string | null): 
 }
 const positiveInt = (v: number) => (Number.isInteger(v) && v >= 1 ? null : 'must be a whole number ≥ 1');
 const nonNegative = (v: number) => (v >= 0 ? null : 'must be ≥ 0');
+const positive = (v: number) => (v > 0 ? null : 'must be > 0');
 
 const unitInterval = (v: number) => (v >= 0 && v < 1 ? null : 'must be ≥ 0 and < 1');
 const closedUnit = (v: number) => (v >= 0 && v <= 1 ? null : 'must be between 0 and 1');
@@ -97,6 +98,9 @@ const RANGES: Partial<Record<keyof Hyper, (v: number) => string | null>> = {
   eps: nonNegative, lrEps: nonNegative, lrDecay: nonNegative, initialAccumulator: nonNegative,
   lrWarmup: unitInterval, updateDEvery: positiveInt, dWarmup: positiveInt,
   maxIter: positiveInt, maxEval: positiveInt, historySize: positiveInt, toleranceGrad: nonNegative, toleranceChange: nonNegative,
+  d0: positive, dCoef: positive, cocobAlpha: positive, repsRel: positive, growthRate: (v) => (v >= 1 ? null : 'must be ≥ 1'),
+  beta3: unitInterval, averageGamma: nonNegative, sfR: nonNegative, weightLrPower: nonNegative,
+  warmupSteps: (v) => (Number.isInteger(v) && v >= 0 ? null : 'must be a whole number ≥ 0'),
 };
 /** ESGD-M's constructor allows β₂ = 1 (0 ≤ betas[1] ≤ 1); torch's Adam does not. */
 const rangeOf = (key: keyof Hyper, family: string) => (key === 'beta2' && family === 'esgd' ? closedUnit : RANGES[key]);

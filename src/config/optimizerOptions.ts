@@ -77,6 +77,20 @@ export const OPTION_META: Record<OptionKey, OptionMeta> = {
   toleranceChange: { group: 'model', kind: 'number', label: 'Change tolerance', hint: 'stop when the loss or step changes less, ≥ 0' },
   historySize: { group: 'model', kind: 'number', label: 'History size', hint: 'curvature pairs kept, whole number ≥ 1' },
   strongWolfe: { group: 'model', kind: 'boolean', label: 'Strong-Wolfe line search', hint: "line_search_fn='strong_wolfe'; unticked, fixed steps of α₀" },
+  // Learning-rate-free optimizers (α₀ is their lr scale)
+  d0: { group: 'model', kind: 'number', label: 'd₀', hint: 'initial estimate of the distance to the solution, > 0' },
+  growthRate: { group: 'model', kind: 'number', label: 'Growth rate', hint: 'd grows by at most this factor per step, ≥ 1; empty = no limit' },
+  dCoef: { group: 'model', kind: 'number', label: 'd coefficient', hint: 'multiplies the d estimate, > 0' },
+  beta3: { group: 'model', kind: 'number', label: 'β₃', hint: '0 ≤ β₃ < 1; empty = √β₂' },
+  decouple: { group: 'model', kind: 'boolean', label: 'Decoupled weight decay', hint: 'AdamW-style: θ shrinks by lr·wd each step instead of wd·θ in the gradient' },
+  useBiasCorrection: { group: 'model', kind: 'boolean', label: 'Bias correction', hint: "Adam's bias correction in the step size" },
+  safeguardWarmup: { group: 'model', kind: 'boolean', label: 'Safeguard warm-up', hint: 'leave lr out of the d estimate while it warms up' },
+  cocobAlpha: { group: 'model', kind: 'number', label: 'α (COCOB)', hint: 'bounds the early betting fraction, > 0' },
+  repsRel: { group: 'model', kind: 'number', label: 'r_ε (relative)', hint: 'first movement r_ε·(1 + |θ₀|), > 0' },
+  averageGamma: { group: 'model', kind: 'number', label: 'Averaging γ', hint: 'polynomial-decay averaging of the iterates (evaluation uses the average), ≥ 0' },
+  warmupSteps: { group: 'model', kind: 'number', label: 'Warm-up steps', hint: 'linear warm-up of lr, whole number ≥ 0' },
+  sfR: { group: 'model', kind: 'number', label: 'r', hint: 'weighting power of the averaging, ≥ 0 (0 = uniform)' },
+  weightLrPower: { group: 'model', kind: 'number', label: 'Weight lr power', hint: 'averaging weight lr^power, ≥ 0' },
   // Learning-rate optimizer
   beta: { group: 'lr', kind: 'number', label: 'β (hypergradient)', hint: 'the page-wide β of this family until changed here' },
   lrMomentum: { group: 'lr', kind: 'number', label: 'μ_h', hint: 'momentum on α, 0 ≤ μ_h < 1' },
@@ -241,9 +255,15 @@ export const OPTION_MESSAGES = {
   nesterovMomentum: 'must be > 0 and < 1 (Nesterov)',
   minAboveMax: 'must be ≤ α max',
   wholePositive: 'must be a whole number ≥ 1',
+  wholeNonNegative: 'must be a whole number ≥ 0',
+  positive: 'must be > 0',
+  atLeastOne: 'must be ≥ 1',
 } as const;
 
 type NumberRule = (v: number) => string | null;
+
+/** Settings where empty means off / the optimizer's own rule (safeguards, max_eval, growth limit, β₃ = √β₂). */
+export const EMPTY_ALLOWED: ReadonlySet<OptionKey> = new Set<OptionKey>(['lrMin', 'lrMax', 'maxEval', 'growthRate', 'beta3']);
 
 const unitOpen: NumberRule = (v) => (v >= 0 && v < 1 ? null : OPTION_MESSAGES.unitOpen);
 const unitClosed: NumberRule = (v) => (v >= 0 && v <= 1 ? null : OPTION_MESSAGES.unitClosed);
@@ -269,7 +289,20 @@ function ruleFor(key: OptionKey, info: OptimizerInfo): NumberRule {
       return wholePositive;
     case 'toleranceGrad':
     case 'toleranceChange':
+    case 'averageGamma':
+    case 'sfR':
+    case 'weightLrPower':
       return nonNegative;
+    case 'd0':
+    case 'dCoef':
+    case 'cocobAlpha':
+    case 'repsRel':
+      return (v) => (v > 0 ? null : OPTION_MESSAGES.positive);
+    case 'growthRate':
+      return (v) => (v >= 1 ? null : OPTION_MESSAGES.atLeastOne);
+    case 'warmupSteps':
+      return (v) => (Number.isInteger(v) && v >= 0 ? null : OPTION_MESSAGES.wholeNonNegative);
+    case 'beta3':
     case 'lrWarmup':
     case 'beta1':
     case 'lrBeta1':
@@ -327,7 +360,7 @@ export function validateOptimizerOptions(name: string, texts: OptionTexts | unde
     // A linked field the person has not changed: the page-wide field (validated there) applies.
     if (isLinked(key, info) && typeof texts?.[key] !== 'string') continue;
     const text = displayedText(name, key, texts, page);
-    if ((key === 'lrMin' || key === 'lrMax' || key === 'maxEval') && text.trim() === '') {
+    if (EMPTY_ALLOWED.has(key) && text.trim() === '') {
       options[key] = null;
       continue;
     }

@@ -77,6 +77,34 @@ export interface Hyper {
   historySize: number;
   /** line_search_fn: 'strong_wolfe' when true, None when false. */
   strongWolfe: boolean;
+
+  // Learning-rate-free optimizers (each reads the ones it uses; α₀ is their `lr` scale, default 1)
+  /** D-Adaptation / Prodigy: initial estimate d₀ of the distance to the solution. */
+  d0: number;
+  /** D-Adaptation / Prodigy: d may grow by at most this factor per step; null = no limit (∞). */
+  growthRate: number | null;
+  /** Prodigy: multiplier of the d estimate. */
+  dCoef: number;
+  /** Prodigy: β₃ of its running sums; null = √β₂. */
+  beta3: number | null;
+  /** Prodigy / D-Adapt Adam: decoupled (AdamW-style) weight decay. */
+  decouple: boolean;
+  /** Prodigy / D-Adapt Adam: Adam's bias correction in the step size. */
+  useBiasCorrection: boolean;
+  /** Prodigy: remove lr from the denominator of the d estimate during warm-up. */
+  safeguardWarmup: boolean;
+  /** COCOB-Backprop: α, the bound on the initial betting fraction's growth. */
+  cocobAlpha: number;
+  /** DoG: r_ε = repsRel·(1 + |θ₀|), the initial movement. */
+  repsRel: number;
+  /** DoG: γ of its polynomial-decay iterate averaging (evaluation at the average). */
+  averageGamma: number;
+  /** Schedule-Free: linear warm-up steps of the learning rate. */
+  warmupSteps: number;
+  /** Schedule-Free: r, the weighting power of the averaging (0 = uniform). */
+  sfR: number;
+  /** Schedule-Free: the averaging weight is lr^weight_lr_power. */
+  weightLrPower: number;
 }
 
 export const HYPER_DEFAULTS: Hyper = {
@@ -115,4 +143,17 @@ export const HYPER_DEFAULTS: Hyper = {
   toleranceChange: 1e-9,
   historySize: 100,
   strongWolfe: false,
+  d0: 1e-6,
+  growthRate: null,
+  dCoef: 1,
+  beta3: null,
+  decouple: false,
+  useBiasCorrection: false,
+  safeguardWarmup: false,
+  cocobAlpha: 100,
+  repsRel: 1e-6,
+  averageGamma: 8,
+  warmupSteps: 0,
+  sfR: 0,
+  weightLrPower: 2,
 };

@@ -28,6 +28,11 @@ export interface Optimizer<S extends OptState = OptState> {
    * step changed them; null otherwise. New tensors the caller owns.
    */
   preconditioner?(state: S): Tensor[] | null;
+  /**
+   * Where the model is evaluated, when that is not where it trains: Schedule-Free's x (its training
+   * gradient is taken at y), DoG's averaged iterate. New tensors the caller owns; absent = `params`.
+   */
+  evalParams?(params: readonly Tensor[], state: S): Tensor[];
 }
 
 /**
