@@ -192,12 +192,12 @@ export function hasSchedule(info: OptimizerInfo): boolean {
  * accuracy in 30 iterations on MNIST, Adam-HD 86 %). They run at their own default (1) until changed here.
  */
 export function isLinked(key: string, info: OptimizerInfo): key is 'alpha0' | 'momentum' | 'beta' {
-  if (key === 'alpha0') return info.group !== 'second-order';
+  if (key === 'alpha0') return info.group !== 'second-order' && info.group !== 'lr-free';
   return key === 'beta' || (key === 'momentum' && takesPageMomentum(info));
 }
 
 /** α₀'s hint for optimizers that keep their own α₀ (not linked to the page's). */
-export const OWN_ALPHA0_HINT = "this optimizer's own (default 1), not the page-wide α₀: its steps are scaled by curvature";
+export const OWN_ALPHA0_HINT = "this optimizer's own lr scale, not the page-wide α₀: it sets its step size itself (by curvature or by estimating distances)";
 
 /** The page-wide text a linked field mirrors. */
 function linkedText(info: OptimizerInfo, key: 'alpha0' | 'momentum' | 'beta', page: FieldTexts): string {

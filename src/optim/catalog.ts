@@ -5,8 +5,8 @@ import type { Hyper } from './hyper';
 /** Which β slider an HD optimizer reads: the reference work uses 1e-3 for SGD-type, 1e-7 for Adam-type. */
 export type BetaGroup = 'sgd' | 'adam';
 /** Colour family: an optimizer, its HD optimizer and the variants on the same model optimizer share one hue. */
-export type Family = 'sgd' | 'sgdm' | 'sgdn' | 'adam' | 'adagrad' | 'adadelta' | 'adamax' | 'rmsprop' | 'esgd' | 'lbfgs';
-export type Group = 'classic' | 'hypergradient' | 'variant' | 'second-order';
+export type Family = 'sgd' | 'sgdm' | 'sgdn' | 'adam' | 'adagrad' | 'adadelta' | 'adamax' | 'rmsprop' | 'esgd' | 'lbfgs' | 'lrfree';
+export type Group = 'classic' | 'hypergradient' | 'variant' | 'second-order' | 'lr-free';
 
 export interface OptimizerInfo {
   name: string;
@@ -27,6 +27,8 @@ export interface OptimizerInfo {
    */
   defaults: Partial<Hyper>;
   description: string;
+  /** Said next to α₀ when the optimizer does not read it (COCOB has no learning rate). */
+  alpha0Note?: string;
 }
 
 const ADAM_T: (keyof Hyper)[] = ['beta1', 'beta2', 'eps'];
@@ -86,6 +88,19 @@ export const OPTIMIZERS: readonly OptimizerInfo[] = [
   { name: 'L-BFGS', group: 'second-order', family: 'lbfgs', baseline: null, betaGroup: null,
     tunable: ['maxIter', 'maxEval', 'toleranceGrad', 'toleranceChange', 'historySize', 'strongWolfe'], defaults: { alpha0: 1 },
     description: 'Limited-memory BFGS (torch.optim.LBFGS): several loss/gradient evaluations of the same minibatch per step; weight decay adds ½·wd·|θ|² to its objective.' },
+
+  // Learning-rate free: α₀ is only a scale of the step size they set themselves (default 1)
+  { name: 'SF-SGD', group: 'lr-free', family: 'lrfree', baseline: null, betaGroup: null, tunable: ['momentum', 'warmupSteps', 'sfR', 'weightLrPower'],
+    defaults: { alpha0: 1, momentum: 0.9 },
+    description: 'Schedule-Free SGD (facebookresearch/schedule_free): trains at an interpolation y of its SGD sequence z and their average x, evaluated at x; no schedule needed.' },
+  { name: 'SF-AdamW', group: 'lr-free', family: 'lrfree', baseline: null, betaGroup: null, tunable: ['beta1', 'beta2', 'eps', 'warmupSteps', 'sfR', 'weightLrPower'],
+    defaults: { alpha0: 0.0025 },
+    description: 'Schedule-Free AdamW (facebookresearch/schedule_free): the same averaging around Adam steps, evaluated at x.' },
+  { name: 'COCOB', group: 'lr-free', family: 'lrfree', baseline: null, betaGroup: null, tunable: ['cocobAlpha', 'eps'], defaults: { alpha0: 1 },
+    alpha0Note: 'not used: COCOB has no learning rate (its α₀ sweep is flat by construction)',
+    description: 'COCOB-Backprop (Orabona & Tommasi 2017; bremen79/parameterfree): per-parameter coin betting, no learning rate.' },
+  { name: 'DoG', group: 'lr-free', family: 'lrfree', baseline: null, betaGroup: null, tunable: ['repsRel', 'eps', 'averageGamma'], defaults: { alpha0: 1 },
+    description: 'Distance over Gradients (formll/dog): step size max distance travelled / √(sum of squared gradient norms); evaluated at its polynomial-decay average.' },
 ];
 
 export const OPTIMIZER_NAMES: readonly string[] = OPTIMIZERS.map((o) => o.name);

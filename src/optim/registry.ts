@@ -4,6 +4,9 @@ import { adadeltaDirection, adagradDirection, adamaxDirection, adamDirection, rm
 import { fixedLr, hypergradient } from './compose';
 import { esgd } from './esgd';
 import { lbfgs } from './lbfgs';
+import { cocob } from './cocob';
+import { dog } from './dog';
+import { scheduleFreeAdamW, scheduleFreeSgd } from './scheduleFree';
 import { adamLr, momentumLr, sgdLr } from './lrRules';
 import { optimizerInfo } from './catalog';
 import { HYPER_DEFAULTS, type Hyper } from './hyper';
@@ -33,6 +36,10 @@ const BUILDERS: Record<string, () => Optimizer> = {
   'Adamop-Adamlop': () => hypergradient('Adamop-Adamlop', hdAdam(), adamLr(), 'adam'),
   'ESGD-M': () => esgd() as unknown as Optimizer,
   'L-BFGS': () => lbfgs() as unknown as Optimizer,
+  'SF-SGD': () => scheduleFreeSgd() as unknown as Optimizer,
+  'SF-AdamW': () => scheduleFreeAdamW() as unknown as Optimizer,
+  COCOB: () => cocob() as unknown as Optimizer,
+  DoG: () => dog() as unknown as Optimizer,
 };
 
 /** The optimizer of a registry name (throws a clear error for unknown names). */

@@ -52,6 +52,11 @@ const GROUPS: { key: OptimizerInfo['group']; legend: string; wide?: boolean; not
     legend: 'Second order',
     note: 'A step costs several gradient evaluations: compare them on the Gradient evaluations x axis.',
   },
+  {
+    key: 'lr-free',
+    legend: 'Learning-rate free',
+    note: 'They set their own step size (shown on the learning-rate chart); α₀ is only their lr scale, 1 by default.',
+  },
 ];
 
 export function OptimizerPicker() {

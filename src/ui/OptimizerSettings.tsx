@@ -114,8 +114,8 @@ const PLACEHOLDERS: Partial<Record<OptionKey, string>> = { lrMin: 'off', lrMax: 
 const WHOLE_NUMBER_KEYS: ReadonlySet<OptionKey> = new Set<OptionKey>(['updateDEvery', 'dWarmup', 'maxIter', 'maxEval', 'historySize']);
 
 /** A hint that differs by optimizer: ESGD-M accepts β₂ = 1 (its constructor's 0 ≤ β₂ ≤ 1), Adam does not. */
-function ownHintOf(key: OptionKey, family: string, hint: string | undefined): string | undefined {
-  if (key === 'alpha0') return OWN_ALPHA0_HINT;
+function ownHintOf(key: OptionKey, family: string, hint: string | undefined, alpha0Note?: string): string | undefined {
+  if (key === 'alpha0') return alpha0Note ?? OWN_ALPHA0_HINT;
   return key === 'beta2' && family === 'esgd' ? '0 ≤ β₂ ≤ 1' : hint;
 }
 
@@ -140,7 +140,7 @@ function OptionControl({ name, optionKey }: { name: string; optionKey: OptionKey
   const linked = isLinked(optionKey, info);
   const linkedUnchanged = linked && typeof texts?.[optionKey] !== 'string';
   // μ of an optimizer that does not take the page's μ (RMSProp) is its own, default 0.
-  const ownHint = optionKey === 'momentum' && !linked ? 'this optimizer only; torch default 0' : ownHintOf(optionKey, info.family, meta.hint);
+  const ownHint = optionKey === 'momentum' && !linked ? 'this optimizer only; torch default 0' : ownHintOf(optionKey, info.family, meta.hint, info.alpha0Note);
   return (
     <TextControl
       name={name}

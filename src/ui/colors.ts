@@ -23,6 +23,7 @@ const FAMILY_SHADES: Record<Family, readonly string[]> = {
   rmsprop: ['#7a7a7a'],
   esgd: ['#d33a2f'], // the second-order families: one hue each, away from the others (red, olive)
   lbfgs: ['#6b8e23'],
+  lrfree: ['#a0522d', '#6e3512', '#c06a32', '#8a4a1c', '#5a2a0e', '#b0602a', '#7c4420'], // brown: one shade per optimizer
 };
 
 /** The same hues for the dark theme's background (#161a22): plain mid-light, HD lighter still. */
@@ -37,6 +38,7 @@ const FAMILY_SHADES_DARK: Record<Family, readonly string[]> = {
   rmsprop: ['#a6a6a6'],
   esgd: ['#f0645a'],
   lbfgs: ['#9cc43f'],
+  lrfree: ['#d9935f', '#f2c39c', '#e8aa78', '#f8d8bd', '#cf8450', '#edb98c', '#fbe2cc'],
 };
 
 const FALLBACK = ['#8e6cc7', '#5b3a94', '#c2477a', '#7a7a7a'];
@@ -44,6 +46,7 @@ const FALLBACK_DARK = ['#a98ae0', '#c9b5f0', '#e06b9c', '#a6a6a6'];
 
 /** Dash patterns for HD variants of one family (the first is the HD optimizer itself). */
 const DASHES = ['7 4', '2 3', '10 3 2 3'];
+const LR_FREE_DASHES = ['7 4', '2 3', '10 3 2 3', '4 2', '12 4', '1 2'];
 
 function infoOrNull(name: string): OptimizerInfo | null {
   try {
@@ -70,6 +73,11 @@ export function optimizerStyle(name: string, theme: 'light' | 'dark' = 'light'):
   const shades = (theme === 'dark' ? FAMILY_SHADES_DARK : FAMILY_SHADES)[info.family];
   // Classic and second-order optimizers are their family's plain line (solid); only HD ones are dashed.
   if (info.group === 'classic' || info.group === 'second-order') return { color: shades[0] };
+  // Learning-rate-free optimizers share one hue: a shade and a dash each, in catalog order.
+  if (info.group === 'lr-free') {
+    const k = OPTIMIZERS.filter((o) => o.group === 'lr-free').indexOf(info);
+    return { color: shades[k % shades.length], ...(k === 0 ? {} : { dash: LR_FREE_DASHES[(k - 1) % LR_FREE_DASHES.length] }) };
+  }
   const v = Math.max(0, variantIndexOf(info));
   return { color: shades[1 + (v % Math.max(1, shades.length - 1))] ?? shades[0], dash: DASHES[v % DASHES.length] };
 }

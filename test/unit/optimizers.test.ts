@@ -70,6 +70,9 @@ function sensible(name: string): Partial<Hyper> {
   const info = optimizerInfo(name);
   // The golden files' settings for this problem (e.g. sgd: 0.5, sgd_momentum: 0.1).
   const alpha0: Record<string, number> = { sgd: 0.5, adagrad: 0.1, adadelta: 1, adamax: 0.02, rmsprop: 0.01, adam: 0.01, esgd: 1, lbfgs: 1 };
+  // Learning-rate free: their own default lr scale (DoG's first step is r_ε-sized, so r_ε 1e-3 to move within
+  // 30 steps; SF-AdamW at Adam's 0.01 here, as Adam: its default 0.0025 is tuned for long runs).
+  if (info.group === 'lr-free') return { alpha0: name === 'SF-AdamW' ? 0.01 : (info.defaults.alpha0 ?? 1), ...(name === 'DoG' ? { repsRel: 1e-3 } : {}) };
   return { alpha0: alpha0[info.family] ?? 0.1, beta: info.betaGroup === 'adam' ? 1e-4 : 1e-3 };
 }
 
@@ -94,6 +97,7 @@ describe('every registry optimizer', () => {
       'SGD-HD', 'SGDM-HD', 'SGDN-HD', 'Adam-HD',
       'SGDop-SGDNlop', 'SGDNop-SGDNlop', 'SGDop-Adamlop', 'SGDNop-Adamlop', 'Adamop-SGDNlop', 'Adamop-Adamlop',
       'ESGD-M', 'L-BFGS',
+      'SF-SGD', 'SF-AdamW', 'COCOB', 'DoG',
     ]);
     for (const o of OPTIMIZERS.filter((x) => x.group === 'variant')) {
       // Each variant's baseline is the HD optimizer with the same model optimizer (DESIGN.md naming).

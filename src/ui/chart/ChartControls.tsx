@@ -21,6 +21,7 @@ const FAMILY_LABELS: Record<Family, string> = {
   rmsprop: 'RMSProp',
   esgd: 'ESGD-M',
   lbfgs: 'L-BFGS',
+  lrfree: 'Learning-rate free',
 };
 
 /** A smoothing weight typed by a person: a number in [0, MAX_SMOOTHING], or a message. */
