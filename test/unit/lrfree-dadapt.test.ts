@@ -274,6 +274,48 @@ describe('Prodigy, derived by hand', () => {
   });
 });
 
+// Trajectories of the reference step() code, transliterated line by line into numpy with float32 tensors and
+// Python-float scalars (.item() sums), as torch runs it: g = h∘(x − x*) on a = [0.1, 0.2, −0.3],
+// b = [0, 0.5, 0.1, −0.2], h = [1, 3, 0.5], [2, 0.2, 4, 1], x* = [0.5, −1, 2], [1, −0.3, 0.7, 2]; d, the step's
+// dlr (state.lr) and the parameters after steps 10 and 40. Every option the reference has is on in one of them.
+const H = [[1, 3, 0.5], [2, 0.2, 4, 1]];
+const XSTAR = [[0.5, -1, 2], [1, -0.3, 0.7, 2]];
+type RefCase = { label: string; hp: Partial<Hyper>; at: Record<string, { d: number; lr: number; p: number[][] }> };
+const REFERENCE: RefCase[] = [
+  {label: "D-Adapt SGD", hp: {"d0": 0.01, "momentum": 0.5, "weightDecay": 0.2, "growthRate": 1.5}, at: {"10": {"d": 0.2583233118057251, "lr": 0.03194214031100273, "p": [[0.12650567, -0.041703463, -0.2145569], [0.13611428, 0.48150453, 0.25419003, -0.043756027]]}, "40": {"d": 2.7123661041259766, "lr": 0.503083348274231, "p": [[0.4166584, -0.93752241, 1.4286706], [0.90912282, -0.15016343, 0.66666651, 1.666618]]}}},
+  {label: "D-Adapt Adam", hp: {"d0": 0.01, "alpha0": 0.3, "weightDecay": 0.2, "decouple": true, "useBiasCorrection": true}, at: {"10": {"d": 0.09395944327116013, "lr": 0.003656604327261448, "p": [[0.17131722, 0.12668154, -0.22610721], [0.072502881, 0.4258174, 0.1717817, -0.12648228]]}, "40": {"d": 1.0891538858413696, "lr": 0.06510484963655472, "p": [[0.47630227, -1.1372218, 1.7700636], [1.0941031, -0.33643201, 0.65196007, 1.8194268]]}}},
+  {label: "D-Adapt Adam", hp: {"d0": 0.0001, "weightDecay": 0.1, "growthRate": 1.3}, at: {"10": {"d": 0.0010604499373000004, "lr": 0.0008157307210000002, "p": [[0.11161005, 0.18835917, -0.28835383], [0.011637809, 0.48836812, 0.11162741, -0.1883536]]}, "40": {"d": 0.7482969557828618, "lr": 0.7482969557828618, "p": [[0.48759782, -0.83141285, 1.5575911], [0.98570895, -0.2777898, 0.66749114, 1.7428913]]}}},
+  {label: "Prodigy", hp: {"decouple": true, "weightDecay": 0.1, "d0": 0.01, "growthRate": 1.3, "useBiasCorrection": true}, at: {"10": {"d": 0.060899216907445985, "lr": 0.007176226648002953, "p": [[0.30358428, -0.0030753389, -0.096986294], [0.20254785, 0.29545522, 0.30285743, 0.0026861988]]}, "40": {"d": 0.472299913434103, "lr": 0.09494957460138721, "p": [[0.53822529, -0.86516023, 2.1571963], [1.1046034, -0.27268711, 0.7465623, 2.234055]]}}},
+  {label: "Prodigy", hp: {"weightDecay": 0.1, "decouple": false, "safeguardWarmup": true, "d0": 0.0001, "beta3": 0.95, "dCoef": 0.7}, at: {"10": {"d": 0.10494341070796247, "lr": 0.04623248021151486, "p": [[0.51421154, -0.19349384, 0.090707541], [0.39514592, 0.10139777, 0.50143951, 0.19060794]]}, "40": {"d": 0.2329750117597067, "lr": 0.2329750117597067, "p": [[0.41262332, -1.0089177, 1.9239001], [1.0914642, -0.27502561, 0.75158232, 2.1207261]]}}},
+];
+const relClose = (got: number, want: number, rel: number) => expect(Math.abs(got - want)).toBeLessThanOrEqual(rel * Math.max(Math.abs(want), 1e-3));
+
+describe('matches the reference code over 40 steps (float32)', () => {
+  const makers: Record<string, () => Optimizer<OptState & { d: Scalar }>> = {
+    'D-Adapt SGD': () => dadaptSgd() as unknown as Optimizer<OptState & { d: Scalar }>,
+    'D-Adapt Adam': () => dadaptAdam() as unknown as Optimizer<OptState & { d: Scalar }>,
+    Prodigy: () => prodigy() as unknown as Optimizer<OptState & { d: Scalar }>,
+  };
+  it.each(REFERENCE.map((c) => [c.label, JSON.stringify(c.hp), c] as const))('%s %s', (label, _hp, c) => {
+    const opt = makers[label]();
+    let params: Tensor[] = [tf.tensor1d([0.1, 0.2, -0.3]), tf.tensor1d([0, 0.5, 0.1, -0.2])];
+    let state = opt.init(params, hyper(c.hp));
+    for (let t = 1; t <= 40; t++) {
+      const grads = params.map((p, i) => tf.tidy(() => tf.mul(tf.tensor1d(H[i]), tf.sub(p, tf.tensor1d(XSTAR[i])))));
+      const r = opt.step(params, grads, state);
+      disposeReplaced([params, grads, state], [r.params, r.state]);
+      params = r.params;
+      state = r.state;
+      const want = c.at[String(t)];
+      if (!want) continue;
+      relClose(num(state.d), want.d, 2e-5);
+      relClose(num(state.lr), want.lr, 2e-5);
+      arr(params).forEach((row, i) => row.forEach((x, j) => relClose(x, want.p[i][j], 2e-5)));
+    }
+    disposeReplaced([params, state], []);
+  });
+});
+
 // Least squares: ½·mean((A·w + c − y)²), w ∈ ℝ³, c ∈ ℝ¹ (two parameter tensors).
 const A = [[1, 2, 0], [0, 1, -1], [2, 0, 1], [1, 1, 1], [-1, 0, 2], [0, -2, 1]];
 const wStar = [0.5, -1, 2], cStar = 0.3;
