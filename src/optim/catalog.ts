@@ -101,6 +101,13 @@ export const OPTIMIZERS: readonly OptimizerInfo[] = [
     description: 'COCOB-Backprop (Orabona & Tommasi 2017; bremen79/parameterfree): per-parameter coin betting, no learning rate.' },
   { name: 'DoG', group: 'lr-free', family: 'lrfree', baseline: null, betaGroup: null, tunable: ['repsRel', 'eps', 'averageGamma'], defaults: { alpha0: 1 },
     description: 'Distance over Gradients (formll/dog): step size max distance travelled / √(sum of squared gradient norms); evaluated at its polynomial-decay average.' },
+  { name: 'D-Adapt-SGD', group: 'lr-free', family: 'lrfree', baseline: null, betaGroup: null, tunable: ['momentum', 'd0', 'growthRate'], defaults: { alpha0: 1 },
+    description: 'D-Adaptation SGD (facebookresearch/dadaptation 3.x): SGD whose step size d·lr/‖g₀‖ follows a running lower bound d on the distance to the solution; its μ averages iterates.' },
+  { name: 'D-Adapt-Adam', group: 'lr-free', family: 'lrfree', baseline: null, betaGroup: null, tunable: ['beta1', 'beta2', 'eps', 'decouple', 'useBiasCorrection', 'd0', 'growthRate'],
+    defaults: { alpha0: 1 }, description: 'D-Adaptation Adam (facebookresearch/dadaptation 3.x): Adam with step size d·lr from the same distance estimate.' },
+  { name: 'Prodigy', group: 'lr-free', family: 'lrfree', baseline: null, betaGroup: null,
+    tunable: ['beta1', 'beta2', 'beta3', 'eps', 'decouple', 'useBiasCorrection', 'safeguardWarmup', 'd0', 'dCoef', 'growthRate'], defaults: { alpha0: 1, decouple: true },
+    description: 'Prodigy (konstmish/prodigy): D-Adaptation Adam with a faster-growing distance estimate; decoupled weight decay by default.' },
 ];
 
 export const OPTIMIZER_NAMES: readonly string[] = OPTIMIZERS.map((o) => o.name);

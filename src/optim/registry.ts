@@ -5,6 +5,8 @@ import { fixedLr, hypergradient } from './compose';
 import { esgd } from './esgd';
 import { lbfgs } from './lbfgs';
 import { cocob } from './cocob';
+import { dadaptAdam, dadaptSgd } from './dadaptation';
+import { prodigy } from './prodigy';
 import { dog } from './dog';
 import { scheduleFreeAdamW, scheduleFreeSgd } from './scheduleFree';
 import { adamLr, momentumLr, sgdLr } from './lrRules';
@@ -40,6 +42,9 @@ const BUILDERS: Record<string, () => Optimizer> = {
   'SF-AdamW': () => scheduleFreeAdamW() as unknown as Optimizer,
   COCOB: () => cocob() as unknown as Optimizer,
   DoG: () => dog() as unknown as Optimizer,
+  'D-Adapt-SGD': () => dadaptSgd() as unknown as Optimizer,
+  'D-Adapt-Adam': () => dadaptAdam() as unknown as Optimizer,
+  Prodigy: () => prodigy() as unknown as Optimizer,
 };
 
 /** The optimizer of a registry name (throws a clear error for unknown names). */

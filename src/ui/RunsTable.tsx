@@ -45,10 +45,11 @@ export function tableInputs(metas: readonly (RunMeta | undefined)[]): TableRunIn
   return out;
 }
 
-/** ESGD-M and L-BFGS: their lr column is a step size, not an adapted α. */
+/** Second-order and learning-rate-free optimizers: their lr column is a step size they set, not an adapted α. */
 function isSecondOrder(name: string): boolean {
   try {
-    return optimizerInfo(name).group === 'second-order';
+    const group = optimizerInfo(name).group;
+    return group === 'second-order' || group === 'lr-free';
   } catch {
     return false; // an imported run of an optimizer this build does not know
   }

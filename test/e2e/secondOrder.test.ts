@@ -103,7 +103,7 @@ describe('second-order optimizers', () => {
     const caption = await page.getByRole('table').locator('caption').innerText();
     assert.match(caption, /ESGD-M and L-BFGS: the α columns hold the run's step size/);
     // The learning-rate chart says what a second-order run's value is.
-    assert.match(await figure('Learning rate').locator('.chart-caption').innerText(), /Second-order runs show their step size/);
+    assert.match(await figure('Learning rate').locator('.chart-caption').innerText(), /Second-order and learning-rate-free runs show their step size/);
   });
 
   it('the Gradient evaluations axis redraws the charts (second-order runs spend more than one per iteration)', async () => {
