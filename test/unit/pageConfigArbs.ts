@@ -63,7 +63,16 @@ function optionValue(name: string, key: string): fc.Arbitrary<string | boolean> 
       return text(fc.integer({ min: 1, max: 1000 }));
     case 'maxEval': // empty: torch's default ⌊maxIter·5/4⌋ (null)
       return fc.oneof(fc.constant(''), text(fc.integer({ min: 1, max: 1000 })));
-    default: // eps, lrEps, lrDecay, initialAccumulator, schedule.decay: ≥ 0
+    // Learning-rate free
+    case 'd0': case 'dCoef': case 'cocobAlpha': case 'repsRel':
+      return text(num(1e-9, 100));
+    case 'growthRate': // empty: no limit (null)
+      return fc.oneof(fc.constant(''), text(num(1, 100)));
+    case 'beta3': // empty: √β₂ (null)
+      return fc.oneof(fc.constant(''), text(num(0, 0.99)));
+    case 'warmupSteps':
+      return text(fc.integer({ min: 0, max: 1000 }));
+    default: // eps, lrEps, lrDecay, initialAccumulator, schedule.decay, averageGamma, sfR, weightLrPower: ≥ 0
       return text(num(0, 10));
   }
 }
@@ -107,7 +116,7 @@ export const configArb: fc.Arbitrary<PageConfig> = fc.record({
   logY: fc.boolean(),
   lrScale: fc.constantFrom<'symlog' | 'linear'>('symlog', 'linear'),
   fromZero: fc.boolean(),
-  family: fc.constantFrom<PageConfig['family']>('all', 'sgd', 'sgdm', 'sgdn', 'adam', 'adagrad', 'adadelta', 'adamax', 'rmsprop', 'esgd', 'lbfgs'),
+  family: fc.constantFrom<PageConfig['family']>('all', 'sgd', 'sgdm', 'sgdn', 'adam', 'adagrad', 'adadelta', 'adamax', 'rmsprop', 'esgd', 'lbfgs', 'lrfree'),
   diffFromBaseline: fc.boolean(),
   showSeeds: fc.boolean(),
 });
