@@ -99,6 +99,18 @@ export const OPTION_META: Record<OptionKey, OptionMeta> = {
   lrBeta1: { group: 'lr', kind: 'number', label: 'β₁ (lr)', hint: 'β₁ of Adam on α, 0 ≤ β₁ < 1' },
   lrBeta2: { group: 'lr', kind: 'number', label: 'β₂ (lr)', hint: 'β₂ of Adam on α, 0 ≤ β₂ < 1' },
   lrEps: { group: 'lr', kind: 'number', label: 'ε (lr)', hint: 'ε of Adam on α, ≥ 0' },
+  multiplicativeHypergradient: {
+    group: 'lr',
+    kind: 'boolean',
+    label: 'Multiplicative rule: α ← α·(1 − β·cos)',
+    hint: 'Baydin et al. (ICLR 2018): α changes by β times the cosine of g_t and u_{t−1} (relative step; try β ≈ 0.01)',
+  },
+  hdAdagrad: {
+    group: 'lr',
+    kind: 'boolean',
+    label: 'AdaGrad on the hyper-step: β/√(Σh²)',
+    hint: 'Chu, Gao, Ye & Udell (ICML 2025; udellgroup/osgm-best-hypergrad): step β/(√Σh² + 1e-12) on α',
+  },
   // Reference quirks (spec §4): reference behaviour by default
   globalHypergradient: {
     group: 'quirk',

@@ -33,6 +33,8 @@ export interface OptimizerInfo {
 
 const ADAM_T: (keyof Hyper)[] = ['beta1', 'beta2', 'eps'];
 const HD: (keyof Hyper)[] = ['beta', 'lrMin', 'lrMax'];
+/** The SGD lr rule's refinements (src/optim/hdRefinements.ts): only the HD optimizers with SGD on α read them. */
+const HD_SGD_LR: (keyof Hyper)[] = ['multiplicativeHypergradient', 'hdAdagrad', ...HD];
 const LR_MOMENTUM: (keyof Hyper)[] = ['lrMomentum', 'lrDampening', 'lrNesterov'];
 const LR_ADAM: (keyof Hyper)[] = ['lrBeta1', 'lrBeta2', 'lrEps', 'correctedLrBiasCorrection'];
 const ADAM_HD: (keyof Hyper)[] = [...ADAM_T, 'legacyAdamEps', 'globalHypergradient'];
@@ -58,13 +60,13 @@ export const OPTIMIZERS: readonly OptimizerInfo[] = [
     description: 'Adam with torch ≥ 1.3 ε placement (torch.optim.Adam).' },
 
   // Hypergradient descent (spec §1a, §2a)
-  { name: 'SGD-HD', group: 'hypergradient', family: 'sgd', baseline: 'SGD', betaGroup: 'sgd', tunable: HD, defaults: {},
+  { name: 'SGD-HD', group: 'hypergradient', family: 'sgd', baseline: 'SGD', betaGroup: 'sgd', tunable: HD_SGD_LR, defaults: {},
     description: 'SGD whose α follows the hypergradient g_t·g_{t−1} (SGDHD).' },
-  { name: 'SGDM-HD', group: 'hypergradient', family: 'sgdm', baseline: 'SGDM', betaGroup: 'sgd', tunable: ['momentum', 'dampening', ...HD],
+  { name: 'SGDM-HD', group: 'hypergradient', family: 'sgdm', baseline: 'SGDM', betaGroup: 'sgd', tunable: ['momentum', 'dampening', ...HD_SGD_LR],
     defaults: { momentum: 0.9 }, description: 'Heavy-ball SGD with hypergradient α (SGDHD, momentum, nesterov=False).' },
-  { name: 'SGDN-HD', group: 'hypergradient', family: 'sgdn', baseline: 'SGDN', betaGroup: 'sgd', tunable: ['momentum', ...HD], defaults: NESTEROV,
+  { name: 'SGDN-HD', group: 'hypergradient', family: 'sgdn', baseline: 'SGDN', betaGroup: 'sgd', tunable: ['momentum', ...HD_SGD_LR], defaults: NESTEROV,
     description: 'Nesterov SGD with hypergradient α (SGDHD, nesterov=True).' },
-  { name: 'Adam-HD', group: 'hypergradient', family: 'adam', baseline: 'Adam', betaGroup: 'adam', tunable: [...ADAM_HD, ...HD], defaults: {},
+  { name: 'Adam-HD', group: 'hypergradient', family: 'adam', baseline: 'Adam', betaGroup: 'adam', tunable: [...ADAM_HD, ...HD_SGD_LR], defaults: {},
     description: 'Adam with hypergradient α; reference: per-tensor in-loop α update, legacy ε (AdamHD).' },
 
   // Variants {model optimizer}op-{lr optimizer}lop (V's classes, spec §1b, §1c, §2b, §2c)

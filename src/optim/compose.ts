@@ -3,6 +3,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Scalar, Tensor } from '@tensorflow/tfjs';
 import { tidyTree } from './dispose';
+import { normalisedHypergradient } from './hdRefinements';
 import type { Hyper } from './hyper';
 import { scheduleFactor } from './schedules';
 import type { Direction, LrRule, OptState, Optimizer } from './types';
@@ -76,9 +77,12 @@ export function hypergradient<D, L>(name: string, dir: Direction<D>, rule: LrRul
         const { hp } = state;
         const perTensor = family === 'adam' && !hp.globalHypergradient;
         const gs = params.map((p, i) => withWeightDecay(grads[i], p, hp.weightDecay));
+        // The SGD lr rule's multiplicative option takes the normalised hypergradient (src/optim/hdRefinements.ts).
+        const normalised = hp.multiplicativeHypergradient && (rule as { refinable?: boolean }).refinable === true;
         // True hypergradient ∂f/∂α of a slice of the parameters: −g_t·u_{t−1} (0 at t = 1).
         const hyper = (from: number, to: number): Scalar => {
           if (state.uPrev === null) return tf.scalar(0);
+          if (normalised) return normalisedHypergradient(gs, state.uPrev, from, to);
           let acc: Tensor = tf.scalar(0);
           for (let i = from; i < to; i++) acc = tf.add(acc, tf.sum(tf.mul(gs[i], state.uPrev[i])));
           return tf.neg(acc) as Scalar;

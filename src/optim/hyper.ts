@@ -40,6 +40,17 @@ export interface Hyper {
   lrBeta1: number;
   lrBeta2: number;
   lrEps: number;
+  /**
+   * SGD-lr HD (SGD-HD, SGDM-HD, SGDN-HD, Adam-HD): the multiplicative rule of Baydin et al. (ICLR 2018),
+   * α ← α·(1 − β·h̃) with the normalised hypergradient h̃ = −g_t·u_{t−1}/(‖g_t‖·‖u_{t−1}‖), a cosine
+   * (per tensor: of that tensor's slice). false = the additive α ← α − β·h.
+   */
+  multiplicativeHypergradient: boolean;
+  /**
+   * SGD-lr HD: AdaGrad on the hyper-step (Chu, Gao, Ye, Udell, ICML 2025; udellgroup/osgm-best-hypergrad
+   * algorithms/hdm.py): G ← G + h², step β/(√G + 1e-12) instead of β (h: the hypergradient the rule uses).
+   */
+  hdAdagrad: boolean;
 
   // Reference quirks (spec §4), reference behaviour by default
   /**
@@ -128,6 +139,8 @@ export const HYPER_DEFAULTS: Hyper = {
   lrBeta1: 0.9,
   lrBeta2: 0.999,
   lrEps: 1e-8,
+  multiplicativeHypergradient: false,
+  hdAdagrad: false,
   globalHypergradient: false,
   correctedLrBiasCorrection: false,
   legacyAdamEps: true,

@@ -3,12 +3,21 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Scalar } from '@tensorflow/tfjs';
 import type { LrRule } from './types';
+import { refined, refinedSgdLr, type SgdLrState } from './hdRefinements';
 
-/** Plain SGD on α: α ← α − β·h (the reference writes α += β·(g·u_prev), the same thing). */
-export function sgdLr(): LrRule<Record<string, never>> {
+/**
+ * Plain SGD on α: α ← α − β·h (the reference writes α += β·(g·u_prev), the same thing). With
+ * hp.multiplicativeHypergradient / hp.hdAdagrad, the refinements of src/optim/hdRefinements.ts (h is
+ * then the normalised hypergradient, which `hypergradient()` passes when it sees `refinable`).
+ */
+export function sgdLr(): LrRule<SgdLrState> & { readonly refinable: true } {
   return {
+    refinable: true,
     init: () => ({}),
-    apply: (h, lr, state, t, { beta }) => ({ lr: t > 1 ? (tf.sub(lr, tf.mul(h, beta)) as Scalar) : lr, state }),
+    apply: (h, lr, state, t, hp) => {
+      if (t > 1 && refined(hp)) return refinedSgdLr(h, lr, state, hp);
+      return { lr: t > 1 ? (tf.sub(lr, tf.mul(h, hp.beta)) as Scalar) : lr, state };
+    },
   };
 }
 
