@@ -23,11 +23,11 @@ before(async () => {
   faultsUrl = `${pageUrl(suite.server.url)}&faults=1`;
 });
 
-async function startRuns(page: Page, optimizers: string[]): Promise<void> {
+async function startRuns(page: Page, optimizers: string[], iters = ITERS, evalEvery = EVAL_EVERY): Promise<void> {
   for (const box of await page.getByRole('checkbox').all()) if (await box.isChecked()) await box.uncheck();
   for (const o of optimizers) await page.getByRole('checkbox', { name: o, exact: true }).check();
-  await page.getByLabel('Iterations', { exact: true }).fill(String(ITERS));
-  await page.getByLabel(/Eval every/).fill(String(EVAL_EVERY));
+  await page.getByLabel('Iterations', { exact: true }).fill(String(iters));
+  await page.getByLabel(/Eval every/).fill(String(evalEvery));
   await page.getByRole('button', { name: 'Start' }).click();
 }
 
@@ -104,37 +104,41 @@ describe('faults end only their own run', () => {
   it('storage full mid-run (QuotaExceededError): one alert, the runs finish, the export has every point', async () => {
     const errors: string[] = [];
     const page = await openApp(suite, errors, { acceptDownloads: true }, 'about:blank');
-    // After a few chunk writes of the runs database, every put fails as a full disk makes it fail.
+    // Every chunk write of the runs database fails, as a full disk makes it fail; the run status at the first
+    // failure is recorded then. The first chunk is written about 1 s after the first points (the persister's
+    // delay); 2,000 iterations take several seconds even on a fast machine, so the failure comes mid-run.
+    // (With 200 iterations and a failure from the 4th write, a fast run sometimes ended first.)
     await page.addInitScript(() => {
-      const w = window as unknown as { __chunkPuts: number; __quotaThrown: number };
-      w.__chunkPuts = 0;
+      const w = window as unknown as { __quotaThrown: number; __statusAtFirstThrow: string | null };
       w.__quotaThrown = 0;
+      w.__statusAtFirstThrow = null;
       const put = IDBObjectStore.prototype.put;
       IDBObjectStore.prototype.put = function (this: IDBObjectStore, ...args: Parameters<IDBObjectStore['put']>) {
-        if (this.name === 'chunks' && ++w.__chunkPuts > 3) {
-          w.__quotaThrown++;
+        if (this.name === 'chunks') {
+          if (w.__quotaThrown++ === 0) w.__statusAtFirstThrow = document.querySelector('[role="status"]')?.textContent ?? '';
           throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
         }
         return put.apply(this, args);
       } as IDBObjectStore['put'];
     });
     await page.goto(pageUrl(suite.server.url));
-    await startRuns(page, ['SGD', 'Adam-HD']);
+    const iters = 2000;
+    await startRuns(page, ['SGD', 'Adam-HD'], iters, 500);
     const status = page.getByRole('status');
     const alert = page.getByRole('alert').filter({ hasText: /could not save runs in this browser: the browser's storage quota for this site is exhausted \(QuotaExceededError\).*runs are kept only until the page is closed/ });
     await alert.waitFor({ timeout: 180_000 });
-    // The failure came mid-run: the runs were still training when it was reported.
-    const midRun = await status.innerText();
-    assert.match(midRun, /training, iteration \d+ \/ 200|loading/, `still training when storage filled up: ${midRun}`);
-    await status.locator('li').filter({ hasText: /^SGD: done, 200 iterations/ }).waitFor({ timeout: 240_000 });
-    await status.locator('li').filter({ hasText: /^Adam-HD: done, 200 iterations/ }).waitFor({ timeout: 240_000 });
+    // The failure came mid-run: the runs were still training when the first write failed.
+    const midRun = await page.evaluate(() => (window as unknown as { __statusAtFirstThrow: string | null }).__statusAtFirstThrow);
+    assert.match(midRun ?? '', /training, iteration \d+ \/ 2,?000/, `still training when storage filled up: ${midRun}`);
+    await status.locator('li').filter({ hasText: /^SGD: done, 2,?000 iterations/ }).waitFor({ timeout: 240_000 });
+    await status.locator('li').filter({ hasText: /^Adam-HD: done, 2,?000 iterations/ }).waitFor({ timeout: 240_000 });
     assert.equal(await alert.count(), 1, 'one alert');
     await page.locator('[data-persist="off"]').waitFor();
     assert.ok((await page.evaluate(() => (window as unknown as { __quotaThrown: number }).__quotaThrown)) >= 1);
     const rows = await exportRows(page);
     for (const opt of ['SGD', 'Adam-HD']) {
-      assert.deepEqual(trainIterations(rows, opt), oneTo(ITERS), `${opt}: every train point`);
-      assert.deepEqual(rows.filter((r) => r.optimizer === opt && r.metric === 'val_loss').map((r) => Number(r.iteration)), [0, 50, 100, 150, 200]);
+      assert.deepEqual(trainIterations(rows, opt), oneTo(iters), `${opt}: every train point`);
+      assert.deepEqual(rows.filter((r) => r.optimizer === opt && r.metric === 'val_loss').map((r) => Number(r.iteration)), [0, 500, 1000, 1500, 2000]);
     }
     assert.deepEqual(errors, []);
     await page.context().close();
