@@ -169,7 +169,7 @@ describe('stacks derived by hand', () => {
     const d1 = mh1.map((m, i) => m / den1[i]);
     const th1 = theta0.map((v, i) => v - a * d1[i]);
     // ∂θ₁/∂α = −d₁; ∂θ₁/∂r₁ = −α·[(0 − g)/bc1 + m₁/bc1²]/den·2β₁(1−β₁) = 0 at t = 1 (m̂₁ = g whatever β₁);
-    // ∂θ₁/∂r₂ = α·m̂/den²·[(ε − g²)/bc2 + v₁/bc2²]/(2√v̂)·2β₂(1−β₂), with the bracket = ε/bc2² ·(1 − β₂·bc2… ) ≠ 0 only through v₀ = ε.
+    // ∂θ₁/∂r₂ = α·m̂/den²·[(ε − g²)/bc2 + v₁/bc2²]/(2√v̂)·2β₂(1−β₂), where at t = 1 the bracket is (ε − g²)/bc2 + (β₂ε + bc2·g²)/bc2² = ε/(1 − β₂)²: ≠ 0 only through v₀ = ε.
     const Jr1 = g1.map((g, i) => -a * ((0 - g) / (1 - b1) + m1[i] / (1 - b1) ** 2) / den1[i] * 2 * b1 * (1 - b1));
     const Jr2 = g1.map((g, i) => a * mh1[i] / den1[i] ** 2 * ((eps - g * g) / (1 - b2) + v1[i] / (1 - b2) ** 2) / (2 * Math.sqrt(vh1[i])) * 2 * b2 * (1 - b2));
     // Step 2: SGD moves (α, r₁, r₂) by −κ·g₂·J, then Adam steps with t = 2.
@@ -241,4 +241,74 @@ describe('stack runs', () => {
       disposeReplaced([r.params, r.state], []);
     });
   }
+});
+
+describe('hand-derived jacobians against finite differences (float64, the reference update rules)', () => {
+  const theta0 = [1, 2];
+  const clampB = (r: number) => (Math.tanh(r) + 1) / 2;
+  // κ = 0 above: the hyperparameters stay put and the level's ∂θ_t/∂raw is kept in the state.
+  const jacAfter = async (text: string, steps: number, names: string[]) => {
+    const opt = stackedOptimizer(parseStack(text));
+    const got = await run(opt, opt.init([tf.zeros([2])], HYPER_DEFAULTS) as StackState, theta0, steps, async (s) => {
+      const out: number[] = [];
+      for (const n of names) out.push(...Array.from(await (s.levels[0].jac as Record<string, Tensor[]>)[n][0].data()));
+      return out;
+    });
+    return got[steps - 1].extra;
+  };
+  const fd = (f: (r: number) => number[], r: number, h = 1e-6) => {
+    const p = f(r + h), m = f(r - h);
+    return p.map((x, i) => (x - m[i]) / (2 * h));
+  };
+
+  it('Adam: ∂θ₂/∂α, ∂θ₂/∂r₁, ∂θ₂/∂r₂ at t = 2', async () => {
+    const eps = 1e-8, alpha = 0.01;
+    const two = (a: number, r1: number, r2: number) => {
+      const b1 = clampB(r1), b2 = clampB(r2);
+      // step 1 at the fixed hyperparameters (κ = 0 keeps them), then step 2 as a function of them
+      const B1 = 0.9, B2 = 0.999;
+      const g1 = grad(theta0);
+      const m1 = g1.map((g) => (1 - B1) * g), v1 = g1.map((g) => B2 * eps + (1 - B2) * g * g);
+      const th1 = theta0.map((v, i) => v - alpha * (m1[i] / (1 - B1)) / (Math.sqrt(v1[i] / (1 - B2)) + eps));
+      const g2 = grad(th1);
+      return th1.map((v, i) => {
+        const m = b1 * m1[i] + (1 - b1) * g2[i], vv = b2 * v1[i] + (1 - b2) * g2[i] ** 2;
+        return v - a * (m / (1 - b1 ** 2)) / (Math.sqrt(vv / (1 - b2 ** 2)) + eps);
+      });
+    };
+    const r1 = Math.atanh(0.8), r2 = Math.atanh(0.998);
+    const want = [...fd((a) => two(a, r1, r2), alpha), ...fd((r) => two(alpha, r, r2), r1), ...fd((r) => two(alpha, r1, r), r2, 1e-4)];
+    const got = await jacAfter(`Adam(${alpha}) / SGD(0)`, 2, ['alpha', 'beta1', 'beta2']);
+    got.forEach((x, i) => expect(Math.abs(x - want[i])).toBeLessThan(1e-4 * Math.abs(want[i]) + 1e-9)); // float32 vs float64
+    expect(Math.abs(got[2])).toBeGreaterThan(1e-4); // β₁ matters from t = 2 on
+  });
+
+  it('RMSProp: ∂θ₂/∂√α, ∂θ₂/∂r_γ at t = 2 (α = a², γ = (tanh r + 1)/2)', async () => {
+    const eps = 1e-8, alpha = 0.01, G = 0.99;
+    const two = (a: number, r: number) => {
+      const gam = clampB(r);
+      const g1 = grad(theta0);
+      const s1 = g1.map((g) => (1 - G) * g * g);
+      const th1 = theta0.map((v, i) => v - alpha * g1[i] / Math.sqrt(s1[i] + eps));
+      const g2 = grad(th1);
+      return th1.map((v, i) => v - a * a * g2[i] / Math.sqrt(gam * s1[i] + (1 - gam) * g2[i] ** 2 + eps));
+    };
+    const a0 = Math.sqrt(alpha), r0 = Math.atanh(2 * G - 1);
+    const want = [...fd((a) => two(a, r0), a0), ...fd((r) => two(a0, r), r0)];
+    const got = await jacAfter(`RMSProp(${alpha}) / SGD(0)`, 2, ['alpha', 'gamma']);
+    got.forEach((x, i) => expect(Math.abs(x - want[i])).toBeLessThan(1e-4 * Math.abs(want[i]) + 1e-9)); // float32 vs float64
+  });
+
+  it('SGD with momentum: ∂θ₂/∂α = −buf₂, ∂θ₂/∂μ = −α·buf₁', async () => {
+    const alpha = 0.1, mu = 0.5;
+    const two = (a: number, m: number) => {
+      const g1 = grad(theta0);
+      const th1 = theta0.map((v, i) => v - alpha * g1[i]);
+      const g2 = grad(th1);
+      return th1.map((v, i) => v - a * (m * g1[i] + g2[i]));
+    };
+    const want = [...fd((a) => two(a, mu), alpha), ...fd((m) => two(alpha, m), mu)];
+    const got = await jacAfter(`SGD(${alpha}, μ=${mu}) / SGD(0)`, 2, ['alpha', 'mu']);
+    got.forEach((x, i) => expect(x).toBeCloseTo(want[i], 4));
+  });
 });
