@@ -13,6 +13,7 @@ import { parseSchedule } from '../optim/schedules';
 import { esgdConfigError } from '../optim/esgdConfig';
 import { DATASET_NAMES, isDatasetName } from '../data/datasets';
 import { hyperFlag } from '../experiments/presets';
+import { EMPTY_ALLOWED, optionRule, type OptionKey } from '../config/optimizerOptions';
 import { DataFormatError } from '../data/errors';
 import { parseCommandLine, usageErrorLine, usageText, UsageError, wrapList, type Command, type Flag } from './args';
 // tfjs, the engine and the data loaders are imported in main(), after the arguments are checked:
@@ -22,15 +23,13 @@ export { UsageError };
 
 /** Hyperparameters with a flag of their own: every Hyper key but those with a main flag. */
 const MAIN_KEYS = new Set<keyof Hyper>(['alpha0', 'weightDecay', 'beta', 'momentum']);
-/** Settings where `none` means off / the optimizer's rule (α safeguards; L-BFGS max_eval = ⌊max_iter·5/4⌋). */
-const NULLABLE = new Set<keyof Hyper>(['lrMin', 'lrMax', 'maxEval', 'growthRate', 'beta3']);
 const HYPER_FLAGS = (Object.keys(HYPER_DEFAULTS) as (keyof Hyper)[])
   .filter((k) => !MAIN_KEYS.has(k))
   .map((key) => ({ key, flag: hyperFlag(key) }));
 
 const hyperHelp = (key: keyof Hyper): string => {
   const d = HYPER_DEFAULTS[key];
-  return typeof d === 'boolean' ? 'true|false' : key === 'schedule' ? 'SCHEDULE' : NULLABLE.has(key) ? 'X|none' : 'X';
+  return typeof d === 'boolean' ? 'true|false' : key === 'schedule' ? 'SCHEDULE' : EMPTY_ALLOWED.has(key as OptionKey) ? 'X|none' : 'X';
 };
 
 export const TRAIN: Command = {
@@ -87,23 +86,7 @@ function num(flag: string, text: string, check?: (v: number) => string | null): 
 }
 const positiveInt = (v: number) => (Number.isInteger(v) && v >= 1 ? null : 'must be a whole number ≥ 1');
 const nonNegative = (v: number) => (v >= 0 ? null : 'must be ≥ 0');
-const positive = (v: number) => (v > 0 ? null : 'must be > 0');
 
-const unitInterval = (v: number) => (v >= 0 && v < 1 ? null : 'must be ≥ 0 and < 1');
-const closedUnit = (v: number) => (v >= 0 && v <= 1 ? null : 'must be between 0 and 1');
-/** Ranges of the numeric hyperparameter flags (as the page's settings form). */
-const RANGES: Partial<Record<keyof Hyper, (v: number) => string | null>> = {
-  beta1: unitInterval, beta2: unitInterval, lrBeta1: unitInterval, lrBeta2: unitInterval, lrMomentum: unitInterval,
-  dampening: closedUnit, lrDampening: closedUnit, rho: closedUnit, rmsAlpha: closedUnit,
-  eps: nonNegative, lrEps: nonNegative, lrDecay: nonNegative, initialAccumulator: nonNegative,
-  lrWarmup: unitInterval, updateDEvery: positiveInt, dWarmup: positiveInt,
-  maxIter: positiveInt, maxEval: positiveInt, historySize: positiveInt, toleranceGrad: nonNegative, toleranceChange: nonNegative,
-  d0: positive, dCoef: positive, cocobAlpha: positive, repsRel: positive, growthRate: (v) => (v >= 1 ? null : 'must be ≥ 1'),
-  beta3: unitInterval, averageGamma: nonNegative, sfR: nonNegative, weightLrPower: nonNegative,
-  warmupSteps: (v) => (Number.isInteger(v) && v >= 0 ? null : 'must be a whole number ≥ 0'),
-};
-/** ESGD-M's constructor allows β₂ = 1 (0 ≤ betas[1] ≤ 1); torch's Adam does not. */
-const rangeOf = (key: keyof Hyper, family: string) => (key === 'beta2' && family === 'esgd' ? closedUnit : RANGES[key]);
 
 function bool(flag: string, text: string): boolean {
   if (text === 'true' || text === '1') return true;
@@ -155,8 +138,9 @@ export function parseTrainArgs(argv: string[]): TrainArgs | 'help' {
         throw new UsageError(`--${flag}: ${(e as Error).message}`);
       }
     } else if (typeof d === 'boolean') v = bool(flag, text);
-    else if (NULLABLE.has(key) && text === 'none') v = null;
-    else v = num(flag, text, rangeOf(key, info.family));
+    // `none`: what an empty field means on the page (off, or the optimizer's own rule such as L-BFGS's ⌊max_iter·5/4⌋).
+    else if (EMPTY_ALLOWED.has(key as OptionKey) && text === 'none') v = null;
+    else v = num(flag, text, optionRule(key as OptionKey, info)); // the page form's ranges
     (options as Record<string, unknown>)[key] = v;
   }
   // μ: the page-wide value for the momentum optimizers; RMSProp's own μ (default 0) when given.

@@ -272,7 +272,7 @@ export const OPTION_MESSAGES = {
   atLeastOne: 'must be ≥ 1',
 } as const;
 
-type NumberRule = (v: number) => string | null;
+export type NumberRule = (v: number) => string | null;
 
 /** Settings where empty means off / the optimizer's own rule (safeguards, max_eval, growth limit, β₃ = √β₂). */
 export const EMPTY_ALLOWED: ReadonlySet<OptionKey> = new Set<OptionKey>(['lrMin', 'lrMax', 'maxEval', 'growthRate', 'beta3']);
@@ -283,7 +283,8 @@ const nonNegative: NumberRule = (v) => (v >= 0 ? null : MESSAGES.nonNegative);
 const anyNumber: NumberRule = () => null;
 const wholePositive: NumberRule = (v) => (Number.isInteger(v) && v >= 1 ? null : OPTION_MESSAGES.wholePositive);
 
-function ruleFor(key: OptionKey, info: OptimizerInfo): NumberRule {
+/** The range rule of a numeric setting for this optimizer (the page form's; the command line's flags too). */
+export function optionRule(key: OptionKey, info: OptimizerInfo): NumberRule {
   switch (key) {
     case 'momentum':
       // torch: Nesterov momentum needs μ > 0.
@@ -381,7 +382,7 @@ export function validateOptimizerOptions(name: string, texts: OptionTexts | unde
       errors[key] = MESSAGES.notNumber;
       continue;
     }
-    const problem = ruleFor(key, info)(v);
+    const problem = optionRule(key, info)(v);
     if (problem !== null) {
       errors[key] = problem;
       continue;

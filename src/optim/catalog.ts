@@ -27,6 +27,11 @@ export interface OptimizerInfo {
    */
   defaults: Partial<Hyper>;
   description: string;
+  /**
+   * Optimizers whose lr column (state.lr) is a step size they set rather than an adapted α: what it holds,
+   * for the learning-rate chart and the runs table.
+   */
+  stepSize?: string;
   /** Said next to α₀ when the optimizer does not read it (COCOB has no learning rate). */
   alpha0Note?: string;
 }
@@ -86,29 +91,34 @@ export const OPTIMIZERS: readonly OptimizerInfo[] = [
   // Second order: curvature from Hessian-vector products or from gradient differences
   { name: 'ESGD-M', group: 'second-order', family: 'esgd', baseline: null, betaGroup: null,
     tunable: ['beta1', 'beta2', 'eps', 'lrWarmup', 'updateDEvery', 'dWarmup'], defaults: { alpha0: 1, eps: 1e-4 },
+    stepSize: 'its step size lr·(1 − lr_warmup^k) after k Hessian steps',
     description: 'Equilibrated SGD with Nesterov momentum (crowsonkb/esgd): per-parameter steps from |H| diagonal estimates by Hessian-vector products; weight decay decoupled.' },
   { name: 'L-BFGS', group: 'second-order', family: 'lbfgs', baseline: null, betaGroup: null,
     tunable: ['maxIter', 'maxEval', 'toleranceGrad', 'toleranceChange', 'historySize', 'strongWolfe'], defaults: { alpha0: 1 },
+    stepSize: "the step size t of its last inner iteration (the line search's, or α₀)",
     description: 'Limited-memory BFGS (torch.optim.LBFGS): several loss/gradient evaluations of the same minibatch per step; weight decay adds ½·wd·|θ|² to its objective.' },
 
   // Learning-rate free: α₀ is only a scale of the step size they set themselves (default 1)
   { name: 'SF-SGD', group: 'lr-free', family: 'lrfree', baseline: null, betaGroup: null, tunable: ['momentum', 'warmupSteps', 'sfR', 'weightLrPower'],
-    defaults: { alpha0: 1, momentum: 0.9 },
+    defaults: { alpha0: 1, momentum: 0.9 }, stepSize: 'its scheduled lr (warm-up included)',
     description: 'Schedule-Free SGD (facebookresearch/schedule_free): trains at an interpolation y of its SGD sequence z and their average x, evaluated at x; no schedule needed.' },
   { name: 'SF-AdamW', group: 'lr-free', family: 'lrfree', baseline: null, betaGroup: null, tunable: ['beta1', 'beta2', 'eps', 'warmupSteps', 'sfR', 'weightLrPower'],
-    defaults: { alpha0: 0.0025 },
+    defaults: { alpha0: 0.0025 }, stepSize: 'its scheduled lr times √(1 − β₂^t)',
     description: 'Schedule-Free AdamW (facebookresearch/schedule_free): the same averaging around Adam steps, evaluated at x.' },
   { name: 'COCOB', group: 'lr-free', family: 'lrfree', baseline: null, betaGroup: null, tunable: ['cocobAlpha', 'eps'], defaults: { alpha0: 1 },
     alpha0Note: 'not used: COCOB has no learning rate (its α₀ sweep is flat by construction)',
+    stepSize: '‖Δθ‖ / ‖g‖, the SGD step that would move as far',
     description: 'COCOB-Backprop (Orabona & Tommasi 2017; bremen79/parameterfree): per-parameter coin betting, no learning rate.' },
   { name: 'DoG', group: 'lr-free', family: 'lrfree', baseline: null, betaGroup: null, tunable: ['repsRel', 'eps', 'averageGamma'], defaults: { alpha0: 1 },
+    stepSize: 'η = lr · max distance travelled / √(sum of squared gradient norms)',
     description: 'Distance over Gradients (formll/dog): step size max distance travelled / √(sum of squared gradient norms); evaluated at its polynomial-decay average.' },
-  { name: 'D-Adapt-SGD', group: 'lr-free', family: 'lrfree', baseline: null, betaGroup: null, tunable: ['momentum', 'd0', 'growthRate'], defaults: { alpha0: 1 },
+  { name: 'D-Adapt-SGD', group: 'lr-free', family: 'lrfree', baseline: null, betaGroup: null, tunable: ['momentum', 'd0', 'growthRate'], defaults: { alpha0: 1 }, stepSize: 'd · lr / ‖g₀‖',
     description: 'D-Adaptation SGD (facebookresearch/dadaptation 3.x): SGD whose step size d·lr/‖g₀‖ follows a running lower bound d on the distance to the solution; its μ averages iterates.' },
   { name: 'D-Adapt-Adam', group: 'lr-free', family: 'lrfree', baseline: null, betaGroup: null, tunable: ['beta1', 'beta2', 'eps', 'decouple', 'useBiasCorrection', 'd0', 'growthRate'],
-    defaults: { alpha0: 1 }, description: 'D-Adaptation Adam (facebookresearch/dadaptation 3.x): Adam with step size d·lr from the same distance estimate.' },
+    defaults: { alpha0: 1 }, stepSize: 'd · lr (× its bias correction when on)', description: 'D-Adaptation Adam (facebookresearch/dadaptation 3.x): Adam with step size d·lr from the same distance estimate.' },
   { name: 'Prodigy', group: 'lr-free', family: 'lrfree', baseline: null, betaGroup: null,
     tunable: ['beta1', 'beta2', 'beta3', 'eps', 'decouple', 'useBiasCorrection', 'safeguardWarmup', 'd0', 'dCoef', 'growthRate'], defaults: { alpha0: 1, decouple: true },
+    stepSize: 'd · lr (× its bias correction when on)',
     description: 'Prodigy (konstmish/prodigy): D-Adaptation Adam with a faster-growing distance estimate; decoupled weight decay by default.' },
 ];
 

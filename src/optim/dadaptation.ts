@@ -17,6 +17,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Scalar, Tensor } from '@tensorflow/tfjs';
 import { tidyTree } from './dispose';
+import { sumAll, dot, keepIf } from './tensorOps';
 import type { OptState, Optimizer } from './types';
 
 export interface DadaptSgdState extends OptState {
@@ -44,14 +45,10 @@ export interface DadaptAdamState extends OptState {
   s: Tensor[];
 }
 
-const sumAll = (xs: Tensor[]): Scalar => (xs.length === 1 ? xs[0] : tf.addN(xs)) as Scalar;
-const dot = (a: Tensor, b: Tensor): Scalar => tf.sum(tf.mul(a, b));
 /** max(d, min(d̂, d·growth_rate)), growth_rate null = ∞. */
 function grow(d: Scalar, dHat: Scalar, growthRate: number | null): Scalar {
   return tf.maximum(d, growthRate == null ? dHat : tf.minimum(dHat, tf.mul(d, growthRate)));
 }
-const keepIf = (skip: Tensor, old: Tensor, updated: Tensor): Tensor =>
-  tf.where(old.rank === 0 ? skip : tf.broadcastTo(skip, old.shape), old, updated);
 
 export function dadaptSgd(): Optimizer<DadaptSgdState> {
   return {

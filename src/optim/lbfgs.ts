@@ -10,6 +10,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Scalar, Tensor } from '@tensorflow/tfjs';
 import { pyMin, strongWolfe, type LineEval } from './lineSearch';
+import { dot } from './tensorOps';
 import type { LossOracle, OptState, Optimizer } from './types';
 
 export interface LbfgsState extends OptState {
@@ -61,7 +62,6 @@ async function readScalars(fn: () => Tensor[]): Promise<number[]> {
   }
 }
 
-const dot = (a: Tensor, b: Tensor): Scalar => tf.sum(tf.mul(a, b));
 const absMax = (a: Tensor): Scalar => tf.max(tf.abs(a));
 
 /**

@@ -11,6 +11,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Scalar, Tensor } from '@tensorflow/tfjs';
 import { tidyTree } from './dispose';
+import { sumAll, keepIf } from './tensorOps';
 import type { OptState, Optimizer } from './types';
 
 export interface ProdigyState extends OptState {
@@ -31,9 +32,6 @@ export interface ProdigyState extends OptState {
   s: Tensor[];
 }
 
-const sumAll = (xs: Tensor[]): Scalar => (xs.length === 1 ? xs[0] : tf.addN(xs)) as Scalar;
-const keepIf = (skip: Tensor, old: Tensor, updated: Tensor): Tensor =>
-  tf.where(old.rank === 0 ? skip : tf.broadcastTo(skip, old.shape), old, updated);
 
 export function prodigy(): Optimizer<ProdigyState> {
   return {

@@ -14,6 +14,7 @@ import { ChartLegend } from './ChartLegend';
 import { optimizerStyle } from './colors';
 import { niceDomain } from './niceDomain';
 import { capitalise } from '../format/words';
+import { OPTIMIZERS } from '../optim/catalog';
 import { useSeriesRefresh } from './useSeriesRefresh';
 
 const CHARTS: readonly { kind: ChartKind; title: string }[] = [
@@ -22,23 +23,9 @@ const CHARTS: readonly { kind: ChartKind; title: string }[] = [
   { kind: 'lr', title: 'Learning rate' },
 ];
 
-/** What the learning-rate chart shows for second-order runs (their lr column is a step size, not an adapted α). */
-/** What each learning-rate-free optimizer's lr column holds (src/optim/*.ts set state.lr to it). */
-const LR_FREE_STEP_SIZES: readonly (readonly [string, string])[] = [
-  ['SF-SGD', 'its scheduled lr (warm-up included)'],
-  ['SF-AdamW', 'its scheduled lr times √(1 − β₂^t)'],
-  ['COCOB', '‖Δθ‖ / ‖g‖, the SGD step that would move as far'],
-  ['DoG', 'η = lr · max distance travelled / √(sum of squared gradient norms)'],
-  ['D-Adapt-SGD', 'd · lr / ‖g₀‖'],
-  ['D-Adapt-Adam', 'd · lr (× its bias correction when on)'],
-  ['Prodigy', 'd · lr (× its bias correction when on)'],
-];
-
+/** What the learning-rate chart shows for runs whose lr column is a step size they set (catalog `stepSize`). */
 export function stepSizeWords(optimizers: readonly string[]): string {
-  const words: string[] = [];
-  if (optimizers.includes('ESGD-M')) words.push('ESGD-M: its step size lr·(1 − lr_warmup^k) after k Hessian steps');
-  if (optimizers.includes('L-BFGS')) words.push("L-BFGS: the step size t of its last inner iteration (the line search's, or α₀)");
-  for (const [name, what] of LR_FREE_STEP_SIZES) if (optimizers.includes(name)) words.push(`${name}: ${what}`);
+  const words = OPTIMIZERS.filter((o) => o.stepSize !== undefined && optimizers.includes(o.name)).map((o) => `${o.name}: ${o.stepSize}`);
   return words.length > 0 ? `. Second-order and learning-rate-free runs show their step size, not an adapted α (${words.join('; ')})` : '';
 }
 

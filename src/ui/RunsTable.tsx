@@ -45,11 +45,10 @@ export function tableInputs(metas: readonly (RunMeta | undefined)[]): TableRunIn
   return out;
 }
 
-/** Second-order and learning-rate-free optimizers: their lr column is a step size they set, not an adapted α. */
-function isSecondOrder(name: string): boolean {
+/** Optimizers whose lr column is a step size they set, not an adapted α (catalog `stepSize`). */
+function showsStepSize(name: string): boolean {
   try {
-    const group = optimizerInfo(name).group;
-    return group === 'second-order' || group === 'lr-free';
+    return optimizerInfo(name).stepSize !== undefined;
   } catch {
     return false; // an imported run of an optimizer this build does not know
   }
@@ -116,8 +115,8 @@ export function RunsTable() {
   };
 
   const grouped = rows.some((r) => r.seeds.length > 1);
-  const secondOrder = [...new Set(rows.map((r) => r.optimizer).filter(isSecondOrder))];
-  const stepSizeNote = secondOrder.length > 0 ? `${secondOrder.join(' and ')}: the α columns hold the run's step size (it adapts no α).` : null;
+  const ownStep = [...new Set(rows.map((r) => r.optimizer).filter(showsStepSize))];
+  const stepSizeNote = ownStep.length > 0 ? `${ownStep.join(' and ')}: the α columns hold the run's step size (it adapts no α).` : null;
   return (
     <section className="runs-table-section" aria-labelledby={`${id}-title`}>
       <h2 id={`${id}-title`}>Runs table</h2>
