@@ -13,6 +13,7 @@
 // - Weight decay stays page-wide only.
 import type { Hyper } from '../optim/hyper';
 import { HYPER_DEFAULTS } from '../optim/hyper';
+import { formatStack, parseStack } from '../optim/stackSpec';
 import { optimizerInfo, takesPageMomentum, type OptimizerInfo } from '../optim/catalog';
 import {
   CONSTANT,
@@ -44,7 +45,7 @@ export type OptionGroup = 'model' | 'lr' | 'quirk' | 'safeguard';
 
 export interface OptionMeta {
   group: OptionGroup;
-  kind: 'number' | 'boolean';
+  kind: 'number' | 'boolean' | 'text';
   /** Short visible label (the accessible name is "<optimizer>: <label>"). */
   label: string;
   /** One-line hint shown under the control (also its accessible description). */
@@ -91,6 +92,13 @@ export const OPTION_META: Record<OptionKey, OptionMeta> = {
   warmupSteps: { group: 'model', kind: 'number', label: 'Warm-up steps', hint: 'linear warm-up of lr, whole number ≥ 0' },
   sfR: { group: 'model', kind: 'number', label: 'r', hint: 'weighting power of the averaging, ≥ 0 (0 = uniform)' },
   weightLrPower: { group: 'model', kind: 'number', label: 'Weight lr power', hint: 'averaging weight lr^power, ≥ 0' },
+  // Stacked hyperoptimizers
+  stack: {
+    group: 'model',
+    kind: 'text',
+    label: 'Stack',
+    hint: 'levels bottom to top, "/" between them: the model optimizer, then the optimizer of its hyperparameters, … e.g. Adam / SGD(1e-5) or Adamα / SGD(κ=1e-3) / SGD(1e-4)',
+  },
   // Learning-rate optimizer
   beta: { group: 'lr', kind: 'number', label: 'β (hypergradient)', hint: 'the page-wide β of this family until changed here' },
   lrMomentum: { group: 'lr', kind: 'number', label: 'μ_h', hint: 'momentum on α, 0 ≤ μ_h < 1' },
@@ -368,6 +376,15 @@ export function validateOptimizerOptions(name: string, texts: OptionTexts | unde
     const meta = OPTION_META[key];
     if (meta.kind === 'boolean') {
       options[key] = displayedChecked(name, key, texts);
+      continue;
+    }
+    if (meta.kind === 'text') {
+      // The stack spec: stored in the paper's notation, so a run's label and its CSV read the same.
+      try {
+        options[key] = formatStack(parseStack(displayedText(name, key, texts, page)));
+      } catch (e) {
+        errors[key] = (e as Error).message;
+      }
       continue;
     }
     // A linked field the person has not changed: the page-wide field (validated there) applies.

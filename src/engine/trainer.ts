@@ -22,7 +22,7 @@ import { toDeviceBatch } from './inputs';
 import { readLayerQuantiles } from './precond';
 import { seededProbeValues } from './probes';
 import { trainStep, type CurvatureSource } from './step';
-import type { CurvatureRecord, DatasetBuffers, EvalRecord, MetricBatch, RunSpec, RunState, TrainColumns } from './types';
+import { HP_NAMES, type CurvatureRecord, type DatasetBuffers, type EvalRecord, type HpName, type MetricBatch, type RunSpec, type RunState, type TrainColumns } from './types';
 
 export interface TrainerSink {
   metrics(batch: MetricBatch): void;
@@ -60,6 +60,8 @@ interface Pending {
   lr: Scalar;
   /** Gradient evaluations so far (second-order runs). */
   gradEvals: number;
+  /** Copies of the optimizer's changing hyperparameters besides α (stacks), in HP_NAMES order. */
+  hp: [HpName, Scalar][];
 }
 
 export async function train(run: RunSpec, data: DatasetBuffers, sink: TrainerSink, control: TrainerControl, opts: TrainerOptions = {}): Promise<RunState> {
@@ -169,8 +171,13 @@ export async function train(run: RunSpec, data: DatasetBuffers, sink: TrainerSin
     const losses = tf.stack(pending.map((p) => p.loss));
     const lrs = tf.stack(pending.map((p) => p.lr));
     if (secondOrder) cols.gradEvals = [];
-    const [lv, av] = await Promise.all([losses.data(), lrs.data()]);
-    tf.dispose([losses, lrs, ...pending.map((p) => p.loss), ...pending.map((p) => p.lr)]);
+    // Every step of a run streams the same hyperparameters (the stack is fixed for the run).
+    const hpNames = pending[0].hp.map(([h]) => h);
+    const hps = hpNames.length > 0 ? tf.stack(pending.flatMap((p) => p.hp.map(([, v]) => v))) : null;
+    const [lv, av, hv] = await Promise.all([losses.data(), lrs.data(), hps?.data()]);
+    tf.dispose([losses, lrs, ...pending.map((p) => p.loss), ...pending.map((p) => p.lr), ...pending.flatMap((p) => p.hp.map(([, v]) => v))]);
+    hps?.dispose();
+    if (hv) cols.hp = Object.fromEntries(hpNames.map((h) => [h, [] as number[]]));
     let diverged: number | null = null;
     let below: number | null = null;
     for (let k = 0; k < pending.length; k++) {
@@ -180,6 +187,7 @@ export async function train(run: RunSpec, data: DatasetBuffers, sink: TrainerSin
       cols.loss.push(lv[k]);
       cols.lr.push(av[k]);
       cols.gradEvals?.push(pending[k].gradEvals);
+      hpNames.forEach((h, j) => cols.hp![h]!.push(hv![k * hpNames.length + j]));
       if (!Number.isFinite(lv[k])) {
         diverged = pending[k].t;
         break;
@@ -246,7 +254,9 @@ export async function train(run: RunSpec, data: DatasetBuffers, sink: TrainerSin
       gradEvals += r.gradEvals;
       const scales = opt.preconditioner?.(state) ?? null;
       if (scales) snapshots.push({ iteration: t, layers: readLayerQuantiles(scales, paramNames) });
-      pending.push({ t, epoch: b.epoch, time: elapsed(), loss: r.loss, lr: tf.clone(state.lr), gradEvals });
+      const hv = opt.hyperValues?.(state);
+      const hp = hv ? HP_NAMES.flatMap((h) => (hv[h] ? [[h, tf.clone(hv[h]!)] as [HpName, Scalar]] : [])) : [];
+      pending.push({ t, epoch: b.epoch, time: elapsed(), loss: r.loss, lr: tf.clone(state.lr), gradEvals, hp });
 
       const evalNow = evalDue(t, total, plan, perEpoch);
       // With a threshold every step is read at once, so the run stops exactly where the loss crossed it.
@@ -272,7 +282,7 @@ export async function train(run: RunSpec, data: DatasetBuffers, sink: TrainerSin
     sink.status('done', total, total);
     return outcome;
   } finally {
-    for (const p of pending) tf.dispose([p.loss, p.lr]);
+    for (const p of pending) tf.dispose([p.loss, p.lr, ...p.hp.map(([, v]) => v)]);
     disposeReplaced([params, buffers, state], []);
     if (subset) tf.dispose([subset.x, subset.y]);
   }

@@ -67,7 +67,16 @@ export interface TrainColumns {
    * L-BFGS closure call count as one). First-order runs spend exactly one per iteration and omit it.
    */
   gradEvals?: number[];
+  /**
+   * Runs whose other hyperparameters change (a stack's model level: μ, β₁, β₂, γ), after iteration t, each as
+   * long as `iteration`. α is `lr`. Absent for every other run.
+   */
+  hp?: Partial<Record<HpName, number[]>>;
 }
+
+/** A hyperparameter that a run may stream besides α (`lr`), in chart and CSV order (`hp:mu`, …). */
+export type HpName = 'mu' | 'beta1' | 'beta2' | 'gamma';
+export const HP_NAMES: readonly HpName[] = ['mu', 'beta1', 'beta2', 'gamma'];
 
 /** Quantiles of a preconditioner's per-parameter scale (ESGD-M: √d) over one layer's parameters. */
 export interface LayerQuantiles {

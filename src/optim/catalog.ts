@@ -5,8 +5,8 @@ import type { Hyper } from './hyper';
 /** Which β slider an HD optimizer reads: the reference work uses 1e-3 for SGD-type, 1e-7 for Adam-type. */
 export type BetaGroup = 'sgd' | 'adam';
 /** Colour family: an optimizer, its HD optimizer and the variants on the same model optimizer share one hue. */
-export type Family = 'sgd' | 'sgdm' | 'sgdn' | 'adam' | 'adagrad' | 'adadelta' | 'adamax' | 'rmsprop' | 'esgd' | 'lbfgs' | 'lrfree';
-export type Group = 'classic' | 'hypergradient' | 'variant' | 'second-order' | 'lr-free';
+export type Family = 'sgd' | 'sgdm' | 'sgdn' | 'adam' | 'adagrad' | 'adadelta' | 'adamax' | 'rmsprop' | 'esgd' | 'lbfgs' | 'lrfree' | 'stack';
+export type Group = 'classic' | 'hypergradient' | 'variant' | 'second-order' | 'lr-free' | 'stacked';
 
 export interface OptimizerInfo {
   name: string;
@@ -120,6 +120,10 @@ export const OPTIMIZERS: readonly OptimizerInfo[] = [
     tunable: ['beta1', 'beta2', 'beta3', 'eps', 'decouple', 'useBiasCorrection', 'safeguardWarmup', 'd0', 'dCoef', 'growthRate'], defaults: { alpha0: 1, decouple: true },
     stepSize: 'd · lr (× its bias correction when on)',
     description: 'Prodigy (konstmish/prodigy): D-Adaptation Adam with a faster-growing distance estimate; decoupled weight decay by default.' },
+
+  // Stacked hyperoptimizers: α (and μ, β₁, β₂, γ) tuned by an optimizer, which may be tuned in turn
+  { name: 'Stack', group: 'stacked', family: 'stack', baseline: null, betaGroup: null, tunable: ['stack'], defaults: {},
+    description: 'Stacked hyperoptimizers (Chandra et al., NeurIPS 2022; kach/gradient-descent-the-ultimate-optimizer): each level tunes the hyperparameters of the level below by its one-step hypergradient, e.g. Adam / SGD(1e-5).' },
 ];
 
 export const OPTIMIZER_NAMES: readonly string[] = OPTIMIZERS.map((o) => o.name);

@@ -116,6 +116,12 @@ export interface Hyper {
   sfR: number;
   /** Schedule-Free: the averaging weight is lr^weight_lr_power. */
   weightLrPower: number;
+
+  /**
+   * Stacked hyperoptimizers (src/optim/stackSpec.ts): the stack, bottom level first, as the paper writes it,
+   * e.g. "Adam / SGD(1e-5)". The model level's α is α₀ unless the spec gives it.
+   */
+  stack: string;
 }
 
 export const HYPER_DEFAULTS: Hyper = {
@@ -169,4 +175,5 @@ export const HYPER_DEFAULTS: Hyper = {
   warmupSteps: 0,
   sfR: 0,
   weightLrPower: 2,
+  stack: 'Adam / SGD(1e-5)',
 };

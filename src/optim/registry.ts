@@ -9,6 +9,7 @@ import { dadaptAdam, dadaptSgd } from './dadaptation';
 import { prodigy } from './prodigy';
 import { dog } from './dog';
 import { scheduleFreeAdamW, scheduleFreeSgd } from './scheduleFree';
+import { stackedOptimizer } from './stack';
 import { adamLr, momentumLr, sgdLr } from './lrRules';
 import { optimizerInfo } from './catalog';
 import { HYPER_DEFAULTS, type Hyper } from './hyper';
@@ -45,6 +46,7 @@ const BUILDERS: Record<string, () => Optimizer> = {
   'D-Adapt-SGD': () => dadaptSgd() as unknown as Optimizer,
   'D-Adapt-Adam': () => dadaptAdam() as unknown as Optimizer,
   Prodigy: () => prodigy() as unknown as Optimizer,
+  Stack: () => stackedOptimizer() as unknown as Optimizer,
 };
 
 /** The optimizer of a registry name (throws a clear error for unknown names). */

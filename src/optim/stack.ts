@@ -16,7 +16,7 @@ import type { Scalar, Tensor } from '@tensorflow/tfjs';
 import { tidyTree } from './dispose';
 import type { Hyper } from './hyper';
 import type { OptState, Optimizer } from './types';
-import { STACK_CLASSES, type HyperName, type StackLevel, type StackOptimizer, type StackSpec } from './stackSpec';
+import { STACK_CLASSES, parseStack, type HyperName, type StackLevel, type StackOptimizer, type StackSpec } from './stackSpec';
 
 type Cache = Record<string, Tensor | null>;
 
@@ -35,6 +35,8 @@ export interface StackLevelState {
 }
 
 export interface StackState extends OptState {
+  /** The stack this state belongs to (from the constructor, or parsed from hp.stack at init). */
+  spec: StackSpec;
   levels: StackLevelState[];
 }
 
@@ -178,19 +180,20 @@ function dot(up: readonly Tensor[], j: readonly Tensor[]): Scalar {
 }
 
 /**
- * The stack as an optimizer of this project. The model level's α is the spec's, or hp.alpha0 when the spec
- * leaves it out; levels above without α take their class's reference default. hp.weightDecay, when set,
+ * The stack as an optimizer of this project. Without `fixed`, the spec is read from hp.stack at init (the
+ * registry's "Stack"); with it, hp.stack is ignored. The model level's α is the spec's, or hp.alpha0 when the
+ * spec leaves it out; levels above without α take their class's reference default. hp.weightDecay, when set,
  * is folded into the model gradient (g + wd·θ) before anything else, as everywhere in this project.
  */
-export function stackedOptimizer(spec: StackSpec): Optimizer<StackState> {
-  const L = spec.levels.length;
-  if (L === 0) throw new Error('A stack needs at least one level');
-  const tunedOf = (l: number): HyperName[] => (l < L - 1 ? effectiveTuned(spec.levels[l]) : []);
+export function stackedOptimizer(fixed?: StackSpec): Optimizer<StackState> {
+  const tunedOf = (spec: StackSpec, l: number): HyperName[] => (l < spec.levels.length - 1 ? effectiveTuned(spec.levels[l]) : []);
   return {
     name: 'Stack',
     init(params, hp: Hyper) {
+      const spec = fixed ?? parseStack(hp.stack);
+      if (spec.levels.length === 0) throw new Error('A stack needs at least one level');
       const levels: StackLevelState[] = spec.levels.map((s, l) => {
-        const tuned = tunedOf(l);
+        const tuned = tunedOf(spec, l);
         const raw: Partial<Record<HyperName, Scalar>> = {};
         const values: Partial<Record<HyperName, Scalar>> = {};
         for (const h of hyperNames(s)) {
@@ -200,12 +203,18 @@ export function stackedOptimizer(spec: StackSpec): Optimizer<StackState> {
             values[h] = tidyTree(() => effective(s.optimizer, h, raw[h]!));
           } else values[h] = tf.scalar(value);
         }
-        const n = l === 0 ? params.length : tunedOf(l - 1).length;
+        const n = l === 0 ? params.length : tunedOf(spec, l - 1).length;
         return { optimizer: s.optimizer, tuned, raw, values, caches: Array.from({ length: n }, () => ({})), jac: null };
       });
-      return { t: 0, lr: levels[0].values.alpha!, hp, levels };
+      return { t: 0, lr: levels[0].values.alpha!, hp, spec, levels };
+    },
+    hyperValues(state) {
+      const { alpha: _alpha, ...rest } = state.levels[0].values;
+      return rest;
     },
     step(params, grads, state) {
+      const spec = state.spec;
+      const L = spec.levels.length;
       return tidyTree(() => {
         const t = state.t + 1;
         const wd = state.hp.weightDecay;

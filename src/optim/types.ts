@@ -33,6 +33,11 @@ export interface Optimizer<S extends OptState = OptState> {
    * gradient is taken at y), DoG's averaged iterate. New tensors the caller owns; absent = `params`.
    */
   evalParams?(params: readonly Tensor[], state: S): Tensor[];
+  /**
+   * Hyperparameters besides α that change during the run (a stack's μ, β₁, β₂, γ of its model level), for
+   * the `hp:*` series. The state's own tensors: read, do not dispose.
+   */
+  hyperValues?(state: S): Partial<Record<'mu' | 'beta1' | 'beta2' | 'gamma', Scalar>>;
 }
 
 /**

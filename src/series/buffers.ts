@@ -6,7 +6,7 @@
 // ESGD-M its preconditioner's quantiles (`curvature`). A run gets a gradEvals column only once a batch
 // brings one (first-order runs never allocate it: their gradient evaluations are their iterations);
 // points that came without one read as their iteration.
-import type { CurvatureRecord, EvalRecord, MetricBatch, TrainColumns } from '../engine/types';
+import type { CurvatureRecord, EvalRecord, HpName, MetricBatch, TrainColumns } from '../engine/types';
 
 /** A growable Float64Array column (amortised O(1) append). */
 class Column {
@@ -85,7 +85,15 @@ export interface SeriesData {
 /** Series to load into a run: plain arrays (an import) or typed arrays (restored chunks). */
 export interface SeriesInput {
   /** `gradEvals` (optional): as long as `iteration` when given. */
-  train: { [K in keyof TrainColumns]: ArrayLike<number> };
+  train: {
+    iteration: ArrayLike<number>;
+    epoch: ArrayLike<number>;
+    loss: ArrayLike<number>;
+    lr: ArrayLike<number>;
+    time: ArrayLike<number>;
+    gradEvals?: ArrayLike<number>;
+    hp?: Partial<Record<HpName, ArrayLike<number>>>;
+  };
   evals: readonly EvalRecord[];
   curvature?: readonly CurvatureRecord[];
 }

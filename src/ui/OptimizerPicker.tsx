@@ -57,6 +57,11 @@ const GROUPS: { key: OptimizerInfo['group']; legend: string; wide?: boolean; not
     legend: 'Learning-rate free',
     note: 'They set their own step size (shown on the learning-rate chart); α₀ is only their lr scale, 1 by default.',
   },
+  {
+    key: 'stacked',
+    legend: 'Stacked hyperoptimizers',
+    note: 'Build the stack in its settings; the Hyperparameter select of the learning-rate chart shows each tuned value.',
+  },
 ];
 
 export function OptimizerPicker() {

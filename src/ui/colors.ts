@@ -24,6 +24,7 @@ const FAMILY_SHADES: Record<Family, readonly string[]> = {
   esgd: ['#d33a2f'], // the second-order families: one hue each, away from the others (red, olive)
   lbfgs: ['#6b8e23'],
   lrfree: ['#a0522d', '#6e3512', '#c06a32', '#8a4a1c', '#5a2a0e', '#b0602a', '#7c4420'], // brown: one shade per optimizer
+  stack: ['#5e35b1'], // indigo
 };
 
 /** The same hues for the dark theme's background (#161a22): plain mid-light, HD lighter still. */
@@ -39,6 +40,7 @@ const FAMILY_SHADES_DARK: Record<Family, readonly string[]> = {
   esgd: ['#f0645a'],
   lbfgs: ['#9cc43f'],
   lrfree: ['#d9935f', '#f2c39c', '#e8aa78', '#f8d8bd', '#cf8450', '#edb98c', '#fbe2cc'],
+  stack: ['#a08ae8'],
 };
 
 const FALLBACK = ['#8e6cc7', '#5b3a94', '#c2477a', '#7a7a7a'];
@@ -72,7 +74,7 @@ export function optimizerStyle(name: string, theme: 'light' | 'dark' = 'light'):
   }
   const shades = (theme === 'dark' ? FAMILY_SHADES_DARK : FAMILY_SHADES)[info.family];
   // Classic and second-order optimizers are their family's plain line (solid); only HD ones are dashed.
-  if (info.group === 'classic' || info.group === 'second-order') return { color: shades[0] };
+  if (info.group === 'classic' || info.group === 'second-order' || info.group === 'stacked') return { color: shades[0] };
   // Learning-rate-free optimizers share one hue: a shade and a dash each, in catalog order.
   if (info.group === 'lr-free') {
     const k = OPTIMIZERS.filter((o) => o.group === 'lr-free').indexOf(info);

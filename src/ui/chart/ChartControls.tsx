@@ -22,6 +22,7 @@ const FAMILY_LABELS: Record<Family, string> = {
   esgd: 'ESGD-M',
   lbfgs: 'L-BFGS',
   lrfree: 'Learning-rate free',
+  stack: 'Stacked hyperoptimizers',
 };
 
 /** A smoothing weight typed by a person: a number in [0, MAX_SMOOTHING], or a message. */
