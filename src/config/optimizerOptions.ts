@@ -119,6 +119,12 @@ export const OPTION_META: Record<OptionKey, OptionMeta> = {
     label: 'AdaGrad on the hyper-step: β/√(Σh²)',
     hint: 'Chu, Gao, Ye & Udell (ICML 2025; udellgroup/osgm-best-hypergrad): step β/(√Σh² + 1e-12) on α',
   },
+  hdNullSteps: {
+    group: 'lr',
+    kind: 'boolean',
+    label: 'Null steps: keep θ unless the step lowers the loss',
+    hint: 'Chu, Gao, Ye & Udell (ICML 2025): a step that does not lower the minibatch loss is not taken (one more loss evaluation per step)',
+  },
   // Reference quirks (spec §4): reference behaviour by default
   globalHypergradient: {
     group: 'quirk',

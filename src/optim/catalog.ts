@@ -39,7 +39,7 @@ export interface OptimizerInfo {
 const ADAM_T: (keyof Hyper)[] = ['beta1', 'beta2', 'eps'];
 const HD: (keyof Hyper)[] = ['beta', 'lrMin', 'lrMax'];
 /** The SGD lr rule's refinements (src/optim/hdRefinements.ts): only the HD optimizers with SGD on α read them. */
-const HD_SGD_LR: (keyof Hyper)[] = ['multiplicativeHypergradient', 'hdAdagrad', ...HD];
+const HD_SGD_LR: (keyof Hyper)[] = ['multiplicativeHypergradient', 'hdAdagrad', 'hdNullSteps', ...HD];
 const LR_MOMENTUM: (keyof Hyper)[] = ['lrMomentum', 'lrDampening', 'lrNesterov'];
 const LR_ADAM: (keyof Hyper)[] = ['lrBeta1', 'lrBeta2', 'lrEps', 'correctedLrBiasCorrection'];
 const ADAM_HD: (keyof Hyper)[] = [...ADAM_T, 'legacyAdamEps', 'globalHypergradient'];

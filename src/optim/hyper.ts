@@ -51,6 +51,12 @@ export interface Hyper {
    * algorithms/hdm.py): G ← G + h², step β/(√G + 1e-12) instead of β (h: the hypergradient the rule uses).
    */
   hdAdagrad: boolean;
+  /**
+   * SGD-lr HD: null steps of Chu, Gao, Ye, Udell (ICML 2025): the step is kept only when it lowers the
+   * minibatch loss, f(x⁺) < f(x); otherwise θ stays (α still learns from the trial). Costs one more loss
+   * evaluation per step.
+   */
+  hdNullSteps: boolean;
 
   // Reference quirks (spec §4), reference behaviour by default
   /**
@@ -147,6 +153,7 @@ export const HYPER_DEFAULTS: Hyper = {
   lrEps: 1e-8,
   multiplicativeHypergradient: false,
   hdAdagrad: false,
+  hdNullSteps: false,
   globalHypergradient: false,
   correctedLrBiasCorrection: false,
   legacyAdamEps: true,
