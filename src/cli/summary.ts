@@ -9,6 +9,8 @@ export { fixedDecimals, formatInteger, formatNumber, formatRate };
 /** One row of summary.json (issue 5 §4): a run's summary (from train), plus its preset. */
 export interface SummaryRow extends RunSummary {
   preset: string;
+  /** A Stack run's stack (the paper's notation): runs of one optimizer differ by it. */
+  stack?: string;
 }
 
 export const SUMMARY_FIELDS = [
@@ -25,7 +27,7 @@ const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFi
  */
 export function toSummaryRow(
   train: Obj,
-  fallback: { preset: string; dataset: string; model: string; optimizer: string; alpha0: number; beta: number; seed: number },
+  fallback: { preset: string; dataset: string; model: string; optimizer: string; alpha0: number; beta: number; seed: number; options?: { stack?: string } },
 ): SummaryRow {
   const str = (k: string, d: string): string => (typeof train[k] === 'string' ? (train[k] as string) : d);
   return {
@@ -48,6 +50,7 @@ export function toSummaryRow(
     iterations_to_threshold: num(train.iterations_to_threshold),
     wall_s: num(train.wall_s) ?? 0,
     state: str('state', 'done') as RunSummary['state'],
+    ...(fallback.options?.stack !== undefined ? { stack: fallback.options.stack } : {}),
   };
 }
 
@@ -78,14 +81,15 @@ export interface Group {
   dataset: string;
   model: string;
   optimizer: string;
+  stack?: string;
   alpha0: number;
   beta: number;
   rows: SummaryRow[];
 }
 
 /** The configuration of a row: everything but the seed. */
-export function configKey(r: Pick<SummaryRow, 'preset' | 'dataset' | 'model' | 'optimizer' | 'alpha0' | 'beta'>): string {
-  return [r.preset, r.dataset, r.model, r.optimizer, r.alpha0, r.beta].join('|');
+export function configKey(r: Pick<SummaryRow, 'preset' | 'dataset' | 'model' | 'optimizer' | 'stack' | 'alpha0' | 'beta'>): string {
+  return [r.preset, r.dataset, r.model, r.optimizer, r.stack ?? '', r.alpha0, r.beta].join('|');
 }
 
 /** Rows grouped by configuration, groups in the order of their first row, rows in their order. */
@@ -95,7 +99,7 @@ export function groupByConfig(rows: readonly SummaryRow[]): Group[] {
     const key = configKey(r);
     let g = groups.get(key);
     if (!g) {
-      g = { key, preset: r.preset, dataset: r.dataset, model: r.model, optimizer: r.optimizer, alpha0: r.alpha0, beta: r.beta, rows: [] };
+      g = { key, preset: r.preset, dataset: r.dataset, model: r.model, optimizer: r.optimizer, ...(r.stack !== undefined ? { stack: r.stack } : {}), alpha0: r.alpha0, beta: r.beta, rows: [] };
       groups.set(key, g);
     }
     g.rows.push(r);
@@ -172,7 +176,7 @@ export function summaryMarkdown(rows: readonly SummaryRow[], o: MarkdownOptions)
     const seeds = diverged ? `${g.rows.length} (${diverged} diverged)` : String(g.rows.length);
     const cells = [
       g.model,
-      g.optimizer,
+      g.stack !== undefined ? `${g.optimizer} ${g.stack}` : g.optimizer,
       formatRate(g.alpha0),
       formatRate(g.beta),
       seeds,

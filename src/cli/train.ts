@@ -14,6 +14,7 @@ import { esgdConfigError } from '../optim/esgdConfig';
 import { DATASET_NAMES, isDatasetName } from '../data/datasets';
 import { hyperFlag } from '../experiments/presets';
 import { EMPTY_ALLOWED, optionRule, type OptionKey } from '../config/optimizerOptions';
+import { formatStack, parseStack } from '../optim/stackSpec';
 import { DataFormatError } from '../data/errors';
 import { parseCommandLine, usageErrorLine, usageText, UsageError, wrapList, type Command, type Flag } from './args';
 // tfjs, the engine and the data loaders are imported in main(), after the arguments are checked:
@@ -29,7 +30,7 @@ const HYPER_FLAGS = (Object.keys(HYPER_DEFAULTS) as (keyof Hyper)[])
 
 const hyperHelp = (key: keyof Hyper): string => {
   const d = HYPER_DEFAULTS[key];
-  return typeof d === 'boolean' ? 'true|false' : key === 'schedule' ? 'SCHEDULE' : EMPTY_ALLOWED.has(key as OptionKey) ? 'X|none' : 'X';
+  return typeof d === 'boolean' ? 'true|false' : key === 'schedule' ? 'SCHEDULE' : key === 'stack' ? 'SPEC' : EMPTY_ALLOWED.has(key as OptionKey) ? 'X|none' : 'X';
 };
 
 export const TRAIN: Command = {
@@ -134,6 +135,13 @@ export function parseTrainArgs(argv: string[]): TrainArgs | 'help' {
     if (key === 'schedule') {
       try {
         v = parseSchedule(text);
+      } catch (e) {
+        throw new UsageError(`--${flag}: ${(e as Error).message}`);
+      }
+    } else if (key === 'stack') {
+      // The page's notation, e.g. "Adam / SGD(1e-5)"; kept in canonical form for labels and file names.
+      try {
+        v = formatStack(parseStack(text));
       } catch (e) {
         throw new UsageError(`--${flag}: ${(e as Error).message}`);
       }

@@ -41,7 +41,7 @@ export interface RunTemplate {
 }
 
 /** The settings a preset may pass: numbers and switches of src/optim/hyper.ts. */
-export type PresetOptions = Partial<Pick<Hyper, 'maxIter' | 'maxEval' | 'historySize' | 'strongWolfe' | 'toleranceGrad' | 'toleranceChange' | 'lrWarmup' | 'updateDEvery' | 'dWarmup' | 'beta1' | 'beta2' | 'eps'>>;
+export type PresetOptions = Partial<Pick<Hyper, 'maxIter' | 'maxEval' | 'historySize' | 'strongWolfe' | 'toleranceGrad' | 'toleranceChange' | 'lrWarmup' | 'updateDEvery' | 'dWarmup' | 'beta1' | 'beta2' | 'eps' | 'stack'>>;
 
 /** The train command's flag of a hyperparameter: its name in kebab case (maxIter → max-iter). */
 export function hyperFlag(key: string): string {
@@ -199,6 +199,45 @@ function secondOrderRuns(): RunTemplate[] {
   }));
 }
 
+/**
+ * The MNIST experiment of "Gradient Descent: The Ultimate Optimizer" (Chandra et al., NeurIPS 2022), as its
+ * code's README sets it up: one hidden layer of 128 tanh units (and tanh on the output, as its forward
+ * does), inputs in [0, 1] (ToTensor only), batch 256, one epoch, no weight decay. The model level's α is
+ * α₀; the levels above use the reference classes' defaults (SGD 0.01, Adam 0.001) except where the
+ * README's example sets κ = 1e-5 for SGD above Adam. The re-runs of plain SGD / Adam at the values the
+ * stacks learned (the paper's control) are the last two rows: their values were measured by this preset's
+ * stack runs (seeds 1–3, means of the final values; README "Stacked hyperoptimizers").
+ */
+export const GDTUO_STACKS: readonly (readonly [string, number, string | null, PresetOptions?])[] = [
+  ['SGD', 0.01, null],
+  ['Stack', 0.01, 'SGD / SGD(0.01)'],
+  ['Stack', 0.01, 'SGD / Adam'],
+  ['Adam', 1e-3, null],
+  ['Stack', 1e-3, 'Adam / SGD(1e-5)'],
+  ['Stack', 1e-3, 'Adamα / SGD(1e-5)'],
+  ['Stack', 1e-3, 'Adam / Adam'],
+  ['Stack', 1e-3, 'Adamα / Adam'],
+  ['Stack', 1e-3, 'Adam / SGD(1e-5) / SGD(1e-5)'],
+  ['Stack', 1e-3, 'Adamα / SGD(1e-5) / SGD(1e-5)'],
+];
+
+function gdtuoRuns(): RunTemplate[] {
+  return GDTUO_STACKS.map(([optimizer, alpha0, stack, options]) => ({
+    dataset: 'mnist',
+    model: 'mlp128tanh',
+    optimizer,
+    alpha0,
+    beta: referenceBeta(optimizer, 1e-7),
+    momentum: 0,
+    weightDecay: 0,
+    batchSize: 256,
+    budget: { epochs: 1 },
+    threshold: null,
+    normalize: false,
+    ...(stack !== null || options ? { options: { ...options, ...(stack !== null ? { stack } : {}) } } : {}),
+  }));
+}
+
 export const PRESETS: readonly Preset[] = [
   {
     name: 'reference-logreg',
@@ -229,6 +268,12 @@ export const PRESETS: readonly Preset[] = [
     name: 'second-order',
     description: 'SGD, Adam, Adam-HD, ESGD-M and L-BFGS (strong-Wolfe, max_iter 4, history 10) on the MLP 784-1000-1000-10, MNIST, batch 128, 1 epoch, no weight decay',
     runs: secondOrderRuns(),
+  },
+  {
+    name: 'gdtuo-mnist',
+    description:
+      'stacked hyperoptimizers of Chandra et al. (NeurIPS 2022): SGD, SGD / SGD, SGD / Adam, Adam, Adam / SGD, Adamα / SGD, Adam / Adam, Adamα / Adam, Adam / SGD / SGD, Adamα / SGD / SGD, on one hidden layer of 128 tanh, MNIST in [0, 1], batch 256, 1 epoch',
+    runs: gdtuoRuns(),
   },
 ];
 
@@ -270,6 +315,17 @@ export function compactNumber(x: number): string {
   return x === 0 ? '0' : x.toExponential().replace('e+', 'e');
 }
 
+const GREEK: Record<string, string> = { α: 'a', μ: 'mu', β: 'b', γ: 'g', κ: 'k', ε: 'eps', '₁': '1', '₂': '2' };
+
+/** A text setting in a file name: a stack "Adamα / SGD(κ=1e-3)" becomes "Adama-SGD-k-1e-3" (Greek spelled out, so
+ * "Adamα / SGD" and "Adam / SGD" stay apart). */
+function fileText(s: string): string {
+  return s
+    .replace(/[αμβγκε₁₂]/g, (c) => GREEK[c])
+    .replace(/[^A-Za-z0-9.+-]+/g, '-')
+    .replace(/^-+|-+$/g, '');
+}
+
 /**
  * A run's identifier and the file name of its summary under DIR/runs/. Everything that makes two runs
  * of the presets differ is in it, the budget included, so a sweep resumed with another --scale redoes
@@ -290,7 +346,8 @@ export function runId(c: RunConfig): string {
   ];
   if (c.threshold !== null) parts.push(`t${compactNumber(c.threshold)}`);
   if (!c.normalize) parts.push('raw');
-  for (const [k, v] of Object.entries(c.options ?? {})) parts.push(`${k}${typeof v === 'number' ? compactNumber(v) : String(v)}`);
+  const text = (v: unknown) => (typeof v === 'number' ? compactNumber(v) : fileText(String(v)));
+  for (const [k, v] of Object.entries(c.options ?? {})) parts.push(`${k}${text(v)}`);
   parts.push(`s${c.seed}`);
   return parts.join('_');
 }

@@ -102,5 +102,7 @@ const REFERENCE_MODEL_DIR: Partial<Record<ModelName, string>> = { vgg16bn: 'vgg'
  */
 export function referenceCsvPath(run: Pick<RunRecord, 'config'>): string {
   const c = run.config;
-  return `${safeFilePart(REFERENCE_MODEL_DIR[c.model] ?? c.model)}/${signedExp0(c.alpha0)}_${signedExp0(c.beta)}/${safeFilePart(c.optimizer)}.csv`;
+  // Runs of one optimizer differ by their stack: each gets its own file (Stack_Adam_SGD_1e-5_.csv).
+  const name = c.options?.stack !== undefined ? `${c.optimizer} ${c.options.stack}` : c.optimizer;
+  return `${safeFilePart(REFERENCE_MODEL_DIR[c.model] ?? c.model)}/${signedExp0(c.alpha0)}_${signedExp0(c.beta)}/${safeFilePart(name)}.csv`;
 }

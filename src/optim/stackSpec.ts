@@ -184,8 +184,10 @@ export function parseStack(text: string): StackSpec {
   return { levels: text.split('/').map(parseLevel) };
 }
 
+/** Plain down to 0.001, exponential below (1e-5 rather than 0.00001) and from a million; exact both ways. */
 function formatNumber(x: number): string {
-  return String(x);
+  const a = Math.abs(x);
+  return a !== 0 && (a < 1e-3 || a >= 1e6) ? x.toExponential().replace('e+', 'e') : String(x);
 }
 
 function formatLevel(l: StackLevel): string {

@@ -17,6 +17,7 @@ import {
   type RunTemplate,
 } from '../../src/experiments/presets';
 import { OPTIMIZER_NAMES, optimizerInfo } from '../../src/optim/catalog';
+import { formatStack, parseStack } from '../../src/optim/stackSpec';
 
 const preset = (name: string): Preset => {
   const p = findPreset(name);
@@ -26,14 +27,14 @@ const preset = (name: string): Preset => {
 const byOpt = (p: Preset, name: string): RunTemplate => p.runs.find((r) => r.optimizer === name)!;
 
 describe('presets', () => {
-  it('are the five of the issue and the second-order comparison, every optimizer in the registry', () => {
-    expect(PRESET_NAMES).toEqual(['reference-logreg', 'reference-mlp', 'reference-vgg', 'tutorial-ffnn', 'alpha-sweep', 'second-order']);
+  it('are the five of the issue, the second-order comparison and the stacks, every optimizer in the registry', () => {
+    expect(PRESET_NAMES).toEqual(['reference-logreg', 'reference-mlp', 'reference-vgg', 'tutorial-ffnn', 'alpha-sweep', 'second-order', 'gdtuo-mnist']);
     for (const p of PRESETS) expect(unknownOptimizers(p)).toEqual([]);
     expect(REFERENCE_METHODS.every((m) => OPTIMIZER_NAMES.includes(m))).toBe(true);
   });
 
-  it('run counts per seed: 12, 12, 12, 8, 30, 5', () => {
-    expect(PRESETS.map((p) => p.runs.length)).toEqual([12, 12, 12, 8, 30, 5]);
+  it('run counts per seed: 12, 12, 12, 8, 30, 5, 10', () => {
+    expect(PRESETS.map((p) => p.runs.length)).toEqual([12, 12, 12, 8, 30, 5, 10]);
     expect(expandPreset(preset('reference-logreg'), 3)).toHaveLength(36);
     expect(expandPreset(preset('tutorial-ffnn'), 1)).toHaveLength(8);
     expect(expandPreset(preset('alpha-sweep'), 2)).toHaveLength(60);
@@ -162,5 +163,26 @@ describe('second-order preset', () => {
     expect(runId(lbfgs)).toBe('mnist_mlp_L-BFGS_a1e0_b1e-6_m0_wd0_bs128_e1_maxIter4e0_historySize1e1_strongWolfetrue_s1');
     expect(runId(runs[1])).toBe('mnist_mlp_Adam_a1e-3_b1e-6_m0_wd0_bs128_e1_s1');
     expect(trainArgs(runs[1], { out: 'o', summaryJson: 's.json' }).join(' ')).not.toContain('--max-iter');
+  });
+
+  it('gdtuo-mnist: the reference README setup, every stack parses, distinct run ids and CSV files per stack', () => {
+    const p = preset('gdtuo-mnist');
+    for (const r of p.runs) {
+      expect(r).toMatchObject({ dataset: 'mnist', model: 'mlp128tanh', batchSize: 256, weightDecay: 0, momentum: 0, budget: { epochs: 1 }, normalize: false });
+      if (r.optimizer === 'Stack') expect(formatStack(parseStack(r.options!.stack!))).toBe(r.options!.stack);
+    }
+    const stacks = p.runs.filter((r) => r.optimizer === 'Stack').map((r) => r.options!.stack);
+    expect(stacks).toContain('Adam / SGD(1e-5)');
+    expect(stacks).toContain('Adamα / SGD(1e-5)');
+    const runs = expandPreset(p, 3);
+    const ids = runs.map(runId);
+    expect(new Set(ids).size).toBe(ids.length);
+    // "/", spaces and Greek letters never reach a file name; Adamα and Adam stay apart.
+    for (const id of ids) expect(id).toMatch(/^[A-Za-z0-9._+-]+$/);
+    expect(ids.filter((id) => id.includes('stackAdama-SGD-1e-5_s1'))).toHaveLength(1);
+    expect(ids.filter((id) => id.includes('stackAdam-SGD-1e-5_s1'))).toHaveLength(1);
+    expect(trainArgs(runs.find((r) => r.options?.stack === 'Adam / SGD(1e-5)')!, { out: 'o', summaryJson: 's' })).toEqual(
+      expect.arrayContaining(['--stack', 'Adam / SGD(1e-5)', '--no-normalize']),
+    );
   });
 });
