@@ -1,7 +1,8 @@
 // One training step shared by the trainer, the replay tool and the benchmarks:
 // loss and gradients at the current parameters, then the optimizer's step, freeing what it replaced.
 // Second-order optimizers (`stepWith`) also get an oracle on the same minibatch: further loss/gradient
-// evaluations (L-BFGS's closure) and exact Hessian-vector products (ESGD-M), each counted.
+// evaluations (L-BFGS's closure) and exact Hessian-vector products (ESGD-M), each counted; so do
+// optimizers whose `needsOracle` asks for it for this state (HD with null steps: the trial point's loss).
 import * as tf from '@tensorflow/tfjs';
 import type { Scalar, Tensor } from '@tensorflow/tfjs';
 import { disposeReplaced } from '../optim/dispose';
@@ -35,7 +36,9 @@ export async function trainStep<S extends OptState>(
   const { value, grads } = valueAndGrads(params);
   let gradEvals = 1;
   let next: { params: Tensor[]; state: S };
-  if (opt.stepWith) {
+  // Optimizers that need the oracle only under some settings (HD's null steps) say so per state.
+  const conditional = !opt.stepWith && opt.oracleStep !== undefined && opt.needsOracle?.(state) === true;
+  if (opt.stepWith || conditional) {
     const noCurvature = (): never => {
       throw new Error(`${opt.name} needs Hessian-vector products, which this caller does not provide`);
     };
@@ -52,7 +55,7 @@ export async function trainStep<S extends OptState>(
       },
       probes: (t) => (curvature ? curvature.probes(t) : noCurvature()),
     };
-    next = await opt.stepWith(params, grads, state, oracle);
+    next = opt.stepWith ? await opt.stepWith(params, grads, state, oracle) : await opt.oracleStep!(params, grads, state, oracle);
   } else {
     next = opt.step(params, grads, state);
   }

@@ -94,8 +94,9 @@ export async function train(run: RunSpec, data: DatasetBuffers, sink: TrainerSin
     tf.dispose([...params, ...buffers]);
     throw e;
   }
-  // Second-order runs: gradient evaluations counted, Rademacher probes from the run's seed.
-  const secondOrder = opt.stepWith !== undefined;
+  // Second-order runs: gradient evaluations counted, Rademacher probes from the run's seed. HD with null
+  // steps (`needsOracle`) counts too: its extra evaluation per step goes on the same axis.
+  const secondOrder = opt.stepWith !== undefined || opt.needsOracle?.(state) === true;
   let gradEvals = 0;
   const paramNames = net.paramNames();
   const probes = (t: number) => {

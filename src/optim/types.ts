@@ -24,6 +24,16 @@ export interface Optimizer<S extends OptState = OptState> {
    */
   stepWith?(params: readonly Tensor[], grads: readonly Tensor[], state: S, oracle: LossOracle): Promise<{ params: Tensor[]; state: S }>;
   /**
+   * Optimizers that need the oracle only under some settings (hypergradient descent's null steps,
+   * hp.hdNullSteps: one more loss evaluation per step): true when the step from `state` must be taken by
+   * `oracleStep`; false (or absent) and `step` is used, with nothing changed (no extra evaluation). Unlike
+   * `stepWith`, these do not make an optimizer second order: a run counts gradient evaluations only when
+   * its first state needs the oracle.
+   */
+  needsOracle?(state: S): boolean;
+  /** The step `needsOracle` asks for: as `stepWith`, with the oracle on the step's minibatch. */
+  oracleStep?(params: readonly Tensor[], grads: readonly Tensor[], state: S, oracle: LossOracle): Promise<{ params: Tensor[]; state: S }>;
+  /**
    * The per-parameter scales a preconditioned optimizer divides by (ESGD-M: √d), per tensor, when the last
    * step changed them; null otherwise. New tensors the caller owns.
    */
