@@ -11,10 +11,13 @@
 //   Second-order runs' chunks also hold `gradEvals` (a Float64Array as long as the others) and
 //   ESGD-M's `curvature` records of that stretch; chunks written before they existed have neither and
 //   read as a first-order run's (gradient evaluations = iterations, no curvature).
+//   Stack runs' chunks also hold `hp`: { mu?, beta1?, beta2?, gamma? }, Float64Arrays as long as the
+//   others (the tuned hyperparameters besides α, which is `lr`); a chunk without a column the run's
+//   other chunks have reads as NaN there.
 // - `session`: one record saying which runs the charts showed (the last comparison).
 // A record of another layout, or one that does not look like ours, is skipped on the way out.
 import { isDatasetName } from '../data/datasets';
-import { BACKEND_ORDER, type CurvatureRecord, type EvalRecord, type TrainConfig } from '../engine/types';
+import { BACKEND_ORDER, HP_NAMES, type CurvatureRecord, type EvalRecord, type HpName, type TrainConfig } from '../engine/types';
 import { isModelName } from '../models/catalog';
 import type { SeriesInput, SeriesTail } from '../series/buffers';
 import { ACTIVE_STATES, type RunMeta, type RunMetaState } from './runMeta';
@@ -113,6 +116,13 @@ const isLayerQuantiles = (q: unknown): boolean =>
 export const isCurvatureRecord = (c: unknown): c is CurvatureRecord =>
   isPlainObj(c) && isNum(c.iteration) && Array.isArray(c.layers) && c.layers.every(isLayerQuantiles);
 
+/** A stored chunk's `hp`: known names only, each a Float64Array of the chunk's `n` points. */
+function isHpColumns(hp: unknown, n: number): boolean {
+  if (!isPlainObj(hp)) return false;
+  const known: readonly string[] = HP_NAMES;
+  return Object.entries(hp).every(([k, c]) => known.includes(k) && c instanceof Float64Array && c.length === n);
+}
+
 function isChunk(v: unknown): v is PersistedChunk {
   // seq becomes part of the next chunk's IndexedDB key: NaN would make that write fail, a fraction or ∞ would misorder it.
   if (!isPlainObj(v) || typeof v.key !== 'string' || !Number.isSafeInteger(v.seq) || (v.seq as number) < 0) return false;
@@ -120,11 +130,20 @@ function isChunk(v: unknown): v is PersistedChunk {
   if (v.curvature !== undefined && !(Array.isArray(v.curvature) && v.curvature.every(isCurvatureRecord))) return false;
   const n = v.iteration instanceof Float64Array ? v.iteration.length : -1;
   if (v.gradEvals !== undefined && !(v.gradEvals instanceof Float64Array && v.gradEvals.length === n)) return false;
+  if (v.hp !== undefined && !isHpColumns(v.hp, n)) return false;
   return n >= 0 && (['epoch', 'loss', 'lr', 'time'] as const).every((c) => v[c] instanceof Float64Array && (v[c] as Float64Array).length === n);
 }
 
 export interface MergedSeries extends SeriesInput {
-  train: { iteration: Float64Array; epoch: Float64Array; loss: Float64Array; lr: Float64Array; time: Float64Array; gradEvals?: Float64Array };
+  train: {
+    iteration: Float64Array;
+    epoch: Float64Array;
+    loss: Float64Array;
+    lr: Float64Array;
+    time: Float64Array;
+    gradEvals?: Float64Array;
+    hp?: Partial<Record<HpName, Float64Array>>;
+  };
   evals: EvalRecord[];
   /** ESGD-M's snapshots; absent when no chunk has any. */
   curvature?: CurvatureRecord[];
@@ -144,17 +163,22 @@ export function mergeChunks(chunks: readonly unknown[]): MergedSeries {
   const train: MergedSeries['train'] = { iteration: col(), epoch: col(), loss: col(), lr: col(), time: col() };
   // A second-order run: any chunk with gradEvals (the others', if any, read as their iterations).
   const gradEvals = ok.some((c) => c.gradEvals !== undefined) ? col() : undefined;
+  // A Stack run: a column for each hyperparameter any chunk has (NaN over the chunks without it).
+  let hp: Partial<Record<HpName, Float64Array>> | undefined;
+  for (const h of HP_NAMES) if (ok.some((c) => c.hp?.[h] !== undefined)) (hp ??= {})[h] = col().fill(NaN);
   const evals: EvalRecord[] = [];
   const curvature: CurvatureRecord[] = [];
   let at = 0;
   for (const c of ok) {
     for (const k of ['iteration', 'epoch', 'loss', 'lr', 'time'] as const) train[k].set(c[k], at);
     gradEvals?.set(c.gradEvals ?? c.iteration, at);
+    if (hp) for (const h of HP_NAMES) if (c.hp?.[h]) hp[h]?.set(c.hp[h], at);
     at += c.iteration.length;
     for (const e of c.evals) evals.push(e);
     if (c.curvature) for (const r of c.curvature) curvature.push(r);
   }
   if (gradEvals) train.gradEvals = gradEvals;
+  if (hp) train.hp = hp;
   const nextSeq = ok.length === 0 ? 0 : ok[ok.length - 1].seq + 1;
   return { train, evals, ...(curvature.length > 0 ? { curvature } : {}), nextSeq };
 }

@@ -6,7 +6,11 @@
 // ESGD-M its preconditioner's quantiles (`curvature`). A run gets a gradEvals column only once a batch
 // brings one (first-order runs never allocate it: their gradient evaluations are their iterations);
 // points that came without one read as their iteration.
-import type { CurvatureRecord, EvalRecord, HpName, MetricBatch, TrainColumns } from '../engine/types';
+//
+// Stack runs also stream the hyperparameters their hyperoptimizer tunes besides α (`hp`: μ, β₁, β₂,
+// γ; α is `lr`). Each is a column like gradEvals, allocated when a batch first brings it; points that
+// came without it (before it, or in a batch that lacks it) read as NaN (no value known).
+import { HP_NAMES, type CurvatureRecord, type EvalRecord, type HpName, type MetricBatch, type TrainColumns } from '../engine/types';
 
 /** A growable Float64Array column (amortised O(1) append). */
 class Column {
@@ -49,6 +53,8 @@ interface RunSeries {
   time: Column;
   /** Second-order runs only; null until a batch brings the column. */
   gradEvals: Column | null;
+  /** Stack runs only: the tuned hyperparameters besides α, each created when a batch first brings it. */
+  hp: Partial<Record<HpName, Column>>;
   evals: EvalRecord[];
   /** ESGD-M's preconditioner snapshots, in order. */
   curvature: CurvatureRecord[];
@@ -66,6 +72,8 @@ export interface SeriesView {
   time: Float64Array;
   /** Cumulative gradient evaluations per point; absent for first-order runs (= iteration). */
   gradEvals?: Float64Array;
+  /** Tuned hyperparameters besides α (a Stack run's μ, β₁, β₂, γ), each as long as `iteration`; absent for other runs. */
+  hp?: Partial<Record<HpName, Float64Array>>;
   evals: readonly EvalRecord[];
   /** ESGD-M's preconditioner snapshots in iteration order (empty for other optimizers). */
   curvature: readonly CurvatureRecord[];
@@ -74,7 +82,8 @@ export interface SeriesView {
 
 /**
  * Plain data for exporters (a RunRecord's `train`, `evals` and `curvature`): `train.gradEvals` only for a
- * run that has the column, `curvature` only when the run has snapshots.
+ * run that has the column, `train.hp` only for a run with hyperparameter columns (each as long as
+ * `iteration`), `curvature` only when the run has snapshots.
  */
 export interface SeriesData {
   train: TrainColumns;
@@ -84,7 +93,7 @@ export interface SeriesData {
 
 /** Series to load into a run: plain arrays (an import) or typed arrays (restored chunks). */
 export interface SeriesInput {
-  /** `gradEvals` (optional): as long as `iteration` when given. */
+  /** `gradEvals` and each `hp` column (optional): as long as `iteration` when given (others are ignored). */
   train: {
     iteration: ArrayLike<number>;
     epoch: ArrayLike<number>;
@@ -109,6 +118,8 @@ export interface SeriesTail {
   lr: Float64Array;
   time: Float64Array;
   gradEvals?: Float64Array;
+  /** A Stack run's hyperparameter columns (from `fromTrain`), only when the run has any. */
+  hp?: Partial<Record<HpName, Float64Array>>;
   evals: EvalRecord[];
   curvature?: CurvatureRecord[];
 }
@@ -131,6 +142,7 @@ export class SeriesBuffers {
         lr: new Column(),
         time: new Column(),
         gradEvals: null,
+        hp: {},
         evals: [],
         curvature: [],
         version: 0,
@@ -155,6 +167,7 @@ export class SeriesBuffers {
       s.lr.pushAll(t.lr);
       s.time.pushAll(t.time);
       pushGradEvals(s, t.iteration, t.gradEvals);
+      pushHp(s, t.iteration.length, t.hp);
     }
     if (batch.evals && batch.evals.length > 0) {
       for (const e of batch.evals) s.evals.push(e);
@@ -179,6 +192,7 @@ export class SeriesBuffers {
     s.lr.pushAll(t.lr);
     s.time.pushAll(t.time);
     pushGradEvals(s, t.iteration, t.gradEvals);
+    pushHp(s, t.iteration.length, t.hp);
     for (const e of data.evals) s.evals.push(e);
     if (data.curvature) for (const c of data.curvature) s.curvature.push(c);
     s.version++;
@@ -240,6 +254,8 @@ export class SeriesBuffers {
       evals: s.evals.slice(fromEval),
     };
     if (s.gradEvals) out.gradEvals = s.gradEvals.sliceFrom(fromTrain);
+    const hp = hpMap(s, (c) => c.sliceFrom(fromTrain));
+    if (hp) out.hp = hp;
     if (s.curvature.length > fromCurvature) out.curvature = s.curvature.slice(fromCurvature);
     return out;
   }
@@ -273,6 +289,8 @@ export class SeriesBuffers {
       evals: s.evals.slice(),
     };
     if (s.gradEvals) out.train.gradEvals = s.gradEvals.toArray();
+    const hp = hpMap(s, (c) => c.toArray());
+    if (hp) out.train.hp = hp;
     if (s.curvature.length > 0) out.curvature = s.curvature.slice();
     return out;
   }
@@ -286,6 +304,7 @@ export class SeriesBuffers {
   view(runId: string): SeriesView | undefined {
     const s = this.runs.get(runId);
     if (!s) return undefined;
+    const hp = hpMap(s, (c) => c.view());
     return {
       runId,
       iteration: s.iteration.view(),
@@ -294,6 +313,7 @@ export class SeriesBuffers {
       lr: s.lr.view(),
       time: s.time.view(),
       ...(s.gradEvals ? { gradEvals: s.gradEvals.view() } : {}),
+      ...(hp ? { hp } : {}),
       evals: s.evals,
       curvature: s.curvature,
       version: s.version,
@@ -333,6 +353,37 @@ function pushGradEvals(s: RunSeries, iterations: ArrayLike<number>, gradEvals: A
     if (before > 0) s.gradEvals.pushAll(s.iteration.view().subarray(0, before));
   }
   s.gradEvals.pushAll(ok ? gradEvals : iterations);
+}
+
+/**
+ * Appends a batch's hyperparameter columns (`n` points; the run's `iteration` column already holds
+ * them). A column is created on the first batch that brings it, earlier points NaN; a run's column
+ * that a batch lacks (or brings with the wrong length) gets NaN for that batch's points.
+ */
+function pushHp(s: RunSeries, n: number, hp: Partial<Record<HpName, ArrayLike<number>>> | undefined): void {
+  if (n === 0) return;
+  for (const h of HP_NAMES) {
+    const v = hp?.[h];
+    const ok = v !== undefined && v.length === n;
+    let c = s.hp[h];
+    if (!c) {
+      if (!ok) continue;
+      c = s.hp[h] = new Column();
+      const before = s.iteration.length - n;
+      if (before > 0) c.pushAll(new Float64Array(before).fill(NaN));
+    }
+    c.pushAll(ok ? v : new Float64Array(n).fill(NaN));
+  }
+}
+
+/** `f` of each hyperparameter column of a run, in HP_NAMES order; undefined when it has none. */
+function hpMap<T>(s: RunSeries, f: (c: Column) => T): Partial<Record<HpName, T>> | undefined {
+  let out: Partial<Record<HpName, T>> | undefined;
+  for (const h of HP_NAMES) {
+    const c = s.hp[h];
+    if (c) (out ??= {})[h] = f(c);
+  }
+  return out;
 }
 
 /** The page's single instance. */
