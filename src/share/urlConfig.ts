@@ -35,9 +35,9 @@ export { decodeConfig, type DecodedConfig } from './urlDecode';
 
 // ---------- encode ----------
 
-/** encodeURIComponent, but ',' and ':' stay readable (both are allowed in a query, RFC 3986). */
+/** encodeURIComponent, but ',', ':' and '/' stay readable (all allowed in a query, RFC 3986; '/' separates a stack's levels). */
 function enc(s: string): string {
-  return encodeURIComponent(s).replace(/%2C/g, ',').replace(/%3A/g, ':');
+  return encodeURIComponent(s).replace(/%2C/g, ',').replace(/%3A/g, ':').replace(/%2F/g, '/');
 }
 
 /** The query string (with its leading '?') for a configuration. Field order is fixed. */
@@ -51,7 +51,7 @@ export function encodeConfig(c: PageConfig): string {
     const own = c.perOptimizer[name];
     if (!own) continue;
     for (const key of orderedKeys(own)) {
-      const v = canonicalOption(own[key]);
+      const v = canonicalOption(own[key], key);
       parts.push(`${enc(name)}.${enc(key)}=${enc(String(v))}`);
     }
   }

@@ -4,6 +4,7 @@ import { isDatasetName } from '../data/datasets';
 import { isModelName, WIDTHS } from '../models/catalog';
 import { OPTIMIZER_NAMES, optimizerInfo, type Family } from '../optim/catalog';
 import { CONSTANT, SCHEDULE_KINDS, validateSchedule } from '../optim/schedules';
+import { formatStack, parseStack } from '../optim/stackSpec';
 import { isXAxis, LR_SCALES, X_AXES, type LrScale } from '../series/axes';
 import { MAX_SMOOTHING } from '../series/smoothing';
 import {
@@ -24,6 +25,7 @@ import {
   canonicalOption,
   configTexts,
   FAMILIES,
+  isTextOption,
   KNOWN_PARAMS,
   numberText,
   PARAMS,
@@ -256,6 +258,15 @@ function readOptionValue(name: string, key: string, value: string, problems: str
     if (problem === null) return numberText(v as number);
     problems.push(`${name} ${label} ${quoted(value)}: ${problem}; using its default.`);
     return null;
+  }
+  if (isTextOption(key)) {
+    // The stack: read as the form reads it (parseStack), kept in the paper's notation (formatStack).
+    try {
+      return formatStack(parseStack(value));
+    } catch (e) {
+      problems.push(`${name} ${label.toLowerCase()} ${quoted(value)} cannot be read: ${e instanceof Error ? e.message : String(e)}; using its default.`);
+      return null;
+    }
   }
   if (OPTION_META[key as OptionKey].kind === 'boolean') {
     if (value === 'true' || value === 'false') return value === 'true';

@@ -4,7 +4,8 @@
 import type { DatasetName, ModelName } from '../engine/types';
 import { OPTIMIZER_NAMES, optimizerInfo, type Family } from '../optim/catalog';
 import type { LrScale, XAxis } from '../series/axes';
-import type { PerOptimizerTexts, ScheduleField } from '../config/optimizerOptions';
+import { OPTION_META, type OptionKey, type PerOptimizerTexts, type ScheduleField } from '../config/optimizerOptions';
+import { formatStack, parseStack } from '../optim/stackSpec';
 import { NUMERIC_FIELDS, parseNumber, type FieldTexts, type NumericField, type ParsedNumbers } from '../config/validate';
 
 export const URL_VERSION = 1;
@@ -91,9 +92,24 @@ export function configTexts(c: PageConfig): FieldTexts {
   return out;
 }
 
-/** A per-optimizer text in canonical form: numbers as numberText, anything else unchanged. */
-export function canonicalOption(value: string | boolean): string | boolean {
+/**
+ * A per-optimizer text in canonical form: numbers as numberText, the stack (`key` 'stack') in the
+ * paper's notation as formatStack prints it (when it parses), anything else unchanged.
+ */
+export function canonicalOption(value: string | boolean, key?: string): string | boolean {
   if (typeof value === 'boolean') return value;
+  if (key !== undefined && isTextOption(key)) {
+    try {
+      return formatStack(parseStack(value));
+    } catch {
+      return value;
+    }
+  }
   const v = parseNumber(value);
   return v === null ? value : numberText(v);
+}
+
+/** A per-optimizer setting written as free text (OPTION_META kind 'text': the Stack's stack), not a number. */
+export function isTextOption(key: string): boolean {
+  return Object.prototype.hasOwnProperty.call(OPTION_META, key) && OPTION_META[key as OptionKey].kind === 'text';
 }

@@ -4,7 +4,7 @@ import { PAGE_EVAL_POINTS } from '../engine/budget';
 import type { RunSpec, TrainConfig } from '../engine/types';
 import { modelInfo } from '../models/catalog';
 import { optimizerInfo } from '../optim/catalog';
-import type { Hyper } from '../optim/hyper';
+import { HYPER_DEFAULTS, type Hyper } from '../optim/hyper';
 import type { ParsedOptimizerOptions } from '../config/optimizerOptions';
 import type { selectValidation, useConfigStore } from './configStore';
 
@@ -58,9 +58,19 @@ export function buildSpecs(
   return specs;
 }
 
-/** A run's display name: "SGD-HD", "SGD-HD · seed 2" when it is one of several seeds, "(run 3)" for later Starts. */
+/** The optimizer as a label names it: its name, with a Stack's stack ("Stack: Adam / SGD(1e-5)"). */
+function optimizerLabel(config: TrainConfig): string {
+  if (optimizerInfo(config.optimizer).family !== 'stack') return config.optimizer;
+  return `${config.optimizer}: ${config.options?.stack ?? HYPER_DEFAULTS.stack}`;
+}
+
+/**
+ * A run's display name: "SGD-HD", "SGD-HD · seed 2" when it is one of several seeds, "(run 3)" for later
+ * Starts; a Stack run names its stack ("Stack: Adam / SGD(1e-5)").
+ */
 export function runLabel(config: TrainConfig, seeds: number, batch: number): string {
-  const name = seeds > 1 ? `${config.optimizer} · seed ${config.seed}` : config.optimizer;
+  const own = optimizerLabel(config);
+  const name = seeds > 1 ? `${own} · seed ${config.seed}` : own;
   return batch === 1 ? name : `${name} (run ${batch})`;
 }
 

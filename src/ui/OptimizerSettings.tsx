@@ -31,6 +31,7 @@ import {
 } from '../config/optimizerOptions';
 import { FieldError } from './FieldError';
 import { FieldNotes, TextInput } from './TextInput';
+import { StackBuilder } from './StackBuilder';
 
 const EMPTY: Record<string, string> = {};
 
@@ -231,6 +232,7 @@ function SectionBody({ name }: { name: string }) {
         if (mine.length === 0) return null;
         const numbers = mine.filter((k) => OPTION_META[k].kind === 'number');
         const booleans = mine.filter((k) => OPTION_META[k].kind === 'boolean');
+        const textKeys = mine.filter((k) => OPTION_META[k].kind === 'text');
         return (
           <fieldset key={g} className="opt-settings-group">
             <legend>{GROUP_LEGENDS[g]}</legend>
@@ -245,6 +247,7 @@ function SectionBody({ name }: { name: string }) {
             {booleans.map((k) => (
               <OptionControl key={k} name={name} optionKey={k} />
             ))}
+            {textKeys.map((k) => (k === 'stack' ? <StackBuilder key={k} name={name} /> : <OptionControl key={k} name={name} optionKey={k} />))}
           </fieldset>
         );
       })}

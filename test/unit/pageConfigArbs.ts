@@ -5,6 +5,7 @@ import type { ModelName } from '../../src/engine/types';
 import { DATASET_NAMES } from '../../src/data/datasets';
 import { OPTIMIZER_NAMES, optimizerInfo } from '../../src/optim/catalog';
 import { SCHEDULE_KINDS } from '../../src/optim/schedules';
+import { STACK_CLASSES, formatStack, type StackLevel, type StackOptimizer } from '../../src/optim/stackSpec';
 import { X_AXES } from '../../src/series/axes';
 import { configTexts, numberText, VIEW_DEFAULTS, type PageConfig } from '../../src/share/urlConfig';
 import { WIDTHS } from '../../src/models/catalog';
@@ -30,11 +31,40 @@ export const D: PageConfig = { ...DEFAULTS, optimizers: DEFAULTS.optimizers.slic
 const num = (min: number, max: number) => fc.double({ min, max, noNaN: true }).map((v) => (Object.is(v, -0) ? 0 : v));
 const text = (a: fc.Arbitrary<number>) => a.map(numberText);
 
+/** One level of a stack: any class, α given or not, its extras, a non-empty tuned list it can print. */
+const stackLevelArb: fc.Arbitrary<StackLevel> = fc.constantFrom<StackOptimizer>('SGD', 'Adam', 'RMSProp', 'AdaGrad').chain((optimizer) =>
+  fc
+    .record({
+      alpha: fc.option(num(0, 1)),
+      mu: fc.oneof(fc.constant(0), num(0, 0.99)),
+      beta1: num(0.01, 0.99),
+      beta2: num(0.01, 0.999),
+      gamma: num(0.01, 0.99),
+      tuned: fc.subarray([...STACK_CLASSES[optimizer].tunable], { minLength: 1 }),
+    })
+    .map(({ alpha, mu, beta1, beta2, gamma, tuned }) => {
+      const level: StackLevel = { optimizer, alpha, tuned };
+      if (optimizer === 'SGD') {
+        level.mu = mu;
+        // μ is tuned only with momentum (parseStack's rule).
+        if (mu === 0) level.tuned = tuned.includes('alpha') ? ['alpha', 'mu'] : ['alpha'];
+      }
+      if (optimizer === 'Adam') Object.assign(level, { beta1, beta2, eps: 1e-8 });
+      if (optimizer === 'RMSProp') level.gamma = gamma;
+      return level;
+    }),
+);
+
+/** A stack in canonical form (formatStack of 1 to 4 levels). */
+export const stackArb: fc.Arbitrary<string> = fc.array(stackLevelArb, { minLength: 1, maxLength: 4 }).map((levels) => formatStack({ levels }));
+
 /** A valid text for one per-optimizer key (the rules of optimizerOptions.ts). */
 function optionValue(name: string, key: string): fc.Arbitrary<string | boolean> {
   const info = optimizerInfo(name);
   if (key in OPTION_META && OPTION_META[key as OptionKey].kind === 'boolean') return fc.boolean();
   switch (key) {
+    case 'stack': // the paper's notation, canonical (formatStack), as the form stores a link's stack
+      return stackArb;
     case 'momentum':
       return text(info.defaults.nesterov ? num(0.01, 0.99) : num(0, 0.99));
     case 'beta':
@@ -116,7 +146,7 @@ export const configArb: fc.Arbitrary<PageConfig> = fc.record({
   logY: fc.boolean(),
   lrScale: fc.constantFrom<'symlog' | 'linear'>('symlog', 'linear'),
   fromZero: fc.boolean(),
-  family: fc.constantFrom<PageConfig['family']>('all', 'sgd', 'sgdm', 'sgdn', 'adam', 'adagrad', 'adadelta', 'adamax', 'rmsprop', 'esgd', 'lbfgs', 'lrfree'),
+  family: fc.constantFrom<PageConfig['family']>('all', 'sgd', 'sgdm', 'sgdn', 'adam', 'adagrad', 'adadelta', 'adamax', 'rmsprop', 'esgd', 'lbfgs', 'lrfree', 'stack'),
   diffFromBaseline: fc.boolean(),
   showSeeds: fc.boolean(),
 });

@@ -239,3 +239,43 @@ describe('second-order optimizers in a link (ESGD-M, L-BFGS)', () => {
     ]);
   });
 });
+
+describe('the Stack optimizer in a link (its stack as text)', () => {
+  it('round-trips the stack as the paper writes it, "/" readable', () => {
+    const c: PageConfig = { ...D, optimizers: ['Adam', 'Stack'], perOptimizer: { Stack: { stack: 'Adamα / SGD(κ=1e-3) / SGD(1e-4)' } } };
+    const link = encodeConfig(c);
+    expect(link).toContain('&Stack.stack=Adam%CE%B1%20/%20SGD(0.001)%20/%20SGD(1e-4)');
+    // Canonical form (formatStack): κ= is the step size, so it is written positionally.
+    const back = { ...c, perOptimizer: { Stack: { stack: 'Adamα / SGD(0.001) / SGD(1e-4)' } } };
+    expect(decodeConfig(link, D)).toEqual({ config: back, problems: [] });
+    expect(decodeConfig(encodeConfig(back), D)).toEqual({ config: back, problems: [] });
+    // What a run then gets.
+    expect(validateOptimizerOptions('Stack', back.perOptimizer.Stack, configTexts(back)).parsed?.options.stack).toBe('Adamα / SGD(0.001) / SGD(1e-4)');
+  });
+
+  it('reads a hand-written stack into canonical form', () => {
+    const { config, problems } = decodeConfig('?opt=Stack&Stack.stack=sgd(0.01,%20mu%3D0.9)/adam(0.0001)', D);
+    expect(problems).toEqual([]);
+    expect(config.perOptimizer).toEqual({ Stack: { stack: 'SGD(0.01, μ=0.9) / Adam(1e-4)' } });
+  });
+
+  it('a malformed stack is named with the parser\'s message and falls back to the default', () => {
+    const bad = (search: string) => decodeConfig(search, D);
+    const unknown = bad('?opt=Stack&Stack.stack=Adam%20/%20Foo(1e-3)&Stack.alpha0=0.01');
+    expect(unknown.config.perOptimizer).toEqual({ Stack: { alpha0: '0.01' } });
+    expect(unknown.problems).toEqual([
+      'Stack stack "Adam / Foo(1e-3)" cannot be read: level 2: unknown optimizer "Foo" (known: SGD, Adam, RMSProp, AdaGrad); using its default.',
+    ]);
+    expect(bad('?Stack.stack=Adam%20/%20SGD(1e-3').problems).toEqual([
+      'Stack stack "Adam / SGD(1e-3" cannot be read: Unbalanced parentheses in "Adam / SGD(1e-3"; using its default.',
+    ]);
+    expect(bad('?Stack.stack=').problems).toEqual([expect.stringMatching(/^Stack stack "" cannot be read: Empty stack spec/)]);
+    expect(bad('?Stack.stack=SGD%CE%BC(0.01)%20/%20SGD').config.perOptimizer).toEqual({});
+    for (const search of ['?Stack.stack=Adam%20/%20Foo', '?Stack.stack=1e-3', '?Stack.stack=SGD(-1)']) {
+      const r = bad(search);
+      expect(r.config.perOptimizer).toEqual({});
+      expect(r.problems).toHaveLength(1);
+      expect(formOk({ ...r.config, optimizers: ['Stack'] })).toBe(true);
+    }
+  });
+});
