@@ -148,6 +148,13 @@ CASES = [
      lambda: G.SGD(0.05, mu=0.5, optimizer=G.RMSProp(1e-3))),
     ('sgd_adagrad_logreg', 'SGD(0.5) / AdaGrad(0.05)', 'logreg8x3', 10,
      lambda: G.SGD(0.5, optimizer=G.AdaGrad(0.05))),
+    # Levels above with their class defaults (the reference's constructor defaults, against stackSpec.ts).
+    ('adam_sgddefault_logreg', 'Adam(0.05) / SGD', 'logreg8x3', 10,
+     lambda: G.Adam(0.05, optimizer=G.SGD())),
+    ('sgd_adagraddefault_quad', 'SGD(0.1) / AdaGrad', 'quad2', 10,
+     lambda: G.SGD(0.1, optimizer=G.AdaGrad())),
+    ('sgd_rmspropdefault_quad', 'SGD(0.05) / RMSProp', 'quad2', 10,
+     lambda: G.SGD(0.05, optimizer=G.RMSProp())),
     ('sgd_sgd_sgd_quad', 'SGD(0.1) / SGD(0.02) / SGD(0.01)', 'quad2', 10,
      lambda: G.SGD(0.1, optimizer=G.SGD(0.02, optimizer=G.SGD(0.01)))),
     ('adam_sgd_sgd_logreg', 'Adam(0.05) / SGD(0.01) / SGD(0.01)', 'logreg8x3', 10,
