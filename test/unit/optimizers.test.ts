@@ -106,6 +106,7 @@ describe('every registry optimizer', () => {
       'SGDop-SGDNlop', 'SGDNop-SGDNlop', 'SGDop-Adamlop', 'SGDNop-Adamlop', 'Adamop-SGDNlop', 'Adamop-Adamlop',
       'ESGD-M', 'L-BFGS',
       'SF-SGD', 'SF-AdamW', 'COCOB', 'DoG', 'D-Adapt-SGD', 'D-Adapt-Adam', 'Prodigy',
+      'Stack',
     ]);
     for (const o of OPTIMIZERS.filter((x) => x.group === 'variant')) {
       // Each variant's baseline is the HD optimizer with the same model optimizer (DESIGN.md naming).
