@@ -35,7 +35,7 @@ export function metricValue(text: string): number | null {
 /**
  * The inverse of tidyCsv's `optionsText`: `key=value;…` (the schedule's own `;` sit inside
  * parentheses) → the options. Keys are Hyper fields; values are typed by HYPER_DEFAULTS: numbers
- * (`nan`/`inf` accepted as written), `true`/`false`, `none` for a null safeguard, the schedule in
+ * (`nan`/`inf` accepted as written), text (`stack`) as written, `true`/`false`, `none` for a null safeguard, the schedule in
  * describeSchedule's form. Throws Error with a message naming the bad entry.
  */
 export function parseOptionsText(cell: string): Partial<Hyper> {
@@ -56,6 +56,9 @@ export function parseOptionsText(cell: string): Partial<Hyper> {
       } catch (err) {
         throw new Error(`schedule: ${err instanceof Error ? err.message : String(err)}`);
       }
+    } else if (typeof def === 'string') {
+      // Text settings (Stack's `stack`, in its canonical form): as written; the engine validates them.
+      out[k] = raw;
     } else if (typeof def === 'boolean') {
       if (raw !== 'true' && raw !== 'false') throw new Error(`option ${quote(key)} must be true or false, not ${quote(raw)}`);
       out[k] = raw === 'true';

@@ -6,7 +6,11 @@
 // (iteration, epoch, loss, lr, NaN/±Inf included; a second-order run's grad_evals as train.gradEvals),
 // its evaluations (iteration, epoch, val loss, accuracy), ESGD-M's preconditioner quantiles
 // (precond_qNN:LAYER rows → `curvature`, layers in the order of the file), backend, state and every
-// config column the file has.
+// config column the file has; a Stack run's `hp:mu`, `hp:beta1`, `hp:beta2`, `hp:gamma` rows as
+// train.hp (a column for each name the run has rows of; a training point without that row reads NaN).
+// `hp:alpha` repeats `lr` (tidyCsv.ts): it is not stored again but checked, row by row, to be the same
+// number as the `lr` row of its iteration (nan matches nan); a file where they differ is refused, since
+// one of them was edited and the reader cannot tell which.
 //
 // What the file does not hold (see `TidyImport.absent`), and what is put there instead:
 // - `time` of training points: NaN (evaluations: 0 at iteration 0, where the trainer stamps 0; else NaN);
@@ -27,7 +31,7 @@
 // The pieces: csvRows.ts reads RFC 4180 rows (and defines CsvImportError), csvValues.ts reads cells
 // (numbers, the options cell); this file turns rows into runs.
 import type { BackendName, CurvatureRecord, DatasetName, EvalRecord, ModelName, RunEvent, RunRecord, RunState, TrainConfig } from '../engine/types';
-import { BACKEND_ORDER } from '../engine/types';
+import { BACKEND_ORDER, HP_NAMES, type HpName } from '../engine/types';
 import { isDatasetName } from '../data/datasets';
 import { isModelName } from '../models/catalog';
 import { OPTIMIZER_NAMES } from '../optim/catalog';
@@ -54,7 +58,10 @@ const OPTIONAL_COLUMNS = ['time', 'epochs', 'iterations', 'width'] as const;
 const STATES: Record<RunState, true> = {
   loading: true, training: true, paused: true, done: true, diverged: true, stopped: true, error: true, interrupted: true,
 };
-const METRICS: Record<TidyMetric, true> = { train_loss: true, lr: true, grad_evals: true, val_loss: true, val_accuracy: true };
+const METRICS: Record<TidyMetric, true> = {
+  train_loss: true, lr: true, grad_evals: true, val_loss: true, val_accuracy: true,
+  'hp:alpha': true, 'hp:mu': true, 'hp:beta1': true, 'hp:beta2': true, 'hp:gamma': true,
+};
 /** `precond_q10:LAYER` → ['q10', LAYER]. */
 const PRECOND_RE = /^precond_(q10|q50|q90):(.*)$/s;
 const has = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
@@ -82,6 +89,9 @@ interface Point {
   b: number | undefined; // lr / val_accuracy
   g: number | undefined; // grad_evals (train points of second-order runs)
   gLine: number; // its line
+  hp: Partial<Record<HpName, number>> | undefined; // hp:NAME rows (train points of Stack runs)
+  alpha: number | undefined; // hp:alpha (checked against lr)
+  alphaLine: number; // its line
   time: number | undefined;
   line: number;
 }
@@ -208,11 +218,12 @@ function importRows(text: string, at: (line: number) => void): TidyImport {
       ev.changes[eventKey] = value as number;
       return;
     }
-    const isTrain = metric === 'train_loss' || metric === 'lr' || metric === 'grad_evals';
+    const hpName = metric.startsWith('hp:') ? metric.slice(3) : null;
+    const isTrain = metric === 'train_loss' || metric === 'lr' || metric === 'grad_evals' || hpName !== null;
     const points = isTrain ? run.train : run.evals;
     let p = points.get(it);
     if (p === undefined) {
-      p = { epoch: epoch as number, a: undefined, b: undefined, g: undefined, gLine: ln, time, line: ln };
+      p = { epoch: epoch as number, a: undefined, b: undefined, g: undefined, gLine: ln, hp: undefined, alpha: undefined, alphaLine: ln, time, line: ln };
       points.set(it, p);
     } else {
       if (p.epoch !== epoch) failAt(ln, 'epoch', `epoch ${epText} differs from epoch ${p.epoch} on line ${p.line} (iteration ${it} of run ${quote(runId)})`);
@@ -222,6 +233,19 @@ function importRows(text: string, at: (line: number) => void): TidyImport {
       if (p.g !== undefined) failAt(ln, 'metric', `${metric} of iteration ${it} of run ${quote(runId)} appears twice`);
       p.g = value as number;
       p.gLine = ln;
+      return;
+    }
+    if (hpName === 'alpha') {
+      if (p.alpha !== undefined) failAt(ln, 'metric', `${metric} of iteration ${it} of run ${quote(runId)} appears twice`);
+      p.alpha = value as number;
+      p.alphaLine = ln;
+      return;
+    }
+    if (hpName !== null) {
+      const h = hpName as HpName; // a known name: checked against METRICS above
+      p.hp ??= {};
+      if (p.hp[h] !== undefined) failAt(ln, 'metric', `${metric} of iteration ${it} of run ${quote(runId)} appears twice`);
+      p.hp[h] = value as number;
       return;
     }
     const first = metric === 'train_loss' || metric === 'val_loss';
@@ -303,7 +327,7 @@ function buildRun(run: RunAcc): RunRecord {
   const evalIts = [...run.evals.keys()].sort((a, b) => a - b);
   for (const [points, a, b] of [[run.train, 'train_loss', 'lr'], [run.evals, 'val_loss', 'val_accuracy']] as const) {
     for (const [it, p] of points) {
-      if (p.a === undefined) throw new CsvImportError(p.line, 'metric', `iteration ${it} of run ${quote(run.runId)} has ${p.b !== undefined ? b : 'grad_evals'} but no ${a} row`);
+      if (p.a === undefined) throw new CsvImportError(p.line, 'metric', `iteration ${it} of run ${quote(run.runId)} has ${p.b !== undefined ? b : p.g !== undefined ? 'grad_evals' : 'hp:…'} but no ${a} row`);
       if (p.b === undefined) throw new CsvImportError(p.line, 'metric', `iteration ${it} of run ${quote(run.runId)} has ${a} but no ${b} row`);
     }
   }
@@ -321,6 +345,14 @@ function buildRun(run: RunAcc): RunRecord {
         throw new CsvImportError(p.gLine, 'value', `grad_evals ${p.g} of iteration ${it} of run ${quote(run.runId)} is less than ${prev.g} at iteration ${prev.it} (it counts up)`);
       }
       prev = { it, g: p.g };
+    }
+  }
+
+  // hp:alpha repeats lr: the same number (nan matches nan) wherever it is given.
+  for (const it of trainIts) {
+    const p = run.train.get(it) as Point;
+    if (p.alpha !== undefined && !Object.is(p.alpha, p.b)) {
+      throw new CsvImportError(p.alphaLine, 'value', `hp:alpha ${p.alpha} of iteration ${it} of run ${quote(run.runId)} differs from its lr ${p.b} (hp:alpha repeats lr)`);
     }
   }
 
@@ -359,6 +391,11 @@ function buildRun(run: RunAcc): RunRecord {
     if (p.g !== undefined) gradEvals.push(p.g);
   }
   if (withCount !== undefined) train.gradEvals = gradEvals;
+  // A Stack run's hyperparameters: a column per name any training point has (NaN where a point has none).
+  for (const h of HP_NAMES) {
+    if (!trainIts.some((it) => (run.train.get(it) as Point).hp?.[h] !== undefined)) continue;
+    (train.hp ??= {})[h] = trainIts.map((it) => (run.train.get(it) as Point).hp?.[h] ?? NaN);
+  }
   const evals: EvalRecord[] = evalIts.map((it) => {
     const p = run.evals.get(it) as Point;
     // The trainer stamps the evaluation before training with time 0.

@@ -6,8 +6,8 @@
 // be traced back to the exact configuration that produced it.
 //
 // Rows: per run (in the given order), by iteration ascending; within an iteration the metric order
-// is event:KEY (mid-run edits), train_loss, lr, grad_evals, precond_q10/q50/q90:LAYER, val_loss,
-// val_accuracy. The evaluation before training is iteration 0 and has only val_* rows. `lr` is α
+// is event:KEY (mid-run edits), train_loss, lr, grad_evals, hp:alpha, hp:mu, hp:beta1, hp:beta2,
+// hp:gamma, precond_q10/q50/q90:LAYER, val_loss, val_accuracy. The evaluation before training is iteration 0 and has only val_* rows. `lr` is α
 // after update t (a second-order run's effective step size), `train_loss` the minibatch loss before
 // it (types.ts).
 // Second-order runs (ESGD-M, L-BFGS) also have `grad_evals`, the gradient evaluations so far after
@@ -15,7 +15,12 @@
 // re-estimated its preconditioner, `precond_q10:LAYER`, `precond_q50:LAYER`, `precond_q90:LAYER`: the
 // 10/50/90 % quantiles of √d over the parameters of the layer (torch module name, e.g. layers.0),
 // one triple per layer in the record's order.
-import type { CurvatureRecord, EvalRecord, RunRecord, TrainConfig } from '../engine/types';
+// Stack runs (a hyperoptimizer that also tunes its model level's μ, β₁, β₂ or γ) have, on every
+// training point, `hp:alpha` (the same number as `lr`: α after update t, written again so the tuned
+// hyperparameters read as one family) and one `hp:NAME` row per column the run streams (mu, beta1,
+// beta2, gamma: the value after update t; nan where the run has no value for that point). Other runs
+// have no hp: rows.
+import { HP_NAMES, type CurvatureRecord, type EvalRecord, type HpName, type RunRecord, type TrainConfig } from '../engine/types';
 import { optimizerInfo } from '../optim/catalog';
 import { HYPER_DEFAULTS, type Hyper } from '../optim/hyper';
 import { describeSchedule, type ScheduleSpec } from '../optim/schedules';
@@ -80,8 +85,13 @@ export const TIDY_COLUMNS = [
 export const PRECOND_QUANTILES = ['q10', 'q50', 'q90'] as const;
 export type PrecondQuantile = (typeof PRECOND_QUANTILES)[number];
 
+/** The tuned hyperparameters' metrics: `hp:alpha` (= lr) and `hp:mu`, `hp:beta1`, `hp:beta2`, `hp:gamma`. */
+export type HpMetric = `hp:${'alpha' | HpName}`;
+export const HP_ALPHA_METRIC: HpMetric = 'hp:alpha';
+export const hpMetric = (h: HpName): HpMetric => `hp:${h}`;
+
 export type TidyMetric =
-  | 'train_loss' | 'lr' | 'grad_evals' | 'val_loss' | 'val_accuracy' | `event:${string}` | `precond_${PrecondQuantile}:${string}`;
+  | 'train_loss' | 'lr' | 'grad_evals' | HpMetric | 'val_loss' | 'val_accuracy' | `event:${string}` | `precond_${PrecondQuantile}:${string}`;
 
 /** The metric of one preconditioner quantile of one layer: `precond_q50:layers.0`. */
 export function precondMetric(q: PrecondQuantile, layer: string): TidyMetric {
@@ -154,6 +164,11 @@ function pushRunRows(run: RunRecord, out: string[]): void {
   let c = 0;
   let lastEpoch = 0;
   const ge = t.gradEvals && t.gradEvals.length === t.iteration.length ? t.gradEvals : null;
+  // A Stack run's hyperparameter columns (those as long as `iteration`), in HP_NAMES order.
+  const hps = HP_NAMES.flatMap((h) => {
+    const col = t.hp?.[h];
+    return col && col.length === t.iteration.length ? [[hpMetric(h), col] as const] : [];
+  });
   // Evaluations and snapshots before iteration `limit` (without training points of their own), by
   // iteration, snapshots first at equal ones (as after a training point's rows).
   const pushBefore = (limit: number) => {
@@ -173,6 +188,10 @@ function pushRunRows(run: RunRecord, out: string[]): void {
     out.push(row(it, t.epoch[i], 'train_loss', t.loss[i]));
     out.push(row(it, t.epoch[i], 'lr', t.lr[i]));
     if (ge) out.push(row(it, t.epoch[i], 'grad_evals', ge[i]));
+    if (hps.length > 0) {
+      out.push(row(it, t.epoch[i], HP_ALPHA_METRIC, t.lr[i]));
+      for (const [m, col] of hps) out.push(row(it, t.epoch[i], m, col[i]));
+    }
     while (c < curv.length && curv[c].iteration === it) precondRows(curv[c++], t.epoch[i]);
     while (e < evals.length && evals[e].iteration === it) pushEval(evals[e++]);
     lastEpoch = t.epoch[i];
