@@ -5,7 +5,7 @@ import path from 'node:path';
 import { itersPerEpoch } from '../data/batching';
 import { totalIterations } from '../engine/budget';
 import { train } from '../engine/trainer';
-import type { BackendName, DatasetBuffers, EvalRecord, RunRecord, RunState, TrainConfig } from '../engine/types';
+import { HP_NAMES, type BackendName, type DatasetBuffers, type EvalRecord, type HpName, type RunRecord, type RunState, type TrainColumns, type TrainConfig } from '../engine/types';
 import { referenceCsv, referenceCsvPath } from '../export/referenceCsv';
 import { tidyCsv } from '../export/tidyCsv';
 
@@ -29,6 +29,11 @@ export interface RunSummary {
   lr_max: number | null;
   /** First iteration whose minibatch loss fell below the threshold; null when not reached or not asked. */
   iterations_to_threshold: number | null;
+  /**
+   * Stack runs only (a hyperoptimizer that also tunes μ, β₁, β₂ or γ): the hyperparameters after the
+   * last iteration, α (= lr_final) and each one the run streams (TrainColumns.hp); null where not finite.
+   */
+  final_hp?: { alpha: number | null } & Partial<Record<HpName, number | null>>;
   wall_s: number;
   state: 'done' | 'diverged' | 'threshold' | 'stopped';
 }
@@ -74,9 +79,39 @@ export function summarize(run: RunRecord, threshold: number | null, wallS: numbe
     lr_min: finiteLr.length ? finiteLr.reduce((a, b) => Math.min(a, b)) : null, // no spread: long runs overflow the stack
     lr_max: finiteLr.length ? finiteLr.reduce((a, b) => Math.max(a, b)) : null,
     iterations_to_threshold: below >= 0 ? iteration[below] : null,
+    ...finalHp(run.train),
     wall_s: wallS,
     state: run.state === 'diverged' ? 'diverged' : below >= 0 ? 'threshold' : run.state === 'stopped' ? 'stopped' : 'done',
   };
+}
+
+/** `final_hp` of a run with hyperparameter columns (α first, then HP_NAMES order); nothing for other runs. */
+function finalHp(t: TrainColumns): Pick<RunSummary, 'final_hp'> {
+  const names = HP_NAMES.filter((h) => t.hp?.[h] !== undefined);
+  if (names.length === 0) return {};
+  const n = t.iteration.length;
+  const out: NonNullable<RunSummary['final_hp']> = { alpha: finite(t.lr[n - 1]) };
+  for (const h of names) out[h] = finite(t.hp![h]![n - 1]);
+  return { final_hp: out };
+}
+
+/**
+ * Appends a batch's hyperparameter columns to a run's (`before` points already there, `n` new): a
+ * column is created on the first batch that has it (earlier points NaN), and a batch without a column
+ * the run has adds NaN, so every column stays as long as `iteration`.
+ */
+export function appendHp(t: TrainColumns, before: number, hp: TrainColumns['hp'], n: number): void {
+  for (const h of HP_NAMES) {
+    const v = hp?.[h];
+    const ok = v !== undefined && v.length === n;
+    if (!t.hp?.[h]) {
+      if (!ok) continue;
+      (t.hp ??= {})[h] = new Array<number>(before).fill(NaN);
+    }
+    const col = t.hp![h]!;
+    if (ok) for (const x of v) col.push(x);
+    else for (let i = 0; i < n; i++) col.push(NaN);
+  }
 }
 
 export interface ExperimentOptions {
@@ -112,12 +147,14 @@ export async function runExperiment(config: TrainConfig, data: DatasetBuffers, o
     {
       metrics: (b) => {
         const t = record.train;
+        const before = t.iteration.length;
         t.iteration.push(...b.train.iteration);
         t.epoch.push(...b.train.epoch);
         t.loss.push(...b.train.loss);
         t.lr.push(...b.train.lr);
         t.time.push(...b.train.time);
         if (b.train.gradEvals) (t.gradEvals ??= []).push(...b.train.gradEvals);
+        appendHp(t, before, b.train.hp, b.train.iteration.length);
         if (b.curvature) (record.curvature ??= []).push(...b.curvature);
         record.evals.push(...b.evals);
         const n = t.iteration.length;
