@@ -6,7 +6,7 @@ export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
 /** Order in which the automatic choice tries backends (DESIGN.md). */
 export const BACKEND_ORDER: readonly BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
 
-export type ModelName = 'logreg' | 'ffnn100' | 'mlp' | 'lenet5' | 'vgg16bn';
+export type ModelName = 'logreg' | 'ffnn100' | 'mlp' | 'mlp128tanh' | 'lenet5' | 'vgg16bn';
 export type DatasetName = 'mnist' | 'fashion-mnist' | 'cifar10';
 
 /** Everything that determines one training run. Plain JSON: it crosses the worker boundary. */

@@ -4,10 +4,15 @@ import type { ModelName } from '../engine/types';
 import { WIDTHS, mlpLayers, modelFits, modelInfo } from './catalog';
 import { lenet5 } from './lenet';
 import { mlpNetwork } from './mlpNetwork';
+import { mlpTanhNetwork, type InputScale } from './mlpTanh';
 import type { Network } from './network';
 import { vgg16bn } from './vgg';
 
-export function buildNetwork(name: ModelName, shape: readonly [number, number, number], numClasses: number, width = 1): Network {
+/**
+ * `input`: the dataset's normalisation of the batches the network will get (DatasetBuffers.mean / std).
+ * Only mlp128tanh reads it (it undoes it, to see [0, 1] pixels as its reference does); the others ignore it.
+ */
+export function buildNetwork(name: ModelName, shape: readonly [number, number, number], numClasses: number, width = 1, input?: InputScale): Network {
   modelInfo(name);
   const misfit = modelFits(name, shape);
   if (misfit) throw new Error(misfit);
@@ -18,6 +23,8 @@ export function buildNetwork(name: ModelName, shape: readonly [number, number, n
       return lenet5(shape, numClasses);
     case 'vgg16bn':
       return vgg16bn(shape, numClasses, width);
+    case 'mlp128tanh':
+      return mlpTanhNetwork(mlpLayers(name, shape, numClasses), shape[2], input);
     default:
       return mlpNetwork(mlpLayers(name, shape, numClasses));
   }

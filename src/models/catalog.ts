@@ -35,6 +35,12 @@ export const MODELS: readonly ModelInfo[] = [
     summary: 'flattened image, dense 1000, ReLU, dense 1000, ReLU, dense to the classes',
   },
   {
+    name: 'mlp128tanh',
+    label: 'MLP, one hidden layer of 128, tanh (gdtuo)',
+    usesWidth: false,
+    summary: 'flattened image, dense 128, tanh, dense to the classes, tanh (as Chandra et al. 2022)',
+  },
+  {
     name: 'lenet5',
     label: 'LeNet-5 (28×28 or 32×32 images)',
     usesWidth: false,
@@ -62,7 +68,8 @@ export function modelInfo(name: ModelName): ModelInfo {
 
 type Shape = readonly [number, number, number];
 
-const HIDDEN: Partial<Record<ModelName, readonly number[]>> = { logreg: [], ffnn100: [100], mlp: [1000, 1000] };
+// The fully connected models' hidden sizes (ReLU between layers; mlp128tanh: tanh, also on the output).
+const HIDDEN: Partial<Record<ModelName, readonly number[]>> = { logreg: [], ffnn100: [100], mlp: [1000, 1000], mlp128tanh: [128] };
 
 function isMlp(name: ModelName): boolean {
   return HIDDEN[name] !== undefined;

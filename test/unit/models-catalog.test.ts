@@ -19,8 +19,8 @@ const MNIST = [28, 28, 1] as const;
 const CIFAR = [32, 32, 3] as const;
 
 describe('model catalog', () => {
-  it('lists the five models in page order', () => {
-    expect(MODELS.map((m) => m.name)).toEqual(['ffnn100', 'logreg', 'mlp', 'lenet5', 'vgg16bn']);
+  it('lists the six models in page order', () => {
+    expect(MODELS.map((m) => m.name)).toEqual(['ffnn100', 'logreg', 'mlp', 'mlp128tanh', 'lenet5', 'vgg16bn']);
     expect(MODELS.filter((m) => m.usesWidth).map((m) => m.name)).toEqual(['vgg16bn']);
     for (const m of MODELS) {
       expect(m.label.length).toBeGreaterThan(0);
