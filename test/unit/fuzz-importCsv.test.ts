@@ -22,7 +22,7 @@ const RANDOM = Math.round(FUZZ_RUNS * 0.3);
 const ALPHABET = Math.round(FUZZ_RUNS * 0.3);
 const MUTATED = FUZZ_RUNS - RANDOM - ALPHABET;
 
-const MODELS: readonly ModelName[] = ['logreg', 'ffnn100', 'mlp', 'lenet5', 'vgg16bn'];
+const MODELS: readonly ModelName[] = ['logreg', 'ffnn100', 'mlp', 'mlp128tanh', 'lenet5', 'vgg16bn'];
 const STATES: readonly RunState[] = ['loading', 'training', 'paused', 'done', 'diverged', 'stopped', 'error', 'interrupted'];
 
 // ---------- generators of runs ----------
