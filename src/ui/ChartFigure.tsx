@@ -11,7 +11,7 @@ import { seriesBuffers } from '../series/buffers';
 import { stepX } from '../series/crosshair';
 import { downsampleForWidth } from '../series/downsample';
 import { formatForPeople } from '../config/validate';
-import { useViewStore } from '../store/viewStore';
+import { useViewStore, type HpChoice } from '../store/viewStore';
 import { seriesForChart, yExtent, type ChartKind, type ChartRun, type Entity, type SeriesOptions } from './chartSeries';
 import { ChartImageButtons } from './chart/ChartImageButtons';
 import { ChartTooltip, CrosshairLayer } from './chart/Crosshair';
@@ -45,7 +45,7 @@ const MARGIN = { top: 8, right: 16, bottom: 22, left: 4 };
 const Y_AXIS_WIDTH = 58;
 
 /** The latest value of each run, as text for screen readers (the SVG lines say nothing to them). */
-function summaryOf(kind: ChartKind, runs: readonly ChartRun[]): string {
+function summaryOf(kind: ChartKind, runs: readonly ChartRun[], hp: HpChoice = 'alpha'): string {
   const parts: string[] = [];
   for (const r of runs) {
     const v = seriesBuffers.view(r.runId);
@@ -55,7 +55,9 @@ function summaryOf(kind: ChartKind, runs: readonly ChartRun[]): string {
       if (e) parts.push(`${r.label} ${(e.valAccuracy * 100).toFixed(1)} % at iteration ${e.iteration}`);
     } else {
       const n = v.iteration.length;
-      if (n > 0) parts.push(`${r.label} ${formatForPeople(kind === 'loss' ? v.loss[n - 1] : v.lr[n - 1])} at iteration ${v.iteration[n - 1]}`);
+      // The learning-rate chart showing a tuned hyperparameter: only the runs that have it.
+      const col = kind === 'loss' ? v.loss : kind === 'lr' && hp !== 'alpha' ? v.hp?.[hp] : v.lr;
+      if (n > 0 && col) parts.push(`${r.label} ${formatForPeople(col[n - 1])} at iteration ${v.iteration[n - 1]}`);
     }
   }
   return parts.length > 0 ? `Latest: ${parts.join('; ')}.` : 'No data yet.';
@@ -91,12 +93,19 @@ function ChartFigureImpl({ kind, title, caption, entities, runs, xFull, diff, ph
   const tooltipId = useId();
   const [focused, setFocused] = useState(false);
   const view = useViewStore(
-    useShallow((s) => ({ smoothing: s.smoothing, xAxis: s.xAxis, zoom: s.zoom, logY: s.logY, lrScale: s.lrScale, fromZero: s.fromZero })),
+    useShallow((s) => ({ smoothing: s.smoothing, xAxis: s.xAxis, zoom: s.zoom, logY: s.logY, lrScale: s.lrScale, fromZero: s.fromZero, hp: s.hp })),
   );
   const plotWidth = Math.max(0, width - Y_AXIS_WIDTH - MARGIN.left - MARGIN.right);
   const options: SeriesOptions = useMemo(
-    () => ({ smoothing: view.smoothing, xAxis: view.xAxis, zoom: view.zoom, threshold: plotWidth > 0 ? downsampleForWidth(Infinity, plotWidth) : 0 }),
-    [view.smoothing, view.xAxis, view.zoom, plotWidth],
+    () => ({
+      smoothing: view.smoothing,
+      xAxis: view.xAxis,
+      zoom: view.zoom,
+      threshold: plotWidth > 0 ? downsampleForWidth(Infinity, plotWidth) : 0,
+      // Only the learning-rate chart reads it: the other charts' options stay the same object when it changes.
+      ...(kind === 'lr' ? { hp: view.hp } : {}),
+    }),
+    [view.smoothing, view.xAxis, view.zoom, plotWidth, kind, kind === 'lr' ? view.hp : null], // eslint-disable-line react-hooks/exhaustive-deps
   );
   const scale = scaleKindOf(kind, view.logY, view.lrScale, diff);
   const xDomain: [number, number] = view.zoom ?? xFull;
@@ -115,7 +124,7 @@ function ChartFigureImpl({ kind, title, caption, entities, runs, xFull, diff, ph
   // Written straight to the DOM (React never rewrites the constant initial value): a state would
   // re-render the figure on every redraw.
   const onDrawn = useCallback((n: number) => figureRef.current?.setAttribute('data-points', String(n)), []);
-  const summary = useMemo(() => summaryOf(kind, runs), [kind, runs, domainTick]);
+  const summary = useMemo(() => summaryOf(kind, runs, view.hp), [kind, runs, domainTick, view.hp]);
   const transform = useMemo(() => forward(plan.kind, plan.c), [plan]);
   const tickLabel = useMemo(() => {
     const inv = inverse(plan.kind, plan.c);

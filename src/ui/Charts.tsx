@@ -8,7 +8,8 @@ import { useViewStore } from '../store/viewStore';
 import { ChartControls } from './chart/ChartControls';
 import { useCrosshairStore } from './chart/crosshairStore';
 import { useThemeStore } from './chart/theme';
-import { chartEntities, diffEntities, familiesOf, pruneSeriesCache, xEnd, type ChartRun } from './chartSeries';
+import { chartEntities, diffEntities, familiesOf, hpCaption, pruneSeriesCache, xEnd, type ChartRun } from './chartSeries';
+import type { HpChoice } from '../store/viewStore';
 import { ChartFigure, type ChartKind } from './ChartFigure';
 import { ChartLegend } from './ChartLegend';
 import { optimizerStyle } from './colors';
@@ -29,13 +30,14 @@ export function stepSizeWords(optimizers: readonly string[]): string {
   return words.length > 0 ? `. Second-order and learning-rate-free runs show their step size, not an adapted α (${words.join('; ')})` : '';
 }
 
-function captionOf(kind: ChartKind, v: { smoothing: number; diff: boolean; logY: boolean; lrScale: string }, validation: string, stepSizes = ''): string {
+function captionOf(kind: ChartKind, v: { smoothing: number; diff: boolean; logY: boolean; lrScale: string; hp: HpChoice }, validation: string, stepSizes = '', hpWords = ''): string {
   if (kind === 'loss') {
     if (v.diff) return `variant − its baseline, training loss${v.smoothing > 0 ? ' (each smoothed first)' : ''}; below 0: the variant is ahead`;
     const smooth = v.smoothing > 0 ? `, smoothed (debiased EMA ${v.smoothing}) with the raw values faint behind` : '';
     return `training loss per iteration${smooth} (thin lines); validation loss at each evaluation (thick lines, circles)${v.logY ? '; log axis' : ''}${validation}`;
   }
   if (kind === 'accuracy') return `validation accuracy (fraction of the test images) at each evaluation (circles)${validation}`;
+  if (v.hp !== 'alpha') return `${hpWords}${hpWords.endsWith('.') ? '' : `; ${v.lrScale === 'symlog' ? 'symmetric-log' : 'linear'} axis`}`;
   return (v.lrScale === 'symlog'
     ? 'α after each iteration, symmetric-log axis (decades either side of 0: hypergradient α may go negative)'
     : 'α after each iteration, linear axis (hypergradient α may go negative)') + stepSizes;
@@ -48,7 +50,7 @@ export function Charts() {
   const reportedMax = useRunsStore((s) => s.current.reduce((m, id) => Math.max(m, s.runs[id]?.total ?? 0), 1));
   const theme = useThemeStore((s) => s.theme);
   const view = useViewStore(
-    useShallow((s) => ({ family: s.family, showSeeds: s.showSeeds, diff: s.diffFromBaseline, xAxis: s.xAxis, smoothing: s.smoothing, logY: s.logY, lrScale: s.lrScale })),
+    useShallow((s) => ({ family: s.family, showSeeds: s.showSeeds, diff: s.diffFromBaseline, xAxis: s.xAxis, smoothing: s.smoothing, logY: s.logY, lrScale: s.lrScale, hp: s.hp })),
   );
   // Only the time axis grows on its own; a slow tick is enough (the end is rounded to a nice step).
   const { tick, committed } = useSeriesRefresh(1000, 0, 'x range');
@@ -85,6 +87,8 @@ export function Charts() {
   }, [shownRuns]);
 
   const stepSizes = useMemo(() => stepSizeWords(shownRuns.map((r) => r.config.optimizer)), [shownRuns]);
+  // Which runs have the chosen hyperparameter: a run's column appears with its first points (tick).
+  const hpWords = useMemo(() => (view.hp === 'alpha' ? '' : hpCaption(view.hp, shownRuns)), [view.hp, shownRuns, view.hp === 'alpha' ? 0 : tick]); // eslint-disable-line react-hooks/exhaustive-deps
 
   const budgets = useMemo(() => runs.map((r) => ({ ...r, budget: Math.max(r.budget, reportedMax) })), [runs, reportedMax]);
   // Time grows on its own; a second-order run's gradient evaluations are estimated from its rate so far.
@@ -115,7 +119,7 @@ export function Charts() {
             key={c.kind}
             kind={c.kind}
             title={c.title}
-            caption={captionOf(c.kind, view, validation, stepSizes)}
+            caption={captionOf(c.kind, view, validation, stepSizes, hpWords)}
             entities={c.kind === 'loss' && diff ? diff.entities : entities}
             runs={shownRuns}
             xFull={xFull}

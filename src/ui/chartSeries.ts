@@ -5,8 +5,11 @@
 // so a finished run costs nothing on later refreshes and the domain pass, the layer and the tooltip share
 // one computation.
 import { datasetInfo } from '../data/datasets';
-import type { TrainColumns, TrainConfig } from '../engine/types';
+import type { HpName, TrainColumns, TrainConfig } from '../engine/types';
 import { optimizerInfo, type Family } from '../optim/catalog';
+import { HYPER_DEFAULTS } from '../optim/hyper';
+import { parseStack, STACK_CLASSES, type StackOptimizer } from '../optim/stackSpec';
+import type { HpChoice } from '../store/viewStore';
 import { evalX, iterationsX, trainX, type RunGeometry, type XAxis } from '../series/axes';
 import { diffByIteration, lossSeries, pairWithBaselines } from '../series/baselineDiff';
 import { seriesBuffers, type SeriesView } from '../series/buffers';
@@ -16,7 +19,8 @@ import { debiasedEma } from '../series/smoothing';
 import type { LineStyle } from './colors';
 
 export type ChartKind = 'loss' | 'accuracy' | 'lr';
-export type ChartMetric = 'loss' | 'lr' | 'valLoss' | 'valAccuracy' | 'lossDiff';
+/** `hp:NAME`: a hyperparameter a Stack run tunes besides α (the learning-rate chart's Hyperparameter select). */
+export type ChartMetric = 'loss' | 'lr' | 'valLoss' | 'valAccuracy' | 'lossDiff' | `hp:${HpName}`;
 
 /** A run as the charts know it (labels, configs and styles never change after Start). */
 export interface ChartRun {
@@ -113,6 +117,8 @@ export interface SeriesOptions {
   zoom: [number, number] | null;
   /** Points per drawn line (about two per pixel, at most 1,500). */
   threshold: number;
+  /** What the learning-rate chart draws: α (default) or a tuned hyperparameter (only runs that have it). */
+  hp?: HpChoice;
 }
 
 export interface DrawnSeries {
@@ -162,7 +168,12 @@ function columns(v: SeriesView, metric: ChartMetric, axis: XAxis, g: RunGeometry
   // trainX reads only `iteration` (or `time`, or `gradEvals`); typed views avoid copying the columns into
   // arrays, and the iteration axis is the iteration column itself.
   const x = axis === 'iteration' ? v.iteration : trainX({ iteration: v.iteration, time: v.time, gradEvals: v.gradEvals }, axis, g);
-  return { iteration: v.iteration, x, y: metric === 'lr' ? v.lr : v.loss, time: v.time };
+  return { iteration: v.iteration, x, y: metric === 'lr' ? v.lr : metric === 'loss' ? v.loss : hpColumn(v, metric.slice(3) as HpName), time: v.time };
+}
+
+/** A run's column of a tuned hyperparameter (NaN throughout when it has none: callers draw only runs that have it). */
+function hpColumn(v: SeriesView, h: HpName): Float64Array {
+  return v.hp?.[h] ?? new Float64Array(v.iteration.length).fill(NaN);
 }
 
 /** x of the given iterations of a run (iterations ascending, a subset of the run's own). */
@@ -228,11 +239,24 @@ function seriesOf(entity: Entity, spec: MetricSpec, o: SeriesOptions): DrawnSeri
   return series;
 }
 
-/** Everything one chart draws, for its entities (the loss chart's are diff entities in that view). */
+const HP_SPECS: Record<HpName, MetricSpec> = {
+  mu: { metric: 'hp:mu', smooth: false, width: 1.5, markers: false },
+  beta1: { metric: 'hp:beta1', smooth: false, width: 1.5, markers: false },
+  beta2: { metric: 'hp:beta2', smooth: false, width: 1.5, markers: false },
+  gamma: { metric: 'hp:gamma', smooth: false, width: 1.5, markers: false },
+};
+
+/**
+ * Everything one chart draws, for its entities (the loss chart's are diff entities in that view). The
+ * learning-rate chart with a hyperparameter other than α (`o.hp`) draws it for the entities whose runs
+ * all have its column, and nothing for the others.
+ */
 export function seriesForChart(kind: ChartKind, entities: readonly Entity[], o: SeriesOptions): DrawnSeries[] {
   const out: DrawnSeries[] = [];
+  const hp = kind === 'lr' && o.hp !== undefined && o.hp !== 'alpha' ? o.hp : null;
   for (const e of entities) {
-    const specs = e.kind === 'diff' ? [DIFF] : SPECS[kind];
+    if (hp !== null && (e.kind === 'diff' || !e.runIds.every((id) => seriesBuffers.view(id)?.hp?.[hp] !== undefined))) continue;
+    const specs = e.kind === 'diff' ? [DIFF] : hp !== null ? [HP_SPECS[hp]] : SPECS[kind];
     for (const spec of specs) out.push(seriesOf(e, spec, o));
   }
   return out;
@@ -243,6 +267,43 @@ export function pruneSeriesCache(keepEntityKeys: ReadonlySet<string>): void {
   for (const key of cache.keys()) {
     if (!keepEntityKeys.has(key.slice(0, key.indexOf('\u0000')))) cache.delete(key);
   }
+}
+
+// ---------- tuned hyperparameters ----------
+
+/** The Greek letter of each choice of the Hyperparameter select. */
+export const HP_SYMBOLS: Record<HpChoice, string> = { alpha: 'α', mu: 'μ', beta1: 'β₁', beta2: 'β₂', gamma: 'γ' };
+
+/** The model-level optimizer of a Stack whose run streams each hyperparameter (besides α, which all have). */
+export const HP_MODEL_LEVEL: Record<HpName, StackOptimizer> = { mu: 'SGD', beta1: 'Adam', beta2: 'Adam', gamma: 'RMSProp' };
+
+/**
+ * Whether a run tunes (streams) hyperparameter `h`: it has the column, or, before its first points, it is
+ * a Stack whose model level is of a class with `h` (SGD: μ; Adam: β₁, β₂; RMSProp: γ).
+ */
+export function runTunesHp(run: Pick<ChartRun, 'runId' | 'config'>, h: HpName): boolean {
+  if (seriesBuffers.view(run.runId)?.hp?.[h] !== undefined) return true;
+  if (run.config.optimizer !== 'Stack') return false;
+  try {
+    const spec = parseStack(run.config.options?.stack ?? HYPER_DEFAULTS.stack);
+    const level = spec.levels[0];
+    return level !== undefined && STACK_CLASSES[level.optimizer].tunable.includes(h);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The learning-rate chart's caption words for a hyperparameter other than α: which runs have none
+ * (`runs`: those shown). α needs none (every run has it).
+ */
+export function hpCaption(h: HpName, runs: readonly Pick<ChartRun, 'runId' | 'label' | 'config'>[]): string {
+  const sym = HP_SYMBOLS[h];
+  const level = HP_MODEL_LEVEL[h];
+  const without = runs.filter((r) => !runTunesHp(r, h));
+  if (runs.length === 0 || without.length === runs.length) return `No run tunes ${sym}: only a Stack whose model level is ${level} does.`;
+  const none = without.length > 0 ? `. Not drawn (no ${sym}): ${without.map((r) => r.label).join(', ')}` : '';
+  return `${sym} after each iteration, as the Stack's hyperoptimizer tuned it (Stacks whose model level is ${level})${none}`;
 }
 
 // ---------- ranges ----------

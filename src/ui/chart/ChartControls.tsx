@@ -8,7 +8,7 @@ import { zoomRange } from '../../series/crosshair';
 import { MAX_SMOOTHING } from '../../series/smoothing';
 import type { Family } from '../../optim/catalog';
 import { formatForPeople, parseNumber } from '../../config/validate';
-import { useViewStore, type LrScale } from '../../store/viewStore';
+import { HP_CHOICES, isHpChoice, useViewStore, type HpChoice, type LrScale } from '../../store/viewStore';
 
 const FAMILY_LABELS: Record<Family, string> = {
   sgd: 'SGD family (SGD, SGD-HD, SGDop-*)',
@@ -159,8 +159,17 @@ function Check({ label, checked, onChange, hint }: { label: string; checked: boo
   );
 }
 
+/** The Hyperparameter select's options: the learning-rate chart's α, or what a Stack's hyperoptimizer tunes. */
+const HP_OPTION_TEXT: Record<HpChoice, string> = {
+  alpha: 'α (learning rate)',
+  mu: 'μ (SGD momentum)',
+  beta1: 'β₁ (Adam)',
+  beta2: 'β₂ (Adam)',
+  gamma: 'γ (RMSProp)',
+};
+
 export function ChartControls({ families, xFull }: { families: readonly Family[]; xFull: [number, number] }) {
-  const ids = { x: useId(), lr: useId(), family: useId() };
+  const ids = { x: useId(), lr: useId(), hp: useId(), family: useId() };
   const v = useViewStore();
   return (
     <div className="chart-controls" role="group" aria-label="Chart controls">
@@ -181,6 +190,24 @@ export function ChartControls({ families, xFull }: { families: readonly Family[]
           <option value="symlog">Symmetric log</option>
           <option value="linear">Linear</option>
         </select>
+      </div>
+      <div className="cc-field">
+        <label htmlFor={ids.hp}>Hyperparameter</label>
+        <select
+          id={ids.hp}
+          value={v.hp}
+          aria-describedby={`${ids.hp}-hint`}
+          onChange={(e) => isHpChoice(e.target.value) && v.setHp(e.target.value)}
+        >
+          {HP_CHOICES.map((h) => (
+            <option key={h} value={h}>
+              {HP_OPTION_TEXT[h]}
+            </option>
+          ))}
+        </select>
+        <span id={`${ids.hp}-hint`} className="visually-hidden">
+          What the learning-rate chart draws; μ, β₁, β₂ and γ only for Stack runs that tune them.
+        </span>
       </div>
       <div className="cc-field">
         <label htmlFor={ids.family}>Runs shown</label>

@@ -18,6 +18,10 @@ const METRIC_NAMES: Record<ChartMetric, string> = {
   valAccuracy: '',
   lr: '',
   lossDiff: '',
+  'hp:mu': '',
+  'hp:beta1': '',
+  'hp:beta2': '',
+  'hp:gamma': '',
 };
 
 export interface CrosshairValue {
