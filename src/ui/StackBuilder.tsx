@@ -126,6 +126,8 @@ export function StackBuilder({ name }: { name: string }) {
   if (read.spec) lastGood.current = read.spec;
   const spec = read.spec ?? lastGood.current;
   const write = (next: StackSpec) => setOption(name, KEY, formatStack(next));
+  // Removing the last level above the model disables "Remove level": focus moves to "Add level" rather than to the page.
+  const addRef = useRef<HTMLButtonElement>(null);
 
   const meta = OPTION_META.stack;
   const textId = idOf(name, 'text');
@@ -227,16 +229,21 @@ export function StackBuilder({ name }: { name: string }) {
                     </div>
                   );
                 })}
-                <span id={idOf(name, `l${num}-tuned-hint`)} className="field-hint">
-                  At least one is tuned{level.optimizer === 'SGD' && !canTune.includes('mu') ? '; μ can be tuned once μ > 0' : ''}.
-                </span>
+                {(tuned.length === 1 || (level.optimizer === 'SGD' && !canTune.includes('mu'))) && (
+                  <span id={idOf(name, `l${num}-tuned-hint`)} className="field-hint">
+                    {[tuned.length === 1 ? 'At least one is tuned' : null, level.optimizer === 'SGD' && !canTune.includes('mu') ? 'μ can be tuned once μ > 0' : null]
+                      .filter(Boolean)
+                      .join('; ')}
+                    .
+                  </span>
+                )}
               </fieldset>
             )}
           </fieldset>
         );
       })}
       <div className="stack-buttons">
-        <button type="button" className="small" onClick={() => write(addLevel(spec))}>
+        <button ref={addRef} type="button" className="small" onClick={() => write(addLevel(spec))}>
           Add level
         </button>{' '}
         <button
@@ -244,7 +251,10 @@ export function StackBuilder({ name }: { name: string }) {
           className="small"
           disabled={n <= 1}
           aria-describedby={idOf(name, 'remove-hint')}
-          onClick={() => write(removeLevel(spec))}
+          onClick={() => {
+            write(removeLevel(spec));
+            if (n === 2) addRef.current?.focus();
+          }}
         >
           Remove level
         </button>
