@@ -2,7 +2,9 @@
 // collected DIR/summary.json and DIR/summary.md (tables from src/cli/summary.ts).
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { HP_NAMES } from '../engine/types';
 import { REFERENCE_DEFAULT_BETA } from '../experiments/presets';
+import type { RunSummary } from './experiment';
 import { formatInteger, formatRate, summaryMarkdown, toSummaryRow, type SummaryRow } from './summary';
 import type { PlannedRun, SweepOptions } from './sweepRuns';
 
@@ -24,6 +26,21 @@ export function writeAtomic(file: string, text: string): void {
   const tmp = `${file}.tmp-${process.pid}`;
   writeFileSync(tmp, text);
   renameSync(tmp, file);
+}
+
+/**
+ * A stored summary's `final_hp` (a Stack run's hyperparameters after its last iteration), kept in
+ * summary.json's row: α and the names the run streams, each a number or null; undefined when the
+ * summary has none or it is not of that shape.
+ */
+export function finalHpOf(s: Obj): RunSummary['final_hp'] {
+  const f = s.final_hp;
+  if (!isObj(f)) return undefined;
+  const val = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+  if (!('alpha' in f)) return undefined;
+  const out: NonNullable<RunSummary['final_hp']> = { alpha: val(f.alpha) };
+  for (const h of HP_NAMES) if (h in f) out[h] = val(f[h]);
+  return out;
 }
 
 function budgetText(runs: readonly PlannedRun[]): string {
@@ -66,7 +83,8 @@ export function writeSummaries(o: SweepOptions, runs: readonly PlannedRun[]): { 
       missing.push(r);
       continue;
     }
-    rows.push(toSummaryRow(s, { ...r.config }));
+    const finalHp = finalHpOf(s);
+    rows.push({ ...toSummaryRow(s, { ...r.config }), ...(finalHp ? { final_hp: finalHp } : {}) });
   }
   writeAtomic(path.join(o.out, 'summary.json'), `${JSON.stringify(rows, null, 1)}\n`);
   const md = summaryMarkdown(rows, {

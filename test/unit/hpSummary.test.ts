@@ -2,6 +2,7 @@
 // summary's final_hp (src/cli/experiment.ts).
 import { describe, expect, it } from 'vitest';
 import { appendHp, summarize } from '../../src/cli/experiment';
+import { finalHpOf } from '../../src/cli/sweepSummary';
 import type { RunRecord, TrainColumns, TrainConfig } from '../../src/engine/types';
 
 const config: TrainConfig = {
@@ -34,5 +35,13 @@ describe('hyperparameter columns on the command line', () => {
     expect(s.final_hp).toEqual({ alpha: 0.2, beta1: 0.85, beta2: null });
     expect(Object.keys(s.final_hp!)).toEqual(['alpha', 'beta1', 'beta2']);
     expect(summarize(record(base), null, 1)).not.toHaveProperty('final_hp');
+  });
+
+  it('the sweep keeps a stored summary\'s final_hp in its summary.json row (numbers or null; nothing for other runs)', () => {
+    expect(finalHpOf({ final_hp: { alpha: 0.01, mu: 0.9, other: 3 } })).toEqual({ alpha: 0.01, mu: 0.9 });
+    expect(finalHpOf({ final_hp: { alpha: 'x', gamma: null } })).toEqual({ alpha: null, gamma: null });
+    expect(finalHpOf({})).toBeUndefined();
+    expect(finalHpOf({ final_hp: [1] })).toBeUndefined();
+    expect(finalHpOf({ final_hp: { mu: 0.9 } })).toBeUndefined();
   });
 });
