@@ -29,14 +29,14 @@ const CIFAR = { shape: [32, 32, 3] as const, mean: [0.4914, 0.4822, 0.4465], std
 
 /** Every workload, in the order they run and print. Steps sized so a round of each takes about a second or two on wasm. */
 export const WORKLOADS: readonly Workload[] = [
-  { name: 'ffnn-b100', label: 'FFNN 784-100-10', model: 'ffnn100', ...MNIST, width: 1, batch: 100, steps: 300, quick: true, previous: { project: 2.4, torch: 0.29 } },
-  { name: 'logreg-b128', label: 'LogReg 784-10', model: 'logreg', ...MNIST, width: 1, batch: 128, steps: 300, quick: false },
-  { name: 'logreg-b32', label: 'LogReg 784-10', model: 'logreg', ...MNIST, width: 1, batch: 32, steps: 300, quick: true },
-  { name: 'mlp-b128', label: 'MLP 784-1000-1000-10', model: 'mlp', ...MNIST, width: 1, batch: 128, steps: 25, quick: false, previous: { project: 44, torch: 30 } },
-  { name: 'lenet5-b128', label: 'LeNet-5 28×28', model: 'lenet5', ...MNIST, width: 1, batch: 128, steps: 40, quick: false, previous: { project: 25, torch: 9.2 } },
-  { name: 'lenet5-b32', label: 'LeNet-5 28×28', model: 'lenet5', ...MNIST, width: 1, batch: 32, steps: 100, quick: false },
-  { name: 'vgg8-b128', label: 'VGG-16-BN ×⅛ 32×32×3', model: 'vgg16bn', ...CIFAR, width: 0.125, batch: 128, steps: 6, quick: false, previous: { project: 216, torch: 59 } },
-  { name: 'vgg8-b32', label: 'VGG-16-BN ×⅛ 32×32×3', model: 'vgg16bn', ...CIFAR, width: 0.125, batch: 32, steps: 20, quick: false },
+  { name: 'ffnn-b100', label: 'FFNN 784-100-10', model: 'ffnn100', ...MNIST, width: 1, batch: 100, steps: 600, quick: true, previous: { project: 2.4, torch: 0.29 } },
+  { name: 'logreg-b128', label: 'LogReg 784-10', model: 'logreg', ...MNIST, width: 1, batch: 128, steps: 600, quick: false },
+  { name: 'logreg-b32', label: 'LogReg 784-10', model: 'logreg', ...MNIST, width: 1, batch: 32, steps: 1000, quick: true },
+  { name: 'mlp-b128', label: 'MLP 784-1000-1000-10', model: 'mlp', ...MNIST, width: 1, batch: 128, steps: 50, quick: false, previous: { project: 44, torch: 30 } },
+  { name: 'lenet5-b128', label: 'LeNet-5 28×28', model: 'lenet5', ...MNIST, width: 1, batch: 128, steps: 80, quick: false, previous: { project: 25, torch: 9.2 } },
+  { name: 'lenet5-b32', label: 'LeNet-5 28×28', model: 'lenet5', ...MNIST, width: 1, batch: 32, steps: 200, quick: false },
+  { name: 'vgg8-b128', label: 'VGG-16-BN ×⅛ 32×32×3', model: 'vgg16bn', ...CIFAR, width: 0.125, batch: 128, steps: 12, quick: false, previous: { project: 216, torch: 59 } },
+  { name: 'vgg8-b32', label: 'VGG-16-BN ×⅛ 32×32×3', model: 'vgg16bn', ...CIFAR, width: 0.125, batch: 32, steps: 40, quick: false },
 ];
 
 /** Untimed steps before each measurement (both sides). */
@@ -51,7 +51,8 @@ export const BENCH_SUITE: Command = {
     'PyTorch on the same CPU (torch.set_num_threads(1)) when a python with torch is found ($BENCH_PYTHON, /usr/bin/python3,\n' +
     'python3). Rounds interleave the two sides and the workloads; prints the median and min ms per step, the ratio\n' +
     'torch/project (higher = project faster) and tfjs tensors before/after each workload, and writes bench/RESULTS.md.\n' +
-    'A full run takes about 5 minutes (scripts/bench-setup.sh installs python3-torch and OpenBLAS).',
+    'wasm only (webgl / webgpu in headless Chromium are not measured). A full run takes a few minutes; scripts/bench-setup.sh\n' +
+    'installs python3-torch and OpenBLAS.',
   synopsis: '[options]',
   flags: {
     quick: { type: 'boolean', help: `smoke test: ${QUICK.rounds} rounds × ${QUICK.steps} steps of the small workloads only, writes no file` },
@@ -237,13 +238,14 @@ export interface TorchInfo {
   threads: number;
   mkldnn: boolean;
   blasInfo: string | null;
-  blas: { kind: string; libraries: string[]; openblasConfig: string | null; openblasCore: string | null; sgemm512GflopsPerS: number };
+  /** sgemmFrom: the library torch's sgemm_ binds to (dladdr), when found. */
+  blas: { kind: string; libraries: string[]; openblasConfig: string | null; openblasCore: string | null; sgemmFrom?: string | null; sgemm512GflopsPerS: number };
 }
 
 export function blasLine(t: TorchInfo): string {
   const b = t.blas;
   const cfg = b.openblasConfig ? `${b.openblasConfig}, core ${b.openblasCore}` : b.libraries.join(', ') || 'no BLAS library found in the process';
-  return `${b.kind} (${cfg}); 512×512 sgemm ${b.sgemm512GflopsPerS} GFLOP/s on 1 thread`;
+  return `${b.kind} (${cfg}${b.sgemmFrom ? `; sgemm_ from ${b.sgemmFrom}` : ''}); 512×512 sgemm ${b.sgemm512GflopsPerS} GFLOP/s on 1 thread`;
 }
 
 export function markdown(info: RunInfo, rows: readonly Row[]): string {

@@ -62,9 +62,27 @@ def blas_info():
     except OSError:
         pass
     resolved = [os.path.realpath(p) for p in libs]
+    # The library torch's sgemm_ calls really bind to: dlsym from libtorch_cpu's handle (itself, then its
+    # dependencies in load order), then dladdr. Mapped libraries alone can mislead: OpenBLAS's LAPACK may pull
+    # libopenblas in next to the reference libblas that actually serves sgemm_.
+    sgemm_lib = None
+    try:
+        torch_cpu = next(p for p in (l.split()[-1] for l in open('/proc/self/maps')) if os.path.basename(p).startswith('libtorch_cpu.so'))
+        fn = getattr(ctypes.CDLL(torch_cpu), 'sgemm_')
+
+        class DlInfo(ctypes.Structure):
+            _fields_ = [('dli_fname', ctypes.c_char_p), ('dli_fbase', ctypes.c_void_p), ('dli_sname', ctypes.c_char_p), ('dli_saddr', ctypes.c_void_p)]
+
+        di = DlInfo()
+        libc = ctypes.CDLL(None)
+        if libc.dladdr(ctypes.cast(fn, ctypes.c_void_p), ctypes.byref(di)):
+            sgemm_lib = os.path.realpath(di.dli_fname.decode())
+    except (StopIteration, OSError, AttributeError):
+        pass
     config = None
     core = None
-    for p in resolved:
+    serving = [sgemm_lib] if sgemm_lib else resolved
+    for p in serving:
         try:
             lib = ctypes.CDLL(p)
         except OSError:
@@ -78,9 +96,9 @@ def blas_info():
             break
     if config:
         kind = 'OpenBLAS'
-    elif any('/blas/libblas' in p for p in resolved):
+    elif any('/blas/libblas' in p for p in serving):
         kind = 'reference BLAS (netlib)'
-    elif resolved:
+    elif serving:
         kind = 'other'
     else:
         kind = 'unknown'
@@ -89,6 +107,7 @@ def blas_info():
         'libraries': [f'{p} -> {r}' if p != r else p for p, r in zip(libs, resolved)],
         'openblasConfig': config,
         'openblasCore': core,
+        'sgemmFrom': sgemm_lib,
         'sgemm512GflopsPerS': round(gflops, 1),
     }
 

@@ -164,7 +164,7 @@ async function runSuite(o: SuiteOptions): Promise<void> {
     const t = torch.info;
     console.log(`PyTorch: ${t.torch} (${t.executable}), threads ${t.threads}, oneDNN ${t.mkldnn}; BLAS ${t.blas.kind}: ${t.blas.openblasConfig ?? t.blas.libraries.join(', ')}${t.blas.openblasCore ? `, core ${t.blas.openblasCore}` : ''}; 512² sgemm ${t.blas.sgemm512GflopsPerS} GFLOP/s`);
     console.log(`  environment of the PyTorch side: ${Object.keys(unset).length ? `${Object.entries(unset).map(([k, v]) => `${k}=${v}`).join(', ')} unset` : 'no OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE to unset'}, OMP/OPENBLAS/MKL_NUM_THREADS=1`);
-    if (t.blas.kind !== 'OpenBLAS') console.log('  WARNING: torch does not use OpenBLAS (Debian\'s reference BLAS is ~8× slower): run scripts/bench-setup.sh');
+    if (t.blas.kind !== 'OpenBLAS') console.log(`  WARNING: torch's sgemm is not OpenBLAS's (${t.blas.sgemmFrom ?? t.blas.kind}); Debian's reference BLAS makes PyTorch ~8× slower: run scripts/bench-setup.sh`);
   } else {
     console.log(`PyTorch: not measured (${(torchInfo as { missing: string }).missing})`);
   }
