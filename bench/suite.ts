@@ -67,6 +67,7 @@ class TorchSide {
       if (w) w(l);
       else this.lines.push(l);
     });
+    proc.stdin.on('error', () => {}); // a dead child: next() reports it with its stderr
     proc.stderr.on('data', (d: Buffer) => (this.stderr = (this.stderr + d.toString()).slice(-4000)));
     proc.on('close', () => {
       this.closed = true;
