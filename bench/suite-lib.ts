@@ -59,11 +59,15 @@ export const BENCH_SUITE: Command = {
     rounds: { type: 'string', arg: 'N', default: '5', help: 'interleaved rounds (median and min over them)' },
     only: { type: 'string', arg: 'LIST', defaultText: 'all', help: `comma-separated workloads: ${WORKLOADS.map((w) => w.name).join(', ')}` },
     'no-torch': { type: 'boolean', help: 'the project side only (no python)' },
+    'torch-default-malloc': { type: 'boolean', help: "PyTorch with glibc malloc's default settings (see below)" },
     out: { type: 'string', arg: 'FILE', defaultText: 'bench/RESULTS.md for a full run, none with --quick or --only', help: 'where to write the results (markdown)' },
   },
   notes: [
     'The PyTorch side runs with OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE removed from its environment (some machines set\n' +
-      'them, and they slow OpenBLAS down) and OMP/OPENBLAS/MKL_NUM_THREADS=1; the project side keeps the environment.',
+      'them, and they slow OpenBLAS down), OMP/OPENBLAS/MKL_NUM_THREADS=1, and MALLOC_MMAP_THRESHOLD_=32 MiB,\n' +
+      'MALLOC_TRIM_THRESHOLD_=1 GiB, MALLOC_TOP_PAD_=256 MiB (unless --torch-default-malloc): with glibc\'s defaults PyTorch gives\n' +
+      'its big activation buffers back to the kernel every step and faults them in again (VGG ×⅛ b128 ~1.5-2× slower); the\n' +
+      "project's wasm heap only grows. The project side keeps the environment.",
   ],
   examples: ['npm run bench:suite', 'npm run bench:suite -- --quick --no-torch', 'npm run bench:suite -- --only mlp-b128,lenet5-b128 --rounds 3'],
 };
@@ -76,6 +80,8 @@ export interface SuiteOptions {
   warmup: number;
   workloads: Workload[];
   torch: boolean;
+  /** glibc malloc told to keep its memory on the PyTorch side (not --torch-default-malloc). */
+  torchMalloc: boolean;
   /** Markdown output, or null for none. */
   out: string | null;
 }
@@ -100,7 +106,7 @@ export function suiteOptions(p: Parsed): SuiteOptions {
   }
   const outFlag = p.values.out as string | undefined;
   const out = outFlag ?? (quick || only !== undefined ? null : 'bench/RESULTS.md');
-  return { quick, rounds, steps: quick ? QUICK.steps : null, warmup: quick ? QUICK.warmup : WARMUP, workloads, torch: p.values['no-torch'] !== true, out };
+  return { quick, rounds, steps: quick ? QUICK.steps : null, warmup: quick ? QUICK.warmup : WARMUP, workloads, torch: p.values['no-torch'] !== true, torchMalloc: p.values['torch-default-malloc'] !== true, out };
 }
 
 export function median(xs: readonly number[]): number {
@@ -229,12 +235,16 @@ export interface RunInfo {
   torch: TorchInfo | { missing: string };
   /** OPENBLAS_* variables removed from the PyTorch side's environment, with their values. */
   unsetForTorch: Record<string, string>;
+  /** Variables set for the PyTorch side (thread counts, glibc malloc). */
+  setForTorch: Record<string, string>;
 }
 
 export interface TorchInfo {
   torch: string;
   python: string;
   executable: string;
+  /** Debian package versions (dpkg-query), where installed. */
+  debian?: Record<string, string | null>;
   threads: number;
   mkldnn: boolean;
   blasInfo: string | null;
@@ -260,10 +270,10 @@ export function markdown(info: RunInfo, rows: readonly Row[]): string {
     `- CPU: ${info.cpu} (${info.cores} logical cores; both sides on one thread)`,
     `- Project: tfjs ${info.tfjs}, backend ${info.backend} (SIMD ${info.wasmSimd}, threads ${info.wasmThreads}: tfjs-backend-wasm runs single-threaded in Node), Node ${info.node}`,
     t
-      ? `- PyTorch: ${t.torch} (${t.executable}, Python ${t.python}), torch.set_num_threads(1) → ${t.threads}, oneDNN (mkldnn) ${t.mkldnn ? 'available: convolutions go through oneDNN, not the BLAS' : 'not available'}, build BLAS_INFO=${t.blasInfo}`
+      ? `- PyTorch: ${t.torch}${t.debian ? ` (Debian ${Object.entries(t.debian).filter(([, v]) => v).map(([k, v]) => `${k} ${v}`).join(', ')})` : ''} (${t.executable}, Python ${t.python}), torch.set_num_threads(1) → ${t.threads}, oneDNN (mkldnn) ${t.mkldnn ? 'available: convolutions go through oneDNN, not the BLAS' : 'not available'}, build BLAS_INFO=${t.blasInfo}`
       : `- PyTorch: not measured (${(info.torch as { missing: string }).missing})`,
     ...(t ? [`- BLAS loaded by torch: ${blasLine(t)}`, `  - libraries: ${t.blas.libraries.join('; ')}`] : []),
-    `- PyTorch environment: ${unset.length ? `${unset.map(([k, v]) => `${k}=${v}`).join(', ')} unset for the PyTorch side only` : 'no OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE set'}; OMP_NUM_THREADS=OPENBLAS_NUM_THREADS=MKL_NUM_THREADS=1`,
+    `- PyTorch environment: ${unset.length ? `${unset.map(([k, v]) => `${k}=${v}`).join(', ')} unset for the PyTorch side only` : 'no OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE set'}; ${Object.entries(info.setForTorch).map(([k, v]) => `${k}=${v}`).join(' ') || 'nothing set'}${'MALLOC_TRIM_THRESHOLD_' in info.setForTorch ? " (glibc malloc keeps its memory: with its defaults PyTorch hands the big activation buffers back to the kernel every step and faults them in again; the project's wasm heap only grows)" : t ? ' (glibc malloc defaults: --torch-default-malloc)' : ''}`,
     `- Load average (1 min) at start / end: ${info.load.map((x) => x.toFixed(2)).join(' / ')} on ${info.cores} cores`,
     `- Rounds: ${info.rounds}, warm-up ${info.warmup} steps per measurement; timed steps per round: ${Object.entries(info.steps).map(([k, v]) => `${k} ${v}`).join(', ')}`,
     '',

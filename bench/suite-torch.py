@@ -17,8 +17,9 @@ iteration: a uint8 batch normalised to float ((x/255 - mean)/std), forward in tr
 backward, torch.optim.Adam(lr=1e-3) step, and the loss read back. The model, optimizer and data are built
 afresh for every request (as the project builds them for every run), the warm-up steps are not timed.
 
-Run it with the environment bench/suite.ts gives it: OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset, and
-OMP/OPENBLAS/MKL_NUM_THREADS=1; torch.set_num_threads(1) is called here as well.
+Run it with the environment bench/suite.ts gives it: OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset,
+OMP/OPENBLAS/MKL_NUM_THREADS=1 and the glibc malloc settings of TORCH_MALLOC there (keep freed memory instead
+of handing it back to the kernel every step); torch.set_num_threads(1) is called here as well.
 """
 import ctypes
 import json
@@ -112,16 +113,30 @@ def blas_info():
     }
 
 
+def debian_versions():
+    import subprocess
+    out = {}
+    for pkg in ('python3-torch', 'libopenblas0-pthread'):
+        try:
+            r = subprocess.run(['dpkg-query', '-W', '-f=${Version}', pkg], capture_output=True, text=True, timeout=30)
+            out[pkg] = r.stdout.strip() if r.returncode == 0 and r.stdout.strip() else None
+        except (OSError, subprocess.SubprocessError):
+            out[pkg] = None
+    return out
+
+
 def info():
     return {
         'torch': torch.__version__,
         'python': sys.version.split()[0],
         'executable': sys.executable,
+        'debian': debian_versions(),
         'threads': torch.get_num_threads(),
         'mkldnn': bool(torch.backends.mkldnn.is_available()),
         'blasInfo': re.search(r'BLAS_INFO=([^,]*)', torch.__config__.show()).group(1) if 'BLAS_INFO=' in torch.__config__.show() else None,
         'blas': blas_info(),
-        'env': {k: os.environ.get(k) for k in ('OPENBLAS_CORETYPE', 'OPENBLAS_L2_SIZE', 'OPENBLAS_NUM_THREADS', 'OMP_NUM_THREADS')},
+        'env': {k: os.environ.get(k) for k in ('OPENBLAS_CORETYPE', 'OPENBLAS_L2_SIZE', 'OPENBLAS_NUM_THREADS', 'OMP_NUM_THREADS',
+                                               'MALLOC_MMAP_THRESHOLD_', 'MALLOC_TRIM_THRESHOLD_', 'MALLOC_TOP_PAD_')},
     }
 
 

@@ -1,10 +1,10 @@
 // Benchmark (not a test): the project's training step next to PyTorch's on the same CPU, every workload of the
 // performance issue in one command, interleaved rounds, a ratio table on stdout and in bench/RESULTS.md.
-//   npm run bench:suite -- [--quick] [--rounds 5] [--only ffnn-b100,mlp-b128] [--no-torch] [--out FILE]
+//   npm run bench:suite -- [--quick] [--rounds 5] [--only ffnn-b100,mlp-b128] [--no-torch] [--torch-default-malloc] [--out FILE]
 // The project side is the engine's trainer (src/engine/trainer.ts, as `npm run bench`'s engine loop) on tfjs wasm,
 // one thread (tfjs-backend-wasm has no threads in Node). The PyTorch side is bench/suite-torch.py, one process for
 // the whole run, driven line by line over stdin/stdout so that its rounds interleave with the project's; it runs
-// with OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE removed and every thread count 1. No python with torch (or --no-torch):
+// with OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE removed, every thread count 1 and glibc malloc told to keep its memory (TORCH_MALLOC). No python with torch (or --no-torch):
 // the project side only. The command line is checked before tfjs is imported (--help and a bad flag answer at once).
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -44,14 +44,23 @@ function findPython(): { python: string } | { missing: string } {
   return { missing: `no python that imports torch (tried ${tried.join(', ')}; scripts/bench-setup.sh installs python3-torch)` };
 }
 
-function torchEnv(): { env: NodeJS.ProcessEnv; unset: Record<string, string> } {
-  const env: NodeJS.ProcessEnv = { ...process.env, OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1', MKL_NUM_THREADS: '1' };
+/**
+ * glibc malloc settings for the PyTorch side: without them glibc hands the big activation buffers back to the
+ * kernel (trim / munmap) after every step and faults them in again on the next, which on VGG ×⅛ at batch 128
+ * costs PyTorch ~1.5-2× (65-90 ms a step with them, 120-170 ms without, on the machine of bench/RESULTS.md).
+ * The project's wasm heap only grows, so it never pays that. --torch-default-malloc leaves glibc's defaults.
+ */
+const TORCH_MALLOC: Record<string, string> = { MALLOC_MMAP_THRESHOLD_: String(32 << 20), MALLOC_TRIM_THRESHOLD_: String(1 << 30), MALLOC_TOP_PAD_: String(256 << 20) };
+
+function torchEnv(tunedMalloc: boolean): { env: NodeJS.ProcessEnv; unset: Record<string, string>; set: Record<string, string> } {
+  const set: Record<string, string> = { OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1', MKL_NUM_THREADS: '1', ...(tunedMalloc ? TORCH_MALLOC : {}) };
+  const env: NodeJS.ProcessEnv = { ...process.env, ...set };
   const unset: Record<string, string> = {};
   for (const k of OPENBLAS_VARS) {
     if (env[k] !== undefined) unset[k] = env[k]!;
     delete env[k];
   }
-  return { env, unset };
+  return { env, unset, set };
 }
 
 /** bench/suite-torch.py in its line protocol: one JSON request per line in, one JSON answer per line out. */
@@ -143,7 +152,7 @@ async function runSuite(o: SuiteOptions): Promise<void> {
 
   let torch: { side: TorchSide; info: TorchInfo } | null = null;
   let torchInfo: RunInfo['torch'] = { missing: '--no-torch' };
-  const { env, unset } = torchEnv();
+  const { env, unset, set } = torchEnv(o.torchMalloc);
   if (o.torch) {
     const py = findPython();
     if ('missing' in py) {
@@ -163,8 +172,9 @@ async function runSuite(o: SuiteOptions): Promise<void> {
   console.log(`project: tfjs ${tf.version.tfjs} (wasm backend ${version_wasm}), backend ${backend}, SIMD ${simd}, threads ${threads} (tfjs-backend-wasm is single-threaded in Node)`);
   if (torch) {
     const t = torch.info;
-    console.log(`PyTorch: ${t.torch} (${t.executable}), threads ${t.threads}, oneDNN ${t.mkldnn}; BLAS ${t.blas.kind}: ${t.blas.openblasConfig ?? t.blas.libraries.join(', ')}${t.blas.openblasCore ? `, core ${t.blas.openblasCore}` : ''}; 512² sgemm ${t.blas.sgemm512GflopsPerS} GFLOP/s`);
-    console.log(`  environment of the PyTorch side: ${Object.keys(unset).length ? `${Object.entries(unset).map(([k, v]) => `${k}=${v}`).join(', ')} unset` : 'no OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE to unset'}, OMP/OPENBLAS/MKL_NUM_THREADS=1`);
+    const deb = Object.entries(t.debian ?? {}).filter(([, v]) => v).map(([k, v]) => `${k} ${v}`).join(', ');
+    console.log(`PyTorch: ${t.torch}${deb ? ` (Debian ${deb})` : ''} (${t.executable}), threads ${t.threads}, oneDNN ${t.mkldnn}; BLAS ${t.blas.kind}: ${t.blas.openblasConfig ?? t.blas.libraries.join(', ')}${t.blas.openblasCore ? `, core ${t.blas.openblasCore}` : ''}; 512² sgemm ${t.blas.sgemm512GflopsPerS} GFLOP/s`);
+    console.log(`  environment of the PyTorch side: ${Object.keys(unset).length ? `${Object.entries(unset).map(([k, v]) => `${k}=${v}`).join(', ')} unset` : 'no OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE to unset'}; ${Object.entries(set).map(([k, v]) => `${k}=${v}`).join(' ')}`);
     if (t.blas.kind !== 'OpenBLAS') console.log(`  WARNING: torch's sgemm is not OpenBLAS's (${t.blas.sgemmFrom ?? t.blas.kind}); Debian's reference BLAS makes PyTorch ~8× slower: run scripts/bench-setup.sh`);
   } else {
     console.log(`PyTorch: not measured (${(torchInfo as { missing: string }).missing})`);
@@ -244,6 +254,7 @@ async function runSuite(o: SuiteOptions): Promise<void> {
       load: [load0, os.loadavg()[0]],
       torch: torchInfo,
       unsetForTorch: torch ? unset : {},
+      setForTorch: torch ? set : {},
     };
     writeFileSync(o.out, markdown(info, rows));
     console.log(`wrote ${o.out}`);

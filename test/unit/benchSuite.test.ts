@@ -35,7 +35,8 @@ describe('bench:suite command line', () => {
   it('defaults: every workload, 5 rounds, PyTorch on, bench/RESULTS.md', () => {
     const o = suiteOptions(parse([]));
     expect(o.workloads.map((w) => w.name)).toEqual(WORKLOADS.map((w) => w.name));
-    expect(o).toMatchObject({ quick: false, rounds: 5, steps: null, torch: true, out: 'bench/RESULTS.md' });
+    expect(o).toMatchObject({ quick: false, rounds: 5, steps: null, torch: true, torchMalloc: true, out: 'bench/RESULTS.md' });
+    expect(suiteOptions(parse(['--torch-default-malloc'])).torchMalloc).toBe(false);
   });
 
   it('the issue\'s workloads are all there', () => {
@@ -124,6 +125,7 @@ describe('bench:suite numbers and tables', () => {
       torch: { torch: '1.13.0a0', python: '3.11.2', executable: '/usr/bin/python3', threads: 1, mkldnn: true, blasInfo: 'generic',
         blas: { kind: 'OpenBLAS', libraries: ['/usr/lib/x/libblas.so.3'], openblasConfig: 'OpenBLAS 0.3.21 DYNAMIC_ARCH', openblasCore: 'Cooperlake', sgemm512GflopsPerS: 100 } },
       unsetForTorch: { OPENBLAS_CORETYPE: 'Haswell' },
+      setForTorch: { OMP_NUM_THREADS: '1', MALLOC_TRIM_THRESHOLD_: '1073741824' },
     };
     const md = markdown(info, results.map(toRow));
     expect(md).toContain('AMD EPYC (family 26, model 2, AVX-512)');
@@ -131,9 +133,10 @@ describe('bench:suite numbers and tables', () => {
     expect(md).toContain('PyTorch: 1.13.0a0');
     expect(md).toContain('OpenBLAS 0.3.21 DYNAMIC_ARCH, core Cooperlake');
     expect(md).toContain('OPENBLAS_CORETYPE=Haswell unset for the PyTorch side only');
+    expect(md).toContain('OMP_NUM_THREADS=1 MALLOC_TRIM_THRESHOLD_=1073741824 (glibc malloc keeps its memory');
     expect(md).toContain(markdownTable(results.map(toRow)));
     expect(markdownTable(results.map(toRow)).split('\n')[1]).toMatch(/^\| :--- \| :--- \| ---: /);
-    const none = markdown({ ...info, torch: { missing: '--no-torch' }, unsetForTorch: {} }, results.map(toRow));
+    const none = markdown({ ...info, torch: { missing: '--no-torch' }, unsetForTorch: {}, setForTorch: {} }, results.map(toRow));
     expect(none).toContain('PyTorch: not measured (--no-torch)');
   });
 });
