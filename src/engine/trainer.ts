@@ -82,7 +82,7 @@ export async function train(run: RunSpec, data: DatasetBuffers, sink: TrainerSin
   const opt = buildOptimizer(cfg.optimizer);
   const hp = hyperFor(cfg.optimizer, { ...pageWide(cfg), ...cfg.options });
   // Same seed → same initial weights, minibatch order, augmentation and dropout masks in every run of a comparison.
-  const net = buildNetwork(cfg.model, data.shape, data.numClasses, cfg.width ?? 1);
+  const net = buildNetwork(cfg.model, data.shape, data.numClasses, cfg.width ?? 1, { mean: data.mean, std: data.std });
   const init = net.init(cfg.seed);
   let params: Tensor[] = init.params;
   let buffers: Tensor[] = init.buffers;

@@ -105,7 +105,7 @@ describe('per-optimizer settings: validation', () => {
     expect(v('RMSProp', { rmsAlpha: '2' }).errors).toEqual({ rmsAlpha: OPTION_MESSAGES.unitClosed });
     expect(v('SGD-HD', { lrMin: '0.1', lrMax: '0.01' }).errors).toEqual({ lrMin: OPTION_MESSAGES.minAboveMax });
     // The HD refinements' switches are parsed too (off unless ticked).
-    expect(v('SGD-HD', { lrMin: '-1', lrMax: '' }).parsed!.options).toEqual({ lrMin: -1, lrMax: null, multiplicativeHypergradient: false, hdAdagrad: false });
+    expect(v('SGD-HD', { lrMin: '-1', lrMax: '' }).parsed!.options).toEqual({ lrMin: -1, lrMax: null, multiplicativeHypergradient: false, hdAdagrad: false, hdNullSteps: false });
     expect(v('SGD-HD', { lrMin: 'none' }).errors).toEqual({ lrMin: MESSAGES.notNumber });
   });
 
