@@ -54,10 +54,15 @@ function groupBeta(runs: readonly RunTemplate[], group: 'sgd' | 'adam', fallback
  * The form patch of a command-line preset: its optimizers; α₀ page-wide when every run shares it,
  * else each optimizer's own α₀ in its settings; μ from the runs that take the page's μ; β per group.
  */
-export function patchFromCliPreset(cliName: string, defaults: { alpha0: number; betaSgd: number; betaAdam: number; momentum: number }): PagePreset['patch'] {
+export function patchFromCliPreset(
+  cliName: string,
+  defaults: { alpha0: number; betaSgd: number; betaAdam: number; momentum: number },
+  keep: (r: RunTemplate) => boolean = () => true,
+): PagePreset['patch'] {
   const preset = findPreset(cliName);
   if (!preset) throw new Error(`no command-line preset "${cliName}"`);
-  const runs = preset.runs;
+  // `keep`: the runs the page can hold at once (one run per optimizer: one Stack of the command line's ten).
+  const runs = preset.runs.filter(keep);
   const dataset = shared(runs, (r) => r.dataset, 'dataset');
   const model = shared(runs, (r) => r.model, 'model');
   if (!isDatasetName(dataset) || !isModelName(model)) throw new Error(`preset "${cliName}": unknown dataset or model`);
@@ -123,6 +128,12 @@ export const PAGE_PRESETS: readonly PagePreset[] = [
     label: 'Second-order comparison: MLP on MNIST',
     hint: 'SGD (α₀ 0.1), Adam and Adam-HD (1e-3, β 1e-7), ESGD-M at its defaults (lr 1) and L-BFGS (lr 1, strong-Wolfe, max_iter 4, history 10), each α₀ in its Settings; batch 128, 1 epoch, no weight decay. Choose the Gradient evaluations axis to compare at equal cost: an L-BFGS step costs about 5.',
     patch: patchFromCliPreset('second-order', DEFAULTS),
+  },
+  {
+    id: 'gdtuo-mnist',
+    label: 'Stacked hyperoptimizers: MNIST (Chandra et al.)',
+    hint: "SGD (α₀ 0.01), Adam (1e-3) and the Stack Adam / SGD(1e-5) on one hidden layer of 128 tanh, batch 256, 1 epoch, no weight decay, as the paper's code. The page holds one Stack at a time: build the others (SGD / SGD(0.01), Adam / Adam, …) in its Settings, or run them all with npm run sweep -- gdtuo-mnist. Choose β₁ or β₂ in the Hyperparameter select to see what the stack learns.",
+    patch: patchFromCliPreset('gdtuo-mnist', DEFAULTS, (r) => r.optimizer !== 'Stack' || r.options?.stack === 'Adam / SGD(1e-5)'),
   },
 ];
 

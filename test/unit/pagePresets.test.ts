@@ -34,14 +34,23 @@ function specsOf(p: PagePreset) {
 }
 
 describe('page presets: the reference numbers (issue 6, item 6)', () => {
-  it('has the five presets, with the names people see', () => {
+  it('has the six presets, with the names people see', () => {
     expect(PAGE_PRESETS.map((p) => p.label)).toEqual([
       'Reference: LogReg on MNIST',
       'Reference: MLP on MNIST',
       'Reference: VGG-16-BN on CIFAR-10',
       'Classic comparison: FFNN 784-100-10, batch 100',
       'Second-order comparison: MLP on MNIST',
+      'Stacked hyperoptimizers: MNIST (Chandra et al.)',
     ]);
+  });
+
+  it('stacked hyperoptimizers: SGD, Adam and one Stack of the command line preset, each α₀ its own', () => {
+    const p = findPagePreset('gdtuo-mnist')!.patch;
+    expect(p.optimizers).toEqual(['SGD', 'Adam', 'Stack']);
+    expect(p.model).toBe('mlp128tanh');
+    expect(p.perOptimizer).toEqual({ SGD: { alpha0: '0.01' }, Adam: { alpha0: '0.001' }, Stack: { alpha0: '0.001', stack: 'Adam / SGD(1e-5)' } });
+    expect(p.texts).toMatchObject({ weightDecay: '0', batchSize: '256', epochs: '1' });
   });
 
   it("second-order comparison: each α₀ and L-BFGS's settings in the optimizers' Settings, valid as a form", () => {
