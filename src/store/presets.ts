@@ -57,11 +57,11 @@ function groupBeta(runs: readonly RunTemplate[], group: 'sgd' | 'adam', fallback
 export function patchFromCliPreset(
   cliName: string,
   defaults: { alpha0: number; betaSgd: number; betaAdam: number; momentum: number },
-  keep: (r: RunTemplate) => boolean = () => true,
+  keep: (r: RunTemplate, i: number, all: readonly RunTemplate[]) => boolean = () => true,
 ): PagePreset['patch'] {
   const preset = findPreset(cliName);
   if (!preset) throw new Error(`no command-line preset "${cliName}"`);
-  // `keep`: the runs the page can hold at once (one run per optimizer: one Stack of the command line's ten).
+  // `keep`: the runs the page can hold at once (one run per optimizer: one Stack of the command line's eight).
   const runs = preset.runs.filter(keep);
   const dataset = shared(runs, (r) => r.dataset, 'dataset');
   const model = shared(runs, (r) => r.model, 'model');
@@ -133,7 +133,10 @@ export const PAGE_PRESETS: readonly PagePreset[] = [
     id: 'gdtuo-mnist',
     label: 'Stacked hyperoptimizers: MNIST (Chandra et al.)',
     hint: "SGD (α₀ 0.01), Adam (1e-3) and the Stack Adam / SGD(1e-5) on one hidden layer of 128 tanh, batch 256, 1 epoch, no weight decay, as the paper's code. The page holds one Stack at a time: build the others (SGD / SGD(0.01), Adam / Adam, …) in its Settings, or run them all with npm run sweep -- gdtuo-mnist. Choose β₁ or β₂ in the Hyperparameter select to see what the stack learns.",
-    patch: patchFromCliPreset('gdtuo-mnist', DEFAULTS, (r) => r.optimizer !== 'Stack' || r.options?.stack === 'Adam / SGD(1e-5)'),
+    // The first SGD and Adam (not their re-runs at the learned α) and one Stack.
+    patch: patchFromCliPreset('gdtuo-mnist', DEFAULTS, (r, i, all) =>
+      r.optimizer === 'Stack' ? r.options?.stack === 'Adam / SGD(1e-5)' : all.findIndex((x) => x.optimizer === r.optimizer) === i,
+    ),
   },
 ];
 
