@@ -16,8 +16,8 @@ function recordedHashes(): Map<string, string> {
 
 describe('golden files are the recorded copies', () => {
   const hashes = recordedHashes();
-  it('records the five files', () => {
-    expect([...hashes.keys()].sort()).toEqual(['../spec/hypergradient.md', 'P1.json', 'P2.json', 'README.md', 'second_order_P2.json']);
+  it('records the five copied files and the stacks golden generated here', () => {
+    expect([...hashes.keys()].sort()).toEqual(['../spec/hypergradient.md', 'P1.json', 'P2.json', 'README.md', 'second_order_P2.json', 'stack_reference.json']);
   });
   for (const [name, hash] of hashes) {
     it(`${name} has its recorded sha256`, () => {
