@@ -27,40 +27,9 @@ import { reluMaxPool2R } from '../../src/models/rop/pool';
 import type { ForwardMode, Network } from '../../src/models/network';
 import { DROPOUT_P } from '../../src/models/vgg';
 import { batchNorm, conv, flattenCHW, torchConvWeight, type Image } from './models-reference';
+import { comb, direction, dot, f32, norm, uniform, type Vec } from './vecMath';
 
-type Vec = Float64Array[];
 
-function uniform(n: number, rand: () => number, scale = 1): Float64Array {
-  return Float64Array.from({ length: n }, () => scale * (2 * rand() - 1));
-}
-
-/** Float32-representable values (what the tensors hold), as float64. */
-function f32(vs: Vec): Vec {
-  return vs.map((v) => Float64Array.from(Float32Array.from(v)));
-}
-
-function dot(a: Vec, b: Vec): number {
-  let s = 0;
-  a.forEach((x, i) => x.forEach((xi, j) => (s += xi * b[i][j])));
-  return s;
-}
-
-function norm(a: Vec): number {
-  return Math.sqrt(dot(a, a));
-}
-
-/** a·u + b·w + θ */
-function comb(theta: Vec, a: number, u: Vec, b: number, w: Vec): Vec {
-  return theta.map((t, i) => t.map((ti, j) => ti + a * u[i][j] + b * w[i][j]));
-}
-
-/** Random direction of unit norm on the tensors `on` selects (zero elsewhere), float32-representable. */
-function direction(sizes: readonly number[], seed: number, on: (i: number) => boolean = () => true): Vec {
-  const r = createRng(seed);
-  const d = sizes.map((s, i) => (on(i) ? uniform(s, r) : new Float64Array(s)));
-  const k = 1 / norm(d);
-  return f32(d.map((t) => t.map((x) => x * k)));
-}
 
 /** Branch decisions of a float64 forward pass and their distance to the nearest kink. */
 class Decisions {

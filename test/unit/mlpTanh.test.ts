@@ -14,43 +14,14 @@ import { forwardMacs, mlpLayers, modelFits, modelInfo, parameterCount } from '..
 import { crossEntropy } from '../../src/models/mlp';
 import type { InputScale } from '../../src/models/mlpTanh';
 import type { Network } from '../../src/models/network';
+import { comb, direction, dot, f32, norm, type Vec } from './vecMath';
 
-type Vec = Float64Array[];
 type Shape = [number, number, number];
 
 const MNIST: Shape = [28, 28, 1];
 const MNIST_SCALE: InputScale = { mean: [MNIST_MEAN], std: [MNIST_STD] };
 const EVAL = { training: false } as const;
 
-function uniform(n: number, rand: () => number, scale = 1): Float64Array {
-  return Float64Array.from({ length: n }, () => scale * (2 * rand() - 1));
-}
-
-function f32(vs: Vec): Vec {
-  return vs.map((v) => Float64Array.from(Float32Array.from(v)));
-}
-
-function dot(a: Vec, b: Vec): number {
-  let s = 0;
-  a.forEach((x, i) => x.forEach((xi, j) => (s += xi * b[i][j])));
-  return s;
-}
-
-function norm(a: Vec): number {
-  return Math.sqrt(dot(a, a));
-}
-
-function comb(theta: Vec, a: number, u: Vec, b: number, w: Vec): Vec {
-  return theta.map((t, i) => t.map((ti, j) => ti + a * u[i][j] + b * w[i][j]));
-}
-
-/** Unit-norm random direction on the tensors `on` selects, float32-representable. */
-function direction(sizes: readonly number[], seed: number, on: (i: number) => boolean = () => true): Vec {
-  const r = createRng(seed);
-  const d = sizes.map((s, i) => (on(i) ? uniform(s, r) : new Float64Array(s)));
-  const k = 1 / norm(d);
-  return f32(d.map((t) => t.map((x) => x * k)));
-}
 
 /**
  * Random whole-number pixels of n images and the engine's normalised float32 input for them
