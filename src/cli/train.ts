@@ -1,6 +1,6 @@
 // npm run train -- --dataset mnist --model logreg --optimizer SGD-HD --alpha0 1e-3 --beta 1e-3 --epochs 20
 //   [--width 1/8 (vgg16bn)] --batch-size 128 --weight-decay 1e-4 --seed 1 --out results/ [--iterations N] [--eval-every N]
-//   [--threshold L] [--backend wasm|cpu] [--no-normalize] [--summary-json FILE] [--quiet]
+//   [--threshold L] [--backend wasm|cpu|webgpu] [--no-normalize] [--summary-json FILE] [--quiet]
 //   and every optimizer hyperparameter as a flag (--beta1, --lr-nesterov false, --schedule "step(size=100;gamma=0.5)", ...).
 // One run of the same engine, optimizers and data as the page; writes the reference-layout CSV and the
 // page's tidy CSV under --out, and (with --summary-json) the run's summary for `sweep`.
@@ -16,6 +16,7 @@ import { hyperFlag } from '../experiments/presets';
 import { EMPTY_ALLOWED, optionRule, type OptionKey } from '../config/optimizerOptions';
 import { formatStack, parseStack } from '../optim/stackSpec';
 import { DataFormatError } from '../data/errors';
+import { NODE_BACKENDS, isNodeBackendName, type NodeBackendName } from '../engine/nodeBackendNames';
 import { parseCommandLine, usageErrorLine, usageText, UsageError, wrapList, type Command, type Flag } from './args';
 // tfjs, the engine and the data loaders are imported in main(), after the arguments are checked:
 // --help and a bad command line answer at once.
@@ -56,7 +57,12 @@ export const TRAIN: Command = {
     'eval-every': { type: 'string', arg: 'N', defaultText: 'at the end of every epoch', help: 'evaluate on the test set every N iterations' },
     threshold: { type: 'string', arg: 'L', defaultText: 'none', help: 'stop when a minibatch loss falls below L' },
     out: { type: 'string', arg: 'DIR', default: 'results', help: 'folder for the CSVs' },
-    backend: { type: 'string', arg: 'NAME', default: 'wasm', help: 'tfjs backend: wasm | cpu' },
+    backend: {
+      type: 'string',
+      arg: 'NAME',
+      default: 'wasm',
+      help: 'tfjs backend: wasm | cpu | webgpu (Dawn through the npm package webgpu: the GPU with its Vulkan driver, else SwiftShader on the CPU)',
+    },
     'no-normalize': { type: 'boolean', help: 'inputs in [0, 1] instead of normalised' },
     'summary-json': { type: 'string', arg: 'FILE', defaultText: 'not written', help: "write the run's summary as JSON (for sweep)" },
     quiet: { type: 'boolean', help: 'no progress line' },
@@ -98,7 +104,7 @@ function bool(flag: string, text: string): boolean {
 export interface TrainArgs {
   config: TrainConfig;
   threshold: number | null;
-  backend: 'wasm' | 'cpu';
+  backend: NodeBackendName;
   out: string;
   normalize: boolean;
   summaryJson: string | null;
@@ -122,7 +128,7 @@ export function parseTrainArgs(argv: string[]): TrainArgs | 'help' {
   if (!OPTIMIZER_NAMES.includes(optimizer)) throw new UsageError(`--optimizer: unknown optimizer "${optimizer}" (${OPTIMIZER_NAMES.join(', ')})`);
   const info = optimizerInfo(optimizer);
   const backend = s('backend');
-  if (backend !== 'wasm' && backend !== 'cpu') throw new UsageError(`--backend: "${backend}" is not wasm or cpu`);
+  if (!isNodeBackendName(backend)) throw new UsageError(`--backend: "${backend}" is not ${NODE_BACKENDS.join(', ')}`);
 
   const options: Partial<Hyper> = {};
   for (const { key, flag } of HYPER_FLAGS) {
@@ -219,11 +225,12 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(usageText(TRAIN));
     return 0;
   }
-  const [{ useNodeBackend }, { runExperiment, writeAtomic }, { loadMnistFromPackage }, { loadFashionMnistFromDebian }, { loadCifar10 }, { ProgressBar }] =
+  const [{ useNodeBackend, describeNodeWebgpu }, { runExperiment, writeAtomic }, { loadMnistFromPackage }, { loadFashionMnistFromDebian }, { loadCifar10 }, { ProgressBar }] =
     await Promise.all([import('../engine/nodeBackends'), import('./experiment'), import('./mnistNode'), import('./fashionMnistNode'), import('./cifarNode'), import('./progressBar')]);
   // tfjs prints a hint about tfjs-node on the console: keep stdout for results.
   console.log = (...a: unknown[]) => process.stderr.write(`${a.join(' ')}\n`);
   await useNodeBackend(args.backend);
+  if (args.backend === 'webgpu') process.stderr.write(`train: webgpu on ${await describeNodeWebgpu()}\n`);
   let data;
   try {
     const name = args.config.dataset;
