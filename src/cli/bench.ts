@@ -1,8 +1,9 @@
 // Benchmark: the engine's time per step against a minimal hand-written tfjs loop for the same model,
 // backend and data, in the same process (src/cli/benchLoops.ts). Prints numbers and ratios; asserts nothing.
-//   npm run bench -- [--backend wasm|cpu] [--models logreg,ffnn100,mlp] [--rounds 3]
+//   npm run bench -- [--backend wasm|cpu|webgpu] [--models logreg,ffnn100,mlp] [--rounds 3]
 // The command line is checked before tfjs is imported: --help and a bad flag answer at once.
 import { startCommand, str, usageErrorLine, type Command } from './args';
+import { NODE_BACKENDS, isNodeBackendName } from '../engine/nodeBackendNames';
 
 /** The models bench times (kept here, not imported from benchLoops, so --help needs no tfjs). */
 const MODELS = ['logreg', 'ffnn100', 'mlp'] as const;
@@ -15,7 +16,7 @@ export const BENCH: Command = {
     'Asserts nothing; takes about a minute per model on wasm.',
   synopsis: '[options]',
   flags: {
-    backend: { type: 'string', arg: 'NAME', default: 'wasm', help: 'tfjs backend: wasm | cpu' },
+    backend: { type: 'string', arg: 'NAME', default: 'wasm', help: `tfjs backend: ${NODE_BACKENDS.join(' | ')}` },
     models: { type: 'string', arg: 'LIST', default: MODELS.join(','), help: `comma-separated, of ${MODELS.join(', ')} (the MNIST MLPs)` },
     rounds: { type: 'string', arg: 'N', default: '3', help: 'interleaved rounds; the median of each is printed' },
   },
@@ -30,7 +31,7 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   };
   const backend = str(p, 'backend');
-  if (backend !== 'wasm' && backend !== 'cpu') return bad(`--backend: "${backend}" is not wasm or cpu`);
+  if (!isNodeBackendName(backend)) return bad(`--backend: "${backend}" is not ${NODE_BACKENDS.join(', ')}`);
   const models = str(p, 'models')!.split(',').map((m) => m.trim()).filter((m) => m !== '');
   const unknown = models.filter((m) => !(MODELS as readonly string[]).includes(m));
   if (models.length === 0 || unknown.length) return bad(`--models: ${unknown.length ? `unknown ${unknown.join(', ')}` : 'none given'} (takes ${MODELS.join(', ')})`);

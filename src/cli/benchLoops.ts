@@ -5,6 +5,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { Tensor, Tensor2D, Variable } from '@tensorflow/tfjs';
 import { createRng, epochPermutation, gatherBatch } from '../data/batching';
 import { useNodeBackend } from '../engine/nodeBackends';
+import type { NodeBackendName } from '../engine/nodeBackendNames';
 import { toDeviceBatch } from '../engine/inputs';
 import { train } from '../engine/trainer';
 import type { DatasetBuffers, ModelName, TrainConfig } from '../engine/types';
@@ -17,7 +18,7 @@ export const ITERS: Partial<Record<ModelName, number>> = { logreg: 300, ffnn100:
 const WARMUP = 5;
 
 export interface BenchOptions {
-  backend: 'wasm' | 'cpu';
+  backend: NodeBackendName;
   models: ModelName[];
   rounds: number;
 }
