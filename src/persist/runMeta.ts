@@ -15,6 +15,9 @@ export interface RunMeta {
   batch: number;
   config: TrainConfig;
   backend: BackendName | null;
+  /** wasm only: the threads its worker computes with, and whether the page was cross-origin isolated (src/sched/threads.ts). */
+  threads?: number;
+  isolated?: boolean;
   state: RunMetaState;
   iteration: number;
   total: number;

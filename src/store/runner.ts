@@ -15,6 +15,7 @@ import { buildSpecs, formBase, MAX_CONCURRENT_RUNS, runLabel } from './runSpecs'
 import { FINISHED_STATES, useRunsStore, type RunMeta } from './runsStore';
 import { transferableCopy } from './datasetCopy';
 import { createScheduler, type Job } from '../sched/scheduler';
+import { runsTrainingAtOnce, threadsPerRun } from '../sched/threads';
 import { crashMessage, debugEnabled, faultHooksEnabled, CRASH_MODES, type CrashMode } from '../worker/faults';
 
 const workers = new Map<string, Worker>();
@@ -71,7 +72,7 @@ function finishWorker(runId: string): void {
 function handleMessage(runId: string, msg: FromWorker): void {
   switch (msg.type) {
     case 'backend':
-      queuePatch(runId, { backend: msg.backend }, true);
+      queuePatch(runId, { backend: msg.backend, ...(msg.threads !== undefined ? { threads: msg.threads, isolated: pageIsolated() } : {}) }, true);
       break;
     case 'metrics':
       seriesBuffers.appendBatch(msg.batch);
@@ -117,6 +118,26 @@ function failRun(runId: string, message: string): void {
   useRunsStore.getState().addError(`${labelOf(runId)}: ${message}`);
 }
 
+/** The page is cross-origin isolated: SharedArrayBuffer, so wasm threads, are available. */
+function pageIsolated(): boolean {
+  return typeof crossOriginIsolated !== 'undefined' && crossOriginIsolated === true;
+}
+
+/**
+ * wasm threads for a run whose worker starts now: the cores shared among the runs that will train at
+ * once (running, this one included, plus those queued, up to the limit). A run keeps the threads it
+ * started with (a wasm module cannot change its count): a queued run starting when one ends gets the same
+ * share, and one left alone at the end keeps its share rather than growing. Start is refused while runs
+ * train, so no later Start adds runs to the cores these share (the α₀ sweep's workers are its own).
+ */
+function threadsForNewRun(): number {
+  return threadsPerRun({
+    isolated: pageIsolated(),
+    cores: typeof navigator !== 'undefined' ? navigator.hardwareConcurrency : undefined,
+    runsAtOnce: runsTrainingAtOnce(scheduler.running().length, scheduler.queued().length, scheduler.concurrency),
+  });
+}
+
 function spawn(spec: RunSpec, data: DatasetBuffers, backend: BackendName | 'auto'): void {
   let worker: Worker;
   try {
@@ -133,7 +154,7 @@ function spawn(spec: RunSpec, data: DatasetBuffers, backend: BackendName | 'auto
     failRun(spec.runId, crashMessage(ev.message || ev.error || 'unknown error'));
   };
   worker.onmessageerror = () => failRun(spec.runId, crashMessage('a message from the worker could not be read'));
-  const msg: ToWorker = { type: 'start', run: spec, backend, data, ...(FAULT_HOOKS ? { faults: true } : {}) };
+  const msg: ToWorker = { type: 'start', run: spec, backend, data, threads: threadsForNewRun(), ...(FAULT_HOOKS ? { faults: true } : {}) };
   worker.postMessage(msg, [data.trainImages.buffer, data.trainLabels.buffer, data.testImages.buffer, data.testLabels.buffer]);
 }
 

@@ -4,8 +4,12 @@ import type { Hyper } from '../optim/hyper';
 import type { CrashMode } from './faults';
 
 export type ToWorker =
-  /** `faults`: accept the test-only `__crash` messages (the page sets it only with `?faults=1`: src/worker/faults.ts). */
-  | { type: 'start'; run: RunSpec; backend: BackendName | 'auto'; data: DatasetBuffers; faults?: boolean }
+  /**
+   * `faults`: accept the test-only `__crash` messages (the page sets it only with `?faults=1`: src/worker/faults.ts).
+   * `threads`: wasm threads for this run (src/sched/threads.ts; above 1 only where the page is cross-origin
+   * isolated); absent: 1, the single-threaded build.
+   */
+  | { type: 'start'; run: RunSpec; backend: BackendName | 'auto'; data: DatasetBuffers; faults?: boolean; threads?: number }
   | { type: 'pause' }
   | { type: 'resume' }
   /** A mid-run edit: these values from the next iteration on. */
@@ -15,7 +19,8 @@ export type ToWorker =
   | { type: '__crash'; mode: CrashMode };
 
 export type FromWorker =
-  | { type: 'backend'; runId: string; backend: BackendName }
+  /** `threads`: on wasm, the threads its module computes with (1: the single-threaded build). */
+  | { type: 'backend'; runId: string; backend: BackendName; threads?: number }
   | { type: 'metrics'; batch: MetricBatch }
   | {
       type: 'status';

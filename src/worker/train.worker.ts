@@ -8,7 +8,8 @@ import * as tf from '@tensorflow/tfjs';
 import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
-import { chooseBackend } from '../engine/backend';
+import { chooseBackend, wasmThreadsInUse } from '../engine/backend';
+import { patchThreadedFactorySource, reportCoresForThreads } from './wasmThreadsFix';
 import { totalIterations } from '../engine/budget';
 import { train } from '../engine/trainer';
 import type { RunState } from '../engine/types';
@@ -111,7 +112,7 @@ function crash(mode: CrashMode): void {
   }
 }
 
-async function start({ run, backend, data }: Extract<ToWorker, { type: 'start' }>) {
+async function start({ run, backend, data, threads }: Extract<ToWorker, { type: 'start' }>) {
   runId = run.runId;
   total = totalIterations(run.config, data.trainLabels.length);
   iteration = 0;
@@ -119,15 +120,24 @@ async function start({ run, backend, data }: Extract<ToWorker, { type: 'start' }
   let unwatch = () => {};
   try {
     status('loading', 0, total);
+    // The threaded build: its pthread workers need the factory's unminified source, and its thread cap
+    // needs the core count that gives this run its threads (src/worker/wasmThreadsFix.ts).
+    if ((threads ?? 1) > 1) {
+      patchThreadedFactorySource();
+      reportCoresForThreads(threads ?? 1);
+    }
     const name = await chooseBackend(backend, {
       wasmPaths: {
         'tfjs-backend-wasm.wasm': wasmPlain,
         'tfjs-backend-wasm-simd.wasm': wasmSimd,
         'tfjs-backend-wasm-threaded-simd.wasm': wasmThreaded,
       },
+      // Decided by the page (src/sched/threads.ts); the threaded build needs cross-origin isolation.
+      wasmThreads: threads ?? 1,
     });
     backendReady = true;
-    postRaw({ type: 'backend', runId, backend: name });
+    const used = name === 'wasm' ? wasmThreadsInUse() : undefined;
+    postRaw({ type: 'backend', runId, backend: name, ...(used !== undefined ? { threads: used } : {}) });
     const onLost = (message: string) => {
       lostMessage = message;
       fail(message);
