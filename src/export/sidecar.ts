@@ -23,6 +23,10 @@ export interface SidecarRun {
   batch: number;
   state: string;
   backend: BackendName | null;
+  /** wasm runs: the threads the run computed with (1: the single-threaded build; src/sched/threads.ts). */
+  threads?: number;
+  /** wasm runs: whether the page was cross-origin isolated (threads need it). */
+  crossOriginIsolated?: boolean;
   iteration: number;
   total: number;
   divergedAt?: number;

@@ -1,4 +1,5 @@
 // Which backend was asked for (URL ?backend=) and any notice about it.
+import { threadsPolicyText } from '../sched/threads';
 import { requestedBackend } from '../store/backendParam';
 import { useRunsStore } from '../store/runsStore';
 
@@ -10,6 +11,9 @@ export function BackendInfo() {
       <span>
         Backend: <strong>{backend === 'auto' ? 'automatic (webgpu → webgl → wasm → cpu)' : backend}</strong>
         {backend !== 'auto' && ' (from the URL)'}; each run shows the one it got.
+      </span>{' '}
+      <span className="backend-threads">
+        {threadsPolicyText(typeof crossOriginIsolated !== 'undefined' && crossOriginIsolated === true, typeof navigator !== 'undefined' ? navigator.hardwareConcurrency : undefined)}.
       </span>
       {warning && <p className="notice">{warning}</p>}
       {notices.map((n) => (

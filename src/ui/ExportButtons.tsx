@@ -43,6 +43,8 @@ function download(d: DeviceInfo): void {
       batch: r.batch,
       state: r.state,
       backend: r.backend,
+      ...(r.threads !== undefined ? { threads: r.threads } : {}),
+      ...(r.isolated !== undefined ? { crossOriginIsolated: r.isolated } : {}),
       iteration: r.iteration,
       total: r.total,
       ...(r.divergedAt !== undefined ? { divergedAt: r.divergedAt } : {}),

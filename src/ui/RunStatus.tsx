@@ -2,12 +2,14 @@
 // list of every run kept in this browser.
 import { useShallow } from 'zustand/react/shallow';
 import { seriesBuffers } from '../series/buffers';
+import { threadsExplained } from '../sched/threads';
 import { useRunsStore, type RunMeta } from '../store/runsStore';
 import { RunsList } from './RunsList';
 
-/** One line of status text, e.g. "SGD-HD: training, iteration 120 / 469 (wasm)". */
+/** One line of status text, e.g. "SGD-HD: training, iteration 120 / 469 (wasm) on 2 threads". */
 export function statusText(r: RunMeta): string {
-  const on = r.backend ? ` (${r.backend})` : '';
+  const threads = r.backend === 'wasm' && r.threads !== undefined ? ` on ${threadsExplained(r.threads, r.isolated)}` : '';
+  const on = r.backend ? ` (${r.backend})${threads}` : '';
   switch (r.state) {
     case 'loading':
       return `${r.label}: loading${on}`;

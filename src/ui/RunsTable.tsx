@@ -5,6 +5,7 @@
 import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { optimizerInfo } from '../optim/catalog';
+import { backendWithThreads } from '../sched/threads';
 import { seriesBuffers } from '../series/buffers';
 import {
   buildRunsTable,
@@ -34,7 +35,8 @@ export function tableInputs(metas: readonly (RunMeta | undefined)[]): TableRunIn
       label: m.label,
       config: m.config,
       state: m.state,
-      backend: m.backend,
+      // "wasm, 2 threads": the thread count next to the backend (src/sched/threads.ts).
+      backend: backendWithThreads(m.backend, m.threads),
       iteration: v?.iteration ?? [],
       loss: v?.loss ?? [],
       lr: v?.lr ?? [],
