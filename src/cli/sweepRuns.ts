@@ -8,14 +8,17 @@ import { fileURLToPath } from 'node:url';
 import { expandPreset, runId, trainArgs, type Preset, type RunConfig } from '../experiments/presets';
 import { readRunSummary, writeAtomic, writeSummaries } from './sweepSummary';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+/** The repository: train runs here (`--import tsx` resolves from it); a Slurm array task cd's here. */
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+export type SweepBackend = 'wasm' | 'cpu' | 'webgpu';
 
 export interface SweepOptions {
   preset: Preset;
   out: string;
   seeds: number;
   jobs: number;
-  backend: 'wasm' | 'cpu' | null;
+  backend: SweepBackend | null;
   dryRun: boolean;
   scale: number;
 }
@@ -50,6 +53,15 @@ export function planRuns(o: Pick<SweepOptions, 'preset' | 'out' | 'seeds' | 'sca
   });
 }
 
+/**
+ * The whole train command line of a run: the train command (trainCommand) and its arguments, the summary
+ * written to `summaryJson`. The local sweep, --dry-run and the Slurm array tasks all build it here, so they
+ * run byte-identical commands.
+ */
+export function trainArgv(cmd: readonly string[], run: PlannedRun, backend: SweepBackend | null, summaryJson: string): string[] {
+  return [...cmd, ...trainArgs(run.config, { out: run.csvDir, summaryJson, backend: backend ?? undefined })];
+}
+
 /** A shell-readable command line (for --dry-run and failure reports). */
 export function shellQuote(args: readonly string[]): string {
   return args.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(' ');
@@ -66,7 +78,7 @@ export interface SweepIo {
   err: (line: string) => void;
 }
 
-interface RunOutcome {
+export interface RunOutcome {
   ok: boolean;
   code: number | null;
   signal: NodeJS.Signals | null;
@@ -88,16 +100,20 @@ class Tail {
 const running = new Set<ChildProcess>();
 let partCounter = 0;
 
-function runOne(run: PlannedRun, cmd: readonly string[], o: SweepOptions): Promise<RunOutcome> {
-  const part = `${run.summaryFile}.part-${process.pid}-${++partCounter}`;
-  const args = [...cmd.slice(1), ...trainArgs(run.config, { out: run.csvDir, summaryJson: part, backend: o.backend ?? undefined })];
+/**
+ * Runs one train command line (`argv`, whose --summary-json is `part`) to the end and, when it exited 0
+ * with a readable summary at `part`, stores the run's record in run.summaryFile (renamed into place, so a
+ * summary there is always whole). Used by the local sweep (output piped and tailed) and by a Slurm array
+ * task (src/cli/slurmTask.ts: output inherited, into the job's log files).
+ */
+export function runTrain(run: PlannedRun, argv: readonly string[], part: string, stdio: 'pipe' | 'inherit' = 'pipe'): Promise<RunOutcome> {
   const t0 = performance.now();
   return new Promise((resolve) => {
     const err = new Tail();
     const out = new Tail(4096);
     let child: ChildProcess;
     try {
-      child = spawn(cmd[0], args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+      child = spawn(argv[0], argv.slice(1), { cwd: ROOT, stdio: ['ignore', stdio, stdio] });
     } catch (e) {
       resolve({ ok: false, code: null, signal: null, stderr: '', message: (e as Error).message, wallS: 0 });
       return;
@@ -116,7 +132,7 @@ function runOne(run: PlannedRun, cmd: readonly string[], o: SweepOptions): Promi
         rmSync(part, { force: true });
         resolve({ ok: false, code, signal, stderr: err.text || out.text, message, wallS });
       };
-      if (spawnError) return fail(`could not start ${cmd[0]}: ${spawnError}`);
+      if (spawnError) return fail(`could not start ${argv[0]}: ${spawnError}`);
       if (code !== 0) return fail(signal ? `killed by ${signal}` : `exit code ${code}`);
       const summary = readRunSummary(part);
       if (!summary) return fail(`exit code 0 but no readable summary JSON at ${part}`);
@@ -132,8 +148,20 @@ function runOne(run: PlannedRun, cmd: readonly string[], o: SweepOptions): Promi
   });
 }
 
+/** Stops every train process this process started (SIGTERM), for a signal handler. */
+export function stopRunning(signal: NodeJS.Signals = 'SIGTERM'): number {
+  const n = running.size;
+  for (const c of running) c.kill(signal);
+  return n;
+}
+
+function runOne(run: PlannedRun, cmd: readonly string[], o: SweepOptions): Promise<RunOutcome> {
+  const part = `${run.summaryFile}.part-${process.pid}-${++partCounter}`;
+  return runTrain(run, trainArgv(cmd, run, o.backend, part), part);
+}
+
 /** Removes what killed runs and killed sweeps left behind in DIR/runs. */
-function removeLeftovers(runsDir: string): void {
+export function removeLeftovers(runsDir: string): void {
   for (const f of readdirSync(runsDir)) {
     if (/\.json\.(part|tmp)-\d+(-\d+)?(\.tmp-\d+)?$/.test(f)) rmSync(path.join(runsDir, f), { force: true });
   }
@@ -147,7 +175,7 @@ export async function runSweep(o: SweepOptions, io: SweepIo, cmd: readonly strin
   if (o.dryRun) {
     for (const r of runs) {
       const status = done.includes(r) ? 'done' : 'todo';
-      io.out(`${status}\t${r.id}\t${shellQuote([...cmd, ...trainArgs(r.config, { out: r.csvDir, summaryJson: r.summaryFile, backend: o.backend ?? undefined })])}\n`);
+      io.out(`${status}\t${r.id}\t${shellQuote(trainArgv(cmd, r, o.backend, r.summaryFile))}\n`);
     }
     io.err(`sweep ${o.preset.name}: ${runs.length} runs, ${done.length} done, ${todo.length} to run (dry run: nothing run)`);
     return 0;
