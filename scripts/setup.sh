@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # One-time set-up for running every test on a fresh Debian machine: Chromium for the browser tests
-# (playwright-core drives Debian's /usr/bin/chromium; it cannot download its own browsers here) and the
-# npm packages from the lockfile.
+# (playwright-core drives Debian's /usr/bin/chromium; it cannot download its own browsers here), Slurm and
+# munge for the cluster-sweep test, and the npm packages from the lockfile.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -16,6 +16,16 @@ if [ ! -x /usr/bin/chromium ] || ! ldconfig -p | grep -q libvulkan.so.1 \
   [ "$(id -u)" = 0 ] || SUDO="sudo"
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium libvulkan1 dataset-fashion-mnist >/dev/null
+fi
+
+# slurm-wlm and munge: the one-node Slurm cluster (scripts/slurm/local-cluster.sh) that test/e2e/slurm.test.ts
+# submits a sweep to (npm run sweep -- … --slurm). Only the packages: no daemon is enabled or started here.
+if ! command -v sbatch >/dev/null 2>&1 || [ ! -x /usr/sbin/slurmctld ] || [ ! -x /usr/sbin/slurmd ] || [ ! -x /usr/sbin/munged ]; then
+  echo "setup: installing Debian slurm-wlm and munge for the Slurm sweep test"
+  SUDO=""
+  [ "$(id -u)" = 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends slurm-wlm munge >/dev/null
 fi
 
 npm ci --no-audit --no-fund
