@@ -19,6 +19,21 @@ export interface LoadOptions {
    * e.g. the registry's "how to get it" line; appended to the message.
    */
   missingHint?: string;
+  /**
+   * Request each shard as `path?v=<first 16 hex digits of its sha256>` (default: when fetching with the
+   * platform's own fetch, i.e. over HTTP; an injected fetchImpl, a disk reader in the CLI and the tests,
+   * gets plain paths). A changed shard is then a new URL, so no cache (the service worker's, a CDN's,
+   * the browser's) can answer with an old copy under a new manifest. A query rather than hashed file
+   * names: the shards keep their names on disk, so existing folders, `npm run data` output and the
+   * tools that read the folders by name are unchanged, and a static host serves `file?v=…` as `file`.
+   * Messages still name the plain URL.
+   */
+  contentAddressed?: boolean;
+}
+
+/** The version query of a shard: the first 16 hex digits (64 bits) of its sha256. */
+export function shardQuery(file: Pick<ManifestFile, 'sha256'>): string {
+  return `v=${file.sha256.slice(0, 16)}`;
 }
 
 /** Parallel downloads: enough to hide latency, few enough to keep memory and sockets modest. */
@@ -132,9 +147,17 @@ export async function loadDataset(
   let loaded = 0;
   onProgress?.(0, totalBytes);
 
+  const contentAddressed = options.contentAddressed ?? fetchImpl === globalThis.fetch;
   const loadShard = async (file: ManifestFile): Promise<IdxArray> => {
     const url = `${base}/${file.path}`;
-    const res = await fetchOk(fetchImpl, url);
+    let res: Response;
+    try {
+      res = await fetchOk(fetchImpl, contentAddressed ? `${url}?${shardQuery(file)}` : url);
+    } catch (e) {
+      // The message names the file, not its version query.
+      if (e instanceof DataFormatError && contentAddressed) throw new DataFormatError(url, e.message.slice(e.file.length + 2), { cause: e.cause });
+      throw e;
+    }
     // Count at most the listed size per file, then top up to it, so progress is monotone and exact.
     let counted = 0;
     const raw = await readBody(res, url, (n) => {
