@@ -1,5 +1,6 @@
 import { defineConfig, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
+import { serviceWorker } from './scripts/vite/serviceWorkerPlugin';
 
 /**
  * The built page's Content-Security-Policy, one directive per line (why each: README "Security"). Static
@@ -50,7 +51,8 @@ function contentSecurityPolicy(): Plugin {
 // Relative base so the built page works from any static host path.
 export default defineConfig({
   base: './',
-  plugins: [react(), contentSecurityPolicy()],
+  // serviceWorker: sw.js (offline shell, cross-origin isolation on hosts that send no headers), built page only.
+  plugins: [react(), contentSecurityPolicy(), serviceWorker()],
   worker: { format: 'es' },
   build: { target: 'es2022', chunkSizeWarningLimit: 4000 },
 });
