@@ -18,6 +18,7 @@ import { RunsTable } from './RunsTable';
 import { Guide } from './Guide';
 import { ThemeSelect } from './chart/ThemeSelect';
 import { SweepPanel } from './SweepPanel';
+import { UpdateNotice } from './UpdateNotice';
 
 export function App() {
   useEffect(() => {
@@ -45,6 +46,7 @@ export function App() {
       </nav>
       {/* Everything below the header sits in a landmark: the page's messages open the main content. */}
       <main>
+        <UpdateNotice />
         <Alerts />
         <LinkProblems />
         <DataLoadProgress />
