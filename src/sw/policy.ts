@@ -30,6 +30,8 @@ export interface Route {
   cache: string;
   /** The URL the response is stored under (index.html for every navigation; the URL without its fragment otherwise). */
   key: string;
+  /** A dataset's manifest: once a fresh copy arrives, the shards it no longer lists leave the cache (staleShardKeys). */
+  prune?: true;
 }
 
 /** The parts of a Request the policy looks at. */
@@ -65,7 +67,7 @@ export function routeRequest(req: RequestInfo, scope: string, version: string): 
   url.hash = '';
   if (path.startsWith('data/')) {
     // A dataset's manifest says which shards (by hash) make the data: always the newest when online.
-    if (/^data\/[^/]+\/manifest\.json$/.test(path)) return { strategy: 'network-first', cache: DATA_CACHE, key: url.origin + url.pathname };
+    if (/^data\/[^/]+\/manifest\.json$/.test(path)) return { strategy: 'network-first', cache: DATA_CACHE, key: url.origin + url.pathname, prune: true };
     // A content-addressed shard never changes: the cached copy is the right one.
     if (/^[0-9a-f]{16,64}$/.test(url.searchParams.get('v') ?? '')) return { strategy: 'cache-first', cache: DATA_CACHE, key: url.href };
     // Anything else under data/ (no version): fresh when online, the last copy offline.
@@ -76,6 +78,28 @@ export function routeRequest(req: RequestInfo, scope: string, version: string): 
   // The unhashed shell files (favicon, web manifest, icons, sw.js's neighbours): the build's copy,
   // refreshed from the network when online.
   return { strategy: 'network-first', cache: shell, key: url.href };
+}
+
+/**
+ * The data cache's entries that a freshly fetched dataset manifest makes obsolete: shards of the same
+ * folder (`…/data/<name>/`) whose version is not one the manifest lists. `manifestKey` is the
+ * manifest's cache key (no query); `json` the parsed manifest (untrusted: anything malformed deletes
+ * nothing).
+ */
+export function staleShardKeys(manifestKey: string, json: unknown, cachedKeys: readonly string[]): string[] {
+  const files = (json as { files?: unknown } | null)?.files;
+  if (!Array.isArray(files)) return [];
+  const folder = manifestKey.slice(0, manifestKey.lastIndexOf('/') + 1);
+  const wanted = new Set<string>();
+  for (const f of files as { path?: unknown; sha256?: unknown }[]) {
+    if (typeof f?.path !== 'string' || typeof f.sha256 !== 'string') return [];
+    wanted.add(`${f.path}?v=${f.sha256.slice(0, 16)}`);
+  }
+  return cachedKeys.filter((k) => {
+    if (!k.startsWith(folder)) return false;
+    const rest = k.slice(folder.length);
+    return /\?v=[0-9a-f]{16,64}$/.test(rest) && !wanted.has(rest);
+  });
 }
 
 /** The precache list's paths (relative to the scope) as absolute URLs; '' and 'index.html' both mean the index. */

@@ -20,9 +20,17 @@ const INSTALL_TIMEOUT_MS = 30_000;
 export interface UpdateState {
   /** A newer worker installed and waiting for this page to let it take over. */
   waiting: ServiceWorker | null;
+  /**
+   * A newer worker took over this page from elsewhere (its Reload was pressed in another tab): this page
+   * still runs the old build, whose files the new worker no longer keeps, so it should reload too.
+   */
+  takenOver: boolean;
 }
 
-export const useUpdateStore = create<UpdateState>(() => ({ waiting: null }));
+export const useUpdateStore = create<UpdateState>(() => ({ waiting: null, takenOver: false }));
+
+/** Set when this page asked for the update: its controllerchange is the signal to reload. */
+let updating = false;
 
 /** What the first-visit logic decides, from the facts it looks at (pure; tested). */
 export function firstVisitAction(s: { controlled: boolean; reloadedOnce: boolean }): 'render' | 'reload' | 'render-uncontrolled' {
@@ -75,6 +83,13 @@ function watchUpdates(reg: ServiceWorkerRegistration): void {
     if (reg.waiting && navigator.serviceWorker.controller) useUpdateStore.setState({ waiting: reg.waiting });
   };
   report();
+  navigator.serviceWorker.addEventListener('controllerchange', () => {
+    if (updating) {
+      location.reload();
+      return;
+    }
+    useUpdateStore.setState({ waiting: null, takenOver: true });
+  });
   reg.addEventListener('updatefound', () => {
     const next = reg.installing;
     next?.addEventListener('statechange', () => {
@@ -89,16 +104,15 @@ function watchUpdates(reg: ServiceWorkerRegistration): void {
   });
 }
 
-/** Lets the waiting worker take over and reloads the page once it controls it. */
+/** Lets the waiting worker take over and reloads the page once it controls it (at once when another tab already let it). */
 export function applyUpdate(): void {
-  const waiting = useUpdateStore.getState().waiting;
-  if (!waiting) return;
-  let reloading = false;
-  navigator.serviceWorker.addEventListener('controllerchange', () => {
-    if (reloading) return;
-    reloading = true;
+  const { waiting, takenOver } = useUpdateStore.getState();
+  if (takenOver) {
     location.reload();
-  });
+    return;
+  }
+  if (!waiting || updating) return;
+  updating = true;
   waiting.postMessage({ type: 'SKIP_WAITING' });
 }
 

@@ -2,7 +2,7 @@
 // the build's version and precache list). It makes the page work offline and cross-origin isolated on a
 // static host that sets no headers: every response it serves carries COOP/COEP. The policy (which
 // cache, which strategy) is src/sw/policy.ts.
-import { cachesToDelete, precacheUrls, routeRequest, shellCacheName, withIsolationHeaders, type Route } from './policy';
+import { cachesToDelete, precacheUrls, routeRequest, shellCacheName, staleShardKeys, withIsolationHeaders, type Route } from './policy';
 
 declare const __HG_SW_VERSION__: string;
 declare const __HG_SW_PRECACHE__: readonly string[];
@@ -55,23 +55,39 @@ function isolated(res: Response): Response {
 /** Store only complete, successful, same-origin answers (not a 206 part, not an error page). */
 const storable = (res: Response): boolean => res.status === 200 && res.type === 'basic';
 
-async function cacheFirst(request: Request, route: Route): Promise<Response> {
-  const cache = await caches.open(route.cache);
-  const hit = await cache.match(route.key);
+/** Stores `res` under the route's key in the background (the page gets the body as it streams). */
+function store(event: FetchEvent, route: Route, res: Response): void {
+  if (!storable(res)) return;
+  const copy = res.clone();
+  event.waitUntil(
+    (async () => {
+      const cache = await caches.open(route.cache);
+      if (route.prune) {
+        // A fresh dataset manifest: shards it no longer lists leave the cache.
+        const json: unknown = await copy.clone().json().catch(() => null);
+        const keys = (await cache.keys()).map((r) => r.url);
+        await Promise.all(staleShardKeys(route.key, json, keys).map((k) => cache.delete(k)));
+      }
+      await cache.put(route.key, copy);
+    })().catch(() => undefined),
+  );
+}
+
+async function cacheFirst(event: FetchEvent, route: Route): Promise<Response> {
+  const hit = await caches.match(route.key, { cacheName: route.cache });
   if (hit) return hit;
-  const res = await fetch(request);
-  if (storable(res)) await cache.put(route.key, res.clone());
+  const res = await fetch(event.request);
+  store(event, route, res);
   return res;
 }
 
-async function networkFirst(request: Request, route: Route): Promise<Response> {
-  const cache = await caches.open(route.cache);
+async function networkFirst(event: FetchEvent, route: Route): Promise<Response> {
   try {
-    const res = await fetch(request);
-    if (storable(res)) await cache.put(route.key, res.clone());
+    const res = await fetch(event.request);
+    store(event, route, res);
     return res;
   } catch (e) {
-    const hit = await cache.match(route.key);
+    const hit = await caches.match(route.key, { cacheName: route.cache });
     if (hit) return hit;
     throw e;
   }
@@ -81,5 +97,5 @@ sw.addEventListener('fetch', (event) => {
   const { request } = event;
   const route = routeRequest(request, sw.registration.scope, VERSION);
   if (!route) return;
-  event.respondWith((route.strategy === 'cache-first' ? cacheFirst(request, route) : networkFirst(request, route)).then(isolated));
+  event.respondWith((route.strategy === 'cache-first' ? cacheFirst(event, route) : networkFirst(event, route)).then(isolated));
 });

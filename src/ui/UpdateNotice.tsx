@@ -1,5 +1,5 @@
-// "A new version is available" with a Reload button, shown when a newer service worker is waiting
-// (src/sw/register.ts). Runs in training would be cut off by the reload: then the button says so and
+// "A new version is available" with a Reload button, shown when a newer service worker is waiting, or
+// has taken over from another tab (src/sw/register.ts). Runs in training would be cut off by the reload: then the button says so and
 // asks first.
 import { useState } from 'react';
 import { reloadPrompt } from '../sw/policy';
@@ -7,10 +7,10 @@ import { applyUpdate, useUpdateStore } from '../sw/register';
 import { isActive, useRunsStore } from '../store/runsStore';
 
 export function UpdateNotice() {
-  const waiting = useUpdateStore((s) => s.waiting);
+  const due = useUpdateStore((s) => s.waiting !== null || s.takenOver);
   const active = useRunsStore((s) => Object.values(s.runs).filter((r) => r !== undefined && isActive(r)).length);
   const [asking, setAsking] = useState(false);
-  if (!waiting) return null;
+  if (!due) return null;
   const { label, question } = reloadPrompt(active);
   return (
     <div role="status" className="notice update-notice">

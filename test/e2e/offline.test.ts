@@ -25,6 +25,13 @@ before(async () => {
   context = await browser.newContext({ acceptDownloads: true });
   // Under automation (navigator.webdriver) the page leaves the worker off unless asked (src/sw/register.ts).
   await context.addInitScript(() => localStorage.setItem('hg-sw', 'on'));
+  // Content-Security-Policy violations, kept across reloads (the worker must not need any exception).
+  await context.addInitScript(() =>
+    document.addEventListener('securitypolicyviolation', (e) => {
+      const seen = JSON.parse(sessionStorage.getItem('csp-violations') ?? '[]') as string[];
+      sessionStorage.setItem('csp-violations', JSON.stringify([...seen, `${e.violatedDirective} ${e.blockedURI}`]));
+    }),
+  );
   page = await context.newPage();
   page.setDefaultTimeout(config.timeouts.action);
   page.setDefaultNavigationTimeout(config.timeouts.navigation);
@@ -166,6 +173,7 @@ describe('hosted under /hg/ by a server that sends no special headers', () => {
       return { waiting: r?.waiting !== null, controlled: navigator.serviceWorker.controller !== null, isolated: self.crossOriginIsolated };
     });
     assert.deepEqual(after, { waiting: false, controlled: true, isolated: true });
+    assert.deepEqual(await page.evaluate(() => JSON.parse(sessionStorage.getItem('csp-violations') ?? '[]') as string[]), [], 'no CSP violations');
     assert.equal(await page.getByRole('status').filter({ hasText: 'A new version is available' }).count(), 0);
     assert.deepEqual(pageErrors, []);
   });

@@ -12,6 +12,7 @@ import {
   reloadPrompt,
   routeRequest,
   shellCacheName,
+  staleShardKeys,
   withIsolationHeaders,
 } from '../../src/sw/policy';
 import { firstVisitAction } from '../../src/sw/register';
@@ -45,7 +46,7 @@ describe('routeRequest', () => {
   });
 
   it('dataset manifests network-first, content-addressed shards cache-first, both in the data cache', () => {
-    expect(get(`${SCOPE}data/mnist/manifest.json`)).toEqual({ strategy: 'network-first', cache: DATA_CACHE, key: `${SCOPE}data/mnist/manifest.json` });
+    expect(get(`${SCOPE}data/mnist/manifest.json`)).toEqual({ strategy: 'network-first', cache: DATA_CACHE, key: `${SCOPE}data/mnist/manifest.json`, prune: true });
     // A query on the manifest (cache busting) still hits the one entry offline.
     expect(get(`${SCOPE}data/mnist/manifest.json?t=1`)?.key).toBe(`${SCOPE}data/mnist/manifest.json`);
     const shard = `${SCOPE}data/mnist/train-images-00.idx3-ubyte.gz?v=388ed91f3417bed6`;
@@ -78,6 +79,25 @@ describe('caches', () => {
     const existing = [shellCacheName('old1'), SHELL, DATA_CACHE, 'hg-data-v0', 'someone-else'];
     expect(cachesToDelete(existing, V)).toEqual([shellCacheName('old1'), 'hg-data-v0']);
     expect(cachesToDelete([], V)).toEqual([]);
+  });
+
+  it('a fresh dataset manifest retires the cached shards of its folder that it no longer lists', () => {
+    const m = `${SCOPE}data/mnist/manifest.json`;
+    const a = 'a'.repeat(64);
+    const b = 'b'.repeat(64);
+    const manifest = { files: [{ path: 'train-00.gz', sha256: a }, { path: 'sub/test.gz', sha256: b }] };
+    const cached = [
+      m,
+      `${SCOPE}data/mnist/train-00.gz?v=${a.slice(0, 16)}`, // listed: kept
+      `${SCOPE}data/mnist/train-00.gz?v=${'c'.repeat(16)}`, // an older version: retired
+      `${SCOPE}data/mnist/sub/test.gz?v=${b.slice(0, 16)}`, // listed: kept
+      `${SCOPE}data/mnist/gone.gz?v=${'d'.repeat(16)}`, // no longer listed: retired
+      `${SCOPE}data/mnist/plain.gz`, // not versioned: not this function's business
+      `${SCOPE}data/mnist-other/train-00.gz?v=${'c'.repeat(16)}`, // another dataset: kept
+    ];
+    expect(staleShardKeys(m, manifest, cached)).toEqual([cached[2], cached[4]]);
+    // A malformed manifest deletes nothing.
+    for (const bad of [null, {}, { files: 'x' }, { files: [{ path: 1 }] }]) expect(staleShardKeys(m, bad, cached)).toEqual([]);
   });
 
   it('precache paths become absolute URLs under the scope, index once', () => {
