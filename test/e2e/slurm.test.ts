@@ -67,22 +67,27 @@ async function waitForJob(job: string, timeoutMs = 90_000): Promise<number> {
 const readJson = (f: string) => JSON.parse(readFileSync(f, 'utf8')) as Record<string, unknown>[];
 const withoutWall = (rows: Record<string, unknown>[]) => rows.map(({ wall_s: _, ...rest }) => rest);
 
+let started = false;
+
 before(() => {
-  const probe = spawnSync('sbatch', ['--version'], { env: ENV, encoding: 'utf8' });
-  const daemons = ['slurmctld', 'slurmd', 'munged'].filter((d) => spawnSync('sh', ['-c', `command -v ${d}`], { env: ENV }).status !== 0);
-  if (probe.error || daemons.length) {
+  // `command -v`, not `sbatch --version`: with SLURM_CONF naming a file not written yet, sbatch retries for 60 s.
+  const absent = ['sbatch', 'squeue', 'slurmctld', 'slurmd', 'munged'].filter((c) => spawnSync('sh', ['-c', `command -v ${c}`], { env: ENV }).status !== 0);
+  if (absent.length) {
     throw new Error(
-      `Slurm is not installed here (${probe.error ? 'no sbatch' : `no ${daemons.join(', ')}`}): run scripts/setup.sh, which installs Debian's slurm-wlm and munge, ` +
+      `Slurm is not installed here (no ${absent.join(', ')}): run scripts/setup.sh, which installs Debian's slurm-wlm and munge, ` +
         'then run this test again (it starts its own one-node cluster with scripts/slurm/local-cluster.sh)',
     );
   }
+  started = true;
   const up = clusterScript('start');
   assert.equal(up.code, 0, `scripts/slurm/local-cluster.sh start failed:\n${up.out}`);
 });
 
 after(() => {
-  const down = clusterScript('stop');
-  if (down.code !== 0) console.error(down.out);
+  if (started) {
+    const down = clusterScript('stop');
+    if (down.code !== 0) console.error(down.out);
+  }
   rmSync(TMP, { recursive: true, force: true });
 });
 
