@@ -146,4 +146,7 @@ console.log('|---|---:|---:|---:|---:|---:|');
 for (const r of [thr, one]) {
   console.log(`| ${r.label} | ${r.threads} | ${r.median.toFixed(2)} | ${r.min.toFixed(2)} | ${r.max.toFixed(2)} | ${(r.median / one.median).toFixed(2)}× |`);
 }
+// Each round's own ratio: the two runs of a round ran minutes apart at most, so load drifts cancel better.
+const paired = samples.threaded.map((s, i) => s.stepsPerSecond / samples.single[i].stepsPerSecond);
+console.log(`\nPer round, threaded ÷ single-threaded: ${paired.map((x) => x.toFixed(2)).join(', ')} (median ${median(paired).toFixed(2)}×).`);
 console.log(`\nCPU: ${cpuModel}; load average (1 / 5 / 15 min) before ${loadBefore}, after ${load()}.`);
