@@ -82,6 +82,13 @@ self.onmessage = (ev: MessageEvent<ToWorker>) => {
   }
 };
 
+// A Content-Security-Policy sent as a header reaches this worker (a <meta> policy does not): without
+// worker-src blob: and script-src blob: it blocks the threaded build's pthread workers, and the backend
+// would wait for them forever. Say so and end the run instead.
+self.addEventListener('securitypolicyviolation', (ev: SecurityPolicyViolationEvent) => {
+  fail(`the page's Content-Security-Policy blocked ${ev.effectiveDirective} ${ev.blockedURI || '(inline)'}: wasm threads need worker-src blob: and script-src blob: (or serve the page without cross-origin isolation)`);
+});
+
 // A rejection nobody handled would otherwise leave the run hanging in 'training'.
 self.addEventListener('unhandledrejection', (ev: PromiseRejectionEvent) => {
   ev.preventDefault();
