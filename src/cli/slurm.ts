@@ -151,6 +151,20 @@ export interface Submission {
   runs: string[];
   /** The sweep's plan, which --collect reuses unless told otherwise. */
   sweep: { preset: string; seeds: number; scale: number; backend: SweepBackend | null };
+  /** Its Slurm options, which --resubmit-failed reuses unless told otherwise. */
+  slurm?: SlurmOptions;
+}
+
+/** The Slurm options of a resubmission: those given now, the rest as the last submission had them. */
+export function inheritSlurm(given: SlurmOptions, last: SlurmOptions | undefined): SlurmOptions {
+  if (!last) return given;
+  return {
+    partition: given.partition ?? last.partition,
+    time: given.time ?? last.time,
+    cpusPerTask: given.cpusPerTask ?? last.cpusPerTask,
+    gpus: given.gpus ?? last.gpus,
+    maxParallel: given.maxParallel ?? last.maxParallel,
+  };
 }
 
 /** What an array task writes to DIR/slurm/failed/{run id}.json when its train failed. */

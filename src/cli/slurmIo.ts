@@ -162,6 +162,7 @@ export function submitArray(s: SlurmRun, todo: readonly PlannedRun[], cmd: reado
   }
   const record: Submission = { submission, job, script: scriptFile, tasks_file: tasksFile, submitted: new Date().toISOString(), runs: tasks.map((t) => t.run_id),
     sweep: { preset: o.preset.name, seeds: o.seeds, scale: o.scale, backend: o.backend },
+    slurm: s.slurm,
   };
   appendFileSync(path.join(dir, 'submissions.jsonl'), `${JSON.stringify(record)}\n`);
   io.out(`${job}\n`);

@@ -35,7 +35,7 @@ import { parseCommandLine, str, usageErrorLine, usageText, UsageError, type Comm
 import { CIFAR10_SHARDS_DIR } from './cifarNode';
 import { findPreset, PRESETS } from '../experiments/presets';
 import { runSweep, shellQuote, trainCommand, type SweepBackend, type SweepIo, type SweepOptions } from './sweepRuns';
-import { slurmGpusProblem, slurmPathProblem, slurmTimeProblem, type SlurmOptions } from './slurm';
+import { inheritSlurm, slurmGpusProblem, slurmPathProblem, slurmTimeProblem, type SlurmOptions } from './slurm';
 
 export type { SweepOptions } from './sweepRuns';
 
@@ -72,8 +72,9 @@ export const SWEEP: Command = {
     'HG_TRAIN_CMD (a JSON array of strings, or words) replaces the train command.',
     'Slurm: the cluster must share this folder and the repository; each array task cds to the repository and runs\n' +
       'the train command line the local sweep would run (DIR/slurm/sweep-K.tasks.jsonl). --collect and --resubmit-failed\n' +
-      'take --seeds, --scale and --backend from the last submission unless given. SLURM_CONF and the rest of the\n' +
-      "environment reach sbatch and squeue as they are; scripts/slurm/local-cluster.sh start runs a one-node cluster here.",
+      'take --seeds, --scale and --backend from the last submission unless given, --resubmit-failed its Slurm options too.\n' +
+      'SLURM_CONF and the rest of the environment reach sbatch and squeue (and, through sbatch, the tasks) as they are;\n' +
+      'scripts/slurm/local-cluster.sh start runs a one-node cluster on this machine.',
   ],
   examples: [
     'npm run sweep -- reference-logreg --out sweeps/reference-logreg --seeds 3 --jobs 2',
@@ -219,11 +220,12 @@ export async function main(argv: string[], io: SweepIo): Promise<number> {
   const { collectSweep, readSubmissions, submitSweep } = await import('./slurmIo');
   if (o.mode === 'collect' || o.mode === 'resubmit') {
     // The plan of the last submission unless the command line says otherwise.
-    const last = readSubmissions(o.out).at(-1)?.sweep;
-    if (last && last.preset === o.preset.name) {
-      if (!o.given.seeds) o.seeds = last.seeds;
-      if (!o.given.scale) o.scale = last.scale;
-      if (!o.given.backend) o.backend = last.backend;
+    const last = readSubmissions(o.out).at(-1);
+    if (last && last.sweep.preset === o.preset.name) {
+      if (!o.given.seeds) o.seeds = last.sweep.seeds;
+      if (!o.given.scale) o.scale = last.sweep.scale;
+      if (!o.given.backend) o.backend = last.sweep.backend;
+      if (o.mode === 'resubmit') o.slurm = inheritSlurm(o.slurm, last.slurm);
     }
   }
   const run = { options: o, slurm: o.slurm, dryRun: o.slurmDryRun, commandLine: `npm run sweep -- ${shellQuote(argv)}` };

@@ -7,6 +7,7 @@ import { findPreset } from '../../src/experiments/presets';
 import {
   arraySpec,
   classifyRuns,
+  inheritSlurm,
   lastTasks,
   nextSubmission,
   parseSbatchJobId,
@@ -219,4 +220,10 @@ describe('--collect: every planned run\'s state', () => {
 
 it('planned runs live under DIR (summaries in DIR/runs, CSVs in DIR/seedN)', () => {
   expect(path.dirname(runs[0].summaryFile)).toBe(`${OUT}/runs`);
+});
+
+it('--resubmit-failed: the Slurm options given now, the rest from the last submission', () => {
+  const last: SlurmOptions = { partition: 'gpu', time: '2:00:00', cpusPerTask: 4, gpus: '1', maxParallel: 8 };
+  expect(inheritSlurm({ ...NO_SLURM, time: '4:00:00' }, last)).toEqual({ ...last, time: '4:00:00' });
+  expect(inheritSlurm(NO_SLURM, undefined)).toEqual(NO_SLURM);
 });

@@ -130,7 +130,7 @@ describe('sweep --slurm: submitting', () => {
     expect(r.stderr).toMatch(new RegExp(`npm run sweep -- tutorial-ffnn --out ${out} --collect`));
     expect(readFileSync(SBATCH_LOG, 'utf8')).toContain(`--parsable ${out}/slurm/sweep-1.sbatch`);
     const sub = JSON.parse(readFileSync(path.join(out, 'slurm/submissions.jsonl'), 'utf8'));
-    expect(sub).toMatchObject({ submission: 1, job: '42', sweep: { preset: 'tutorial-ffnn', seeds: 2, scale: 0.01, backend: null } });
+    expect(sub).toMatchObject({ submission: 1, job: '42', sweep: { preset: 'tutorial-ffnn', seeds: 2, scale: 0.01, backend: null }, slurm: { time: '10', partition: null } });
     expect(sub.runs).toHaveLength(16);
     expect(readFileSync(path.join(out, 'slurm/sweep-1.tasks.jsonl'), 'utf8').trim().split('\n')).toHaveLength(16);
 
@@ -140,6 +140,14 @@ describe('sweep --slurm: submitting', () => {
     expect(c.code).toBe(1);
     expect(c.stderr).toMatch(/collected 0\/16 runs/);
     expect(c.stderr.match(/: missing: job 42, task \d+ left no summary and no log/g)).toHaveLength(16);
+
+    // --resubmit-failed: the 16 again, with the first submission's --time unless told otherwise.
+    const re = await sweep(['tutorial-ffnn', '--out', out, '--resubmit-failed', '--max-parallel', '4'], { PATH: OK_BIN });
+    expect(re.code).toBe(0);
+    expect(re.stderr).toMatch(/resubmitting 16 run\(s\)/);
+    const script = readFileSync(path.join(out, 'slurm/sweep-2.sbatch'), 'utf8');
+    expect(script).toMatch(/^#SBATCH --time=10$/m);
+    expect(script).toMatch(/^#SBATCH --array=0-15%4$/m);
   });
 });
 
