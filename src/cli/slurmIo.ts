@@ -230,7 +230,7 @@ export function collectSweep(s: SlurmRun, cmd: readonly string[], io: SweepIo, r
   const open = runs.filter((r) => states.get(r.id)?.kind !== 'done');
   if (open.length) io.err(`sweep: runs without a summary:\n${open.map((r) => describe(r.id, states.get(r.id)!)).join('\n')}`);
   if (!resubmit) {
-    if (open.length && !queued) io.err(`sweep: to run them again: ${shellQuote(['npm', 'run', 'sweep', '--', o.preset.name, '--out', o.out, '--resubmit-failed'])} (with the same --slurm options)`);
+    if (open.length && !queued) io.err(`sweep: to run them again: ${shellQuote(['npm', 'run', 'sweep', '--', o.preset.name, '--out', o.out, '--resubmit-failed'])} (same Slurm options as the last submission unless given)`);
     return open.length ? 1 : 0;
   }
   const todo = runsToSubmit(runs, states);
