@@ -76,7 +76,8 @@ const samples: Record<Mode, Sample[]> = { threaded: [], single: [] };
 let cores = 0;
 
 async function once(mode: Mode): Promise<Sample> {
-  const page = await openPage(browser, { acceptDownloads: true });
+  // Service workers blocked: the headers alone decide isolation (the page's own sw.js may isolate it too).
+  const page = await openPage(browser, { acceptDownloads: true, serviceWorkers: 'block' });
   try {
     await page.goto(`${servers[mode].url}/?backend=wasm`);
     cores = await page.evaluate(() => navigator.hardwareConcurrency);

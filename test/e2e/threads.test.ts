@@ -36,7 +36,9 @@ interface Opened {
 }
 
 async function open(server: PreviewServer): Promise<Opened> {
-  const page = await openPage(browser, { acceptDownloads: true });
+  // Service workers blocked: isolation here comes from the server's headers alone (or is absent), never
+  // from the page's own service worker (src/sw/), which may make a page isolated on its own.
+  const page = await openPage(browser, { acceptDownloads: true, serviceWorkers: 'block' });
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(String(e)));
   await page.goto(`${server.url}/?backend=wasm`);
