@@ -26,7 +26,8 @@ export interface LoadOptions {
    * the browser's) can answer with an old copy under a new manifest. A query rather than hashed file
    * names: the shards keep their names on disk, so existing folders, `npm run data` output and the
    * tools that read the folders by name are unchanged, and a static host serves `file?v=…` as `file`.
-   * Messages still name the plain URL.
+   * Messages still name the plain URL. A 404 for the versioned URL (a server that takes the query for
+   * part of the file name) falls back to the plain one.
    */
   contentAddressed?: boolean;
 }
@@ -151,12 +152,17 @@ export async function loadDataset(
   const loadShard = async (file: ManifestFile): Promise<IdxArray> => {
     const url = `${base}/${file.path}`;
     let res: Response;
-    try {
-      res = await fetchOk(fetchImpl, contentAddressed ? `${url}?${shardQuery(file)}` : url);
-    } catch (e) {
-      // The message names the file, not its version query.
-      if (e instanceof DataFormatError && contentAddressed) throw new DataFormatError(url, e.message.slice(e.file.length + 2), { cause: e.cause });
-      throw e;
+    if (!contentAddressed) res = await fetchOk(fetchImpl, url);
+    else {
+      try {
+        res = await fetchOk(fetchImpl, `${url}?${shardQuery(file)}`);
+      } catch (e) {
+        if (!(e instanceof DataFormatError)) throw e;
+        // A server that takes the query for part of the file name (static hosts ignore it) answers
+        // 404: then the plain URL. Any other failure names the file, not its version query.
+        if (!/: HTTP 404\b/.test(e.message)) throw new DataFormatError(url, e.message.slice(e.file.length + 2), { cause: e.cause });
+        res = await fetchOk(fetchImpl, url);
+      }
     }
     // Count at most the listed size per file, then top up to it, so progress is monotone and exact.
     let counted = 0;

@@ -176,6 +176,19 @@ describe('content-addressed shard URLs', () => {
     expect(shardQuery({ sha256: 'ab'.repeat(32) })).toBe('v=abababababababab');
   });
 
+  it('falls back to the plain URL where a server answers the versioned one with 404', async () => {
+    const requested: string[] = [];
+    const plainOnly = server([], false);
+    const strict = (async (input: string | URL | Request) => {
+      requested.push(String(input));
+      return String(input).includes('?') ? new Response('no such file', { status: 404, statusText: 'Not Found' }) : plainOnly(input);
+    }) as typeof fetch;
+    const ds = await loadDataset(BASE, undefined, strict, { contentAddressed: true });
+    expect(ds.testLabels.length).toBe(5);
+    expect(requested.filter((u) => u.includes('?v=')).length).toBe(5);
+    expect(requested.filter((u) => u.endsWith('.gz')).length).toBe(5);
+  });
+
   it('an injected fetch gets plain paths by default; failures name the plain URL either way', async () => {
     const requested: string[] = [];
     await loadDataset(BASE, undefined, server(requested, false));
