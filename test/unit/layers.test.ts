@@ -51,6 +51,7 @@ export const LAYERS: readonly { name: string; paths: readonly string[] }[] = [
   { name: 'share', paths: ['share/'] },
   { name: 'store', paths: ['store/'] },
   { name: 'cli', paths: ['cli/'] },
+  { name: 'sw', paths: ['sw/'] },
   { name: 'ui', paths: ['ui/', 'main.tsx'] },
 ];
 
