@@ -9,10 +9,11 @@
 // says to run scripts/setup.sh.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { runSweepCli, type SweepResult } from '../sweepCli';
 import { fileURLToPath } from 'node:url';
 import { shellQuote } from '../../src/cli/sweepRuns';
 
@@ -34,19 +35,8 @@ function clusterScript(cmd: 'start' | 'stop'): { code: number | null; out: strin
   return { code: r.status, out: `${r.stdout ?? ''}${r.stderr ?? ''}` };
 }
 
-interface Result {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function sweep(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Result> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', 'src/cli/sweep.ts', ...args], { cwd: ROOT, env: { ...ENV, ...env }, maxBuffer: 64 << 20 }, (err, stdout, stderr) => {
-      const code = err ? ((err as { code?: unknown }).code as number | null) : 0;
-      resolve({ code: typeof code === 'number' ? code : null, stdout, stderr });
-    });
-  });
+function sweep(args: string[], env: NodeJS.ProcessEnv = {}): Promise<SweepResult> {
+  return runSweepCli(args, { ...ENV, ...env });
 }
 
 /** Polls squeue until no task of `job` is left (the cluster purges finished jobs after MinJobAge = 2 s). */

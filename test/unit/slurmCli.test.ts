@@ -2,29 +2,17 @@
 // `sbatch` on PATH (no cluster: test/e2e/slurm.test.ts runs a real one) and a stub train command: the
 // flags' errors, sbatch missing or failing, the submission's files, --slurm-dry-run, and --collect naming
 // the runs without a summary.
-import { execFile } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { runSweepCli, type SweepResult } from '../sweepCli';
 import { afterAll, describe, expect, it } from 'vitest';
 
-const ROOT = path.resolve(__dirname, '../..');
 const TMP = mkdtempSync(path.join(os.tmpdir(), 'slurm-cli-'));
 afterAll(() => rmSync(TMP, { recursive: true, force: true }));
 
-interface Result {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function sweep(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Result> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', 'src/cli/sweep.ts', ...args], { cwd: ROOT, env: { ...process.env, HG_TRAIN_CMD: '', ...env } }, (err, stdout, stderr) => {
-      const code = err ? ((err as { code?: unknown }).code as number | null) : 0;
-      resolve({ code: typeof code === 'number' ? code : null, stdout, stderr });
-    });
-  });
+function sweep(args: string[], env: NodeJS.ProcessEnv = {}): Promise<SweepResult> {
+  return runSweepCli(args, { ...process.env, HG_TRAIN_CMD: '', ...env });
 }
 
 // Stub sbatch / squeue in their own folders, PATH set to one of them only.

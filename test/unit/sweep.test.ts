@@ -1,31 +1,19 @@
 // `npm run sweep` (src/cli/sweep.ts) as a real child process: argument errors, --dry-run, parallel runs,
 // failures, resuming — first against a stub train command (HG_TRAIN_CMD, fast and deterministic), then end
 // to end with the real train command (src/cli/train.ts) on a tiny budget.
-import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { runSweepCli, type SweepResult } from '../sweepCli';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SUMMARY_FIELDS } from '../../src/cli/summary';
 
 const ROOT = path.resolve(__dirname, '../..');
-const TSX = path.join(ROOT, 'node_modules/.bin/tsx');
 const TMP = mkdtempSync(path.join(os.tmpdir(), 'sweep-test-'));
 afterAll(() => rmSync(TMP, { recursive: true, force: true }));
 
-interface Result {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function sweep(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Result> {
-  return new Promise((resolve) => {
-    execFile(TSX, ['src/cli/sweep.ts', ...args], { cwd: ROOT, env: { ...process.env, ...env }, maxBuffer: 64 << 20 }, (err, stdout, stderr) => {
-      const code = err ? ((err as { code?: unknown }).code as number | null) : 0;
-      resolve({ code: typeof code === 'number' ? code : null, stdout, stderr });
-    });
-  });
+function sweep(args: string[], env: NodeJS.ProcessEnv = {}): Promise<SweepResult> {
+  return runSweepCli(args, { ...process.env, ...env });
 }
 
 // A stand-in for src/cli/train.ts that honours its contract: reads the flags, writes the reference CSV
