@@ -34,7 +34,8 @@ import { datasetInfo } from '../data/datasets';
 import { parseCommandLine, str, usageErrorLine, usageText, UsageError, type Command } from './args';
 import { CIFAR10_SHARDS_DIR } from './cifarNode';
 import { findPreset, PRESETS } from '../experiments/presets';
-import { runSweep, shellQuote, trainCommand, type SweepBackend, type SweepIo, type SweepOptions } from './sweepRuns';
+import { runSweep, shellQuote, trainCommand, type SweepIo, type SweepOptions } from './sweepRuns';
+import { NODE_BACKENDS, isNodeBackendName } from '../engine/nodeBackendNames';
 import { inheritSlurm, slurmGpusProblem, slurmPathProblem, slurmTimeProblem, type SlurmOptions } from './slurm';
 
 export type { SweepOptions } from './sweepRuns';
@@ -54,7 +55,7 @@ export const SWEEP: Command = {
     out: { type: 'string', arg: 'DIR', defaultText: 'none, required', help: 'folder for the runs, CSVs and summaries' },
     seeds: { type: 'string', arg: 'N', default: '1', help: 'run each configuration with seeds 1..N' },
     jobs: { type: 'string', arg: 'J', defaultText: `the number of cores, here ${os.availableParallelism()}`, help: 'train processes at once' },
-    backend: { type: 'string', arg: 'NAME', defaultText: "train's own (wasm)", help: 'tfjs backend for every run: wasm | cpu | webgpu' },
+    backend: { type: 'string', arg: 'NAME', defaultText: "train's own (wasm)", help: `tfjs backend for every run: ${NODE_BACKENDS.join(' | ')}` },
     'dry-run': { type: 'boolean', help: 'list each run (done/todo) with its train command; run nothing' },
     scale: { type: 'string', arg: 'F', default: '1', help: 'multiply every budget by F (0.01 for a quick look)' },
     slurm: { type: 'boolean', help: 'submit the runs without a summary to Slurm as one sbatch --array job (DIR/slurm/)' },
@@ -110,7 +111,6 @@ export interface SweepCommandLine extends SweepOptions {
 }
 
 const SLURM_ONLY = ['partition', 'time', 'cpus-per-task', 'gpus', 'max-parallel'] as const;
-const BACKENDS: readonly SweepBackend[] = ['wasm', 'cpu', 'webgpu'];
 
 /** Parses the command line; throws UsageError (one line, or the preset list). 'help' for --help or -h. */
 export function parseSweepArgs(argv: string[]): SweepCommandLine | 'help' {
@@ -142,7 +142,7 @@ export function parseSweepArgs(argv: string[]): SweepCommandLine | 'help' {
   const scale = Number(scaleText);
   if (scaleText.trim() === '' || !Number.isFinite(scale) || scale <= 0) throw new SweepUsageError(`--scale: "${scaleText}" is not a positive number`);
   const backend = flag('backend') ?? null;
-  if (backend !== null && !BACKENDS.includes(backend as SweepBackend)) throw new SweepUsageError(`--backend: "${backend}" is not ${BACKENDS.join(', ')}`);
+  if (backend !== null && !isNodeBackendName(backend)) throw new SweepUsageError(`--backend: "${backend}" is not ${NODE_BACKENDS.join(', ')}`);
   const jobs = flag('jobs');
   const usesSlurm = slurm || on('resubmit-failed');
   for (const f of SLURM_ONLY) {
@@ -171,7 +171,7 @@ export function parseSweepArgs(argv: string[]): SweepCommandLine | 'help' {
     out: outPath,
     seeds: positiveInt('seeds', flag('seeds')!),
     jobs: jobs !== undefined ? positiveInt('jobs', jobs) : os.availableParallelism(),
-    backend: backend as SweepBackend | null,
+    backend,
     dryRun: on('dry-run'),
     scale,
     mode: on('resubmit-failed') ? 'resubmit' : collect ? 'collect' : slurm ? 'slurm' : 'local',

@@ -7,11 +7,13 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expandPreset, runId, trainArgs, type Preset, type RunConfig } from '../experiments/presets';
 import { readRunSummary, writeAtomic, writeSummaries } from './sweepSummary';
+import type { NodeBackendName } from '../engine/nodeBackendNames';
 
 /** The repository: train runs here (`--import tsx` resolves from it); a Slurm array task cd's here. */
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
-export type SweepBackend = 'wasm' | 'cpu' | 'webgpu';
+/** A sweep's --backend: train's own list (src/engine/nodeBackendNames.ts). */
+export type SweepBackend = NodeBackendName;
 
 export interface SweepOptions {
   preset: Preset;

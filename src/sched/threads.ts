@@ -1,5 +1,5 @@
 // How many wasm threads one training run gets: all the cores for one run, one each when the runs share
-// them. Pure (no DOM, no tfjs): the page decides on the main thread when a run's worker starts
+// them. No DOM, no tfjs (two readers of the page's globals, pageIsolated and deviceCores): the page decides on the main thread when a run's worker starts
 // (src/store/runner.ts) and passes the number in the worker's start message (src/worker/protocol.ts).
 //
 // Threads need SharedArrayBuffer, which a browser gives only to a cross-origin-isolated page (served with
@@ -14,6 +14,16 @@ export interface ThreadsInput {
   cores: number | undefined;
   /** Runs that will train at the same time, this one included (≥ 1). */
   runsAtOnce: number;
+}
+
+/** This page's `crossOriginIsolated` (false outside a browser): SharedArrayBuffer, so wasm threads, are available. */
+export function pageIsolated(): boolean {
+  return typeof crossOriginIsolated !== 'undefined' && crossOriginIsolated === true;
+}
+
+/** navigator.hardwareConcurrency, undefined outside a browser. */
+export function deviceCores(): number | undefined {
+  return typeof navigator !== 'undefined' ? navigator.hardwareConcurrency : undefined;
 }
 
 /** Threads per run = max(1, ⌊cores / runs training at once⌋) when isolated, else 1. */

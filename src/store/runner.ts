@@ -15,7 +15,7 @@ import { buildSpecs, formBase, MAX_CONCURRENT_RUNS, runLabel } from './runSpecs'
 import { FINISHED_STATES, useRunsStore, type RunMeta } from './runsStore';
 import { transferableCopy } from './datasetCopy';
 import { createScheduler, type Job } from '../sched/scheduler';
-import { runsTrainingAtOnce, threadsPerRun } from '../sched/threads';
+import { deviceCores, pageIsolated, runsTrainingAtOnce, threadsPerRun } from '../sched/threads';
 import { crashMessage, debugEnabled, faultHooksEnabled, CRASH_MODES, type CrashMode } from '../worker/faults';
 
 const workers = new Map<string, Worker>();
@@ -118,11 +118,6 @@ function failRun(runId: string, message: string): void {
   useRunsStore.getState().addError(`${labelOf(runId)}: ${message}`);
 }
 
-/** The page is cross-origin isolated: SharedArrayBuffer, so wasm threads, are available. */
-function pageIsolated(): boolean {
-  return typeof crossOriginIsolated !== 'undefined' && crossOriginIsolated === true;
-}
-
 /**
  * wasm threads for a run whose worker starts now: the cores shared among the runs that will train at
  * once (running, this one included, plus those queued, up to the limit). A run keeps the threads it
@@ -133,7 +128,7 @@ function pageIsolated(): boolean {
 function threadsForNewRun(): number {
   return threadsPerRun({
     isolated: pageIsolated(),
-    cores: typeof navigator !== 'undefined' ? navigator.hardwareConcurrency : undefined,
+    cores: deviceCores(),
     runsAtOnce: runsTrainingAtOnce(scheduler.running().length, scheduler.queued().length, scheduler.concurrency),
   });
 }

@@ -1,5 +1,5 @@
 // Which backend was asked for (URL ?backend=) and any notice about it.
-import { threadsPolicyText } from '../sched/threads';
+import { deviceCores, pageIsolated, threadsPolicyText } from '../sched/threads';
 import { requestedBackend } from '../store/backendParam';
 import { useRunsStore } from '../store/runsStore';
 
@@ -13,7 +13,7 @@ export function BackendInfo() {
         {backend !== 'auto' && ' (from the URL)'}; each run shows the one it got.
       </span>{' '}
       <span className="backend-threads">
-        {threadsPolicyText(typeof crossOriginIsolated !== 'undefined' && crossOriginIsolated === true, typeof navigator !== 'undefined' ? navigator.hardwareConcurrency : undefined)}.
+        {threadsPolicyText(pageIsolated(), deviceCores())}.
       </span>
       {warning && <p className="notice">{warning}</p>}
       {notices.map((n) => (

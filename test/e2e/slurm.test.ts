@@ -10,10 +10,10 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { runSweepCli, type SweepResult } from '../sweepCli';
+import { runSweepCli, writeTrainStub, type SweepResult } from '../sweepCli';
 import { fileURLToPath } from 'node:url';
 import { shellQuote } from '../../src/cli/sweepRuns';
 
@@ -137,18 +137,7 @@ describe('sweep --slurm on a one-node Slurm cluster', () => {
 
   it('names a run that failed on the cluster (exit 1), and --resubmit-failed reruns only it', async () => {
     const out = path.join(TMP, 'failing');
-    const stub = path.join(TMP, 'train-stub.mjs');
-    writeFileSync(
-      stub,
-      `import { writeFileSync } from 'node:fs';
-const a = process.argv.slice(2);
-const get = (f) => a[a.indexOf('--' + f) + 1];
-const opt = get('optimizer');
-if (process.env.STUB_FAIL === opt) { process.stderr.write('stub: ' + opt + ' is set to fail\\n'); process.exit(3); }
-writeFileSync(get('summary-json'), JSON.stringify({ optimizer: opt, seed: Number(get('seed')), iterations: 1, train_loss: 1, val_loss: 1, val_accuracy: 0.5, wall_s: 0 }));
-`,
-    );
-    const env = { HG_TRAIN_CMD: JSON.stringify([process.execPath, stub]) };
+    const env = writeTrainStub(path.join(TMP, 'train-stub.mjs'));
     const sub = await sweep(['tutorial-ffnn', '--out', out, '--slurm'], { ...env, STUB_FAIL: 'Adam' });
     assert.equal(sub.code, 0, sub.stderr);
     await waitForJob(sub.stdout.trim());

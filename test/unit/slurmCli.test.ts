@@ -5,7 +5,7 @@
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { runSweepCli, type SweepResult } from '../sweepCli';
+import { runSweepCli, writeTrainStub, type SweepResult } from '../sweepCli';
 import { afterAll, describe, expect, it } from 'vitest';
 
 const TMP = mkdtempSync(path.join(os.tmpdir(), 'slurm-cli-'));
@@ -30,16 +30,7 @@ const OK_BIN = stubBin('ok', { sbatch: `echo "$@" >> ${SBATCH_LOG}\necho '42;hgc
 const FAIL_BIN = stubBin('fail', { sbatch: "echo 'sbatch: error: Batch job submission failed: Invalid partition name specified' >&2\nexit 1" });
 const NONE_BIN = stubBin('none', {});
 
-const STUB = path.join(TMP, 'train-stub.mjs');
-writeFileSync(
-  STUB,
-  `import { writeFileSync } from 'node:fs';
-const a = process.argv.slice(2);
-const get = (f) => a[a.indexOf('--' + f) + 1];
-writeFileSync(get('summary-json'), JSON.stringify({ optimizer: get('optimizer'), seed: Number(get('seed')), iterations: 1, train_loss: 1, val_loss: 1, val_accuracy: 0.5, wall_s: 0 }));
-`,
-);
-const TRAIN = { HG_TRAIN_CMD: JSON.stringify([process.execPath, STUB]) };
+const TRAIN = writeTrainStub(path.join(TMP, 'train-stub.mjs'));
 
 describe('sweep --slurm: arguments', () => {
   const out = path.join(TMP, 'args');
