@@ -14,6 +14,7 @@
 import type { Hyper } from '../optim/hyper';
 import { HYPER_DEFAULTS } from '../optim/hyper';
 import { formatStack, parseStack } from '../optim/stackSpec';
+import { controllerRefProblem } from '../rl/shippedControllers';
 import { optimizerInfo, takesPageMomentum, type OptimizerInfo } from '../optim/catalog';
 import {
   CONSTANT,
@@ -98,6 +99,13 @@ export const OPTION_META: Record<OptionKey, OptionMeta> = {
     kind: 'text',
     label: 'Stack',
     hint: 'levels bottom to top, "/" between them: the model optimizer, then the optimizer of its hyperparameters, … e.g. Adam / SGD(1e-5) or Adamα / SGD(κ=1e-3) / SGD(1e-4)',
+  },
+  // Learned schedule (src/rl/)
+  controller: {
+    group: 'model',
+    kind: 'text',
+    label: 'Controller',
+    hint: 'the trained controller that rescales α every 10 steps: a shipped one, or one loaded from a file trained by `npm run controller -- train`',
   },
   // Learning-rate optimizer
   beta: { group: 'lr', kind: 'number', label: 'β (hypergradient)', hint: 'the page-wide β of this family until changed here' },
@@ -382,6 +390,13 @@ export function validateOptimizerOptions(name: string, texts: OptionTexts | unde
     const meta = OPTION_META[key];
     if (meta.kind === 'boolean') {
       options[key] = displayedChecked(name, key, texts);
+      continue;
+    }
+    if (key === 'controller') {
+      const ref = displayedText(name, key, texts, page).trim();
+      const problem = controllerRefProblem(ref);
+      if (problem) errors[key] = problem;
+      else options[key] = ref;
       continue;
     }
     if (meta.kind === 'text') {

@@ -6,10 +6,12 @@ import type { Hyper } from './hyper';
 export type BetaGroup = 'sgd' | 'adam';
 /** Colour family: an optimizer, its HD optimizer and the variants on the same model optimizer share one hue. */
 export type Family = 'sgd' | 'sgdm' | 'sgdn' | 'adam' | 'adagrad' | 'adadelta' | 'adamax' | 'rmsprop' | 'esgd' | 'lbfgs' | 'lrfree' | 'stack';
-export type Group = 'classic' | 'hypergradient' | 'variant' | 'second-order' | 'lr-free' | 'stacked';
+export type Group = 'classic' | 'hypergradient' | 'variant' | 'second-order' | 'lr-free' | 'stacked' | 'learned';
 
 export interface OptimizerInfo {
   name: string;
+  /** What the page shows when it differs from the name (names stay command-line friendly). */
+  label?: string;
   group: Group;
   family: Family;
   /**

@@ -128,6 +128,12 @@ export interface Hyper {
    * e.g. "Adam / SGD(1e-5)". The model level's α is α₀ unless the spec gives it.
    */
   stack: string;
+
+  /**
+   * Adam + learned schedule (src/rl/): which trained controller rescales α every 10 steps: the id of a
+   * shipped one (public/controllers/<id>.json) or `file:<sha-256 prefix>` for one loaded from a file.
+   */
+  controller: string;
 }
 
 export const HYPER_DEFAULTS: Hyper = {
@@ -183,4 +189,5 @@ export const HYPER_DEFAULTS: Hyper = {
   sfR: 0,
   weightLrPower: 2,
   stack: 'Adam / SGD(1e-5)',
+  controller: 'mnist-mlp3-discrete',
 };

@@ -27,6 +27,8 @@ const BUILDERS: Record<string, () => Optimizer> = {
   Adamax: () => fixedLr('Adamax', adamaxDirection()),
   RMSProp: () => fixedLr('RMSProp', rmspropDirection()),
   Adam: () => fixedLr('Adam', torchAdam()),
+  // Plain Adam: the controller changes α₀ every 10 steps from outside (src/engine/trainer.ts, lrControl).
+  'Adam-Learned': () => fixedLr('Adam-Learned', torchAdam()),
   'SGD-HD': () => hypergradient('SGD-HD', sgdDirection(), sgdLr(), 'sgd'),
   'SGDM-HD': () => hypergradient('SGDM-HD', sgdDirection(), sgdLr(), 'sgd'),
   'SGDN-HD': () => hypergradient('SGDN-HD', sgdDirection(), sgdLr(), 'sgd'),
