@@ -17,7 +17,8 @@ import type { Hyper } from '../optim/hyper';
 import { buildOptimizer, hyperFor } from '../optim/registry';
 import { EVAL_SUBSET_SEED, evalDue, evalPlan, fullEvalAt, totalIterations } from './budget';
 import { applyEdits } from './edits';
-import { batchLoss, evaluate, evaluateDevice, toDeviceEvalSet, validationSubset } from './evaluate';
+import { controllerFeatures } from './controllerFeatures';
+import { batchLoss, evaluate, evaluateDevice, toDeviceEvalSet, validationSubset, type DeviceEvalSet, type EvalSet } from './evaluate';
 import { toDeviceBatch } from './inputs';
 import { readLayerQuantiles } from './precond';
 import { seededProbeValues } from './probes';
@@ -45,6 +46,24 @@ export interface TrainerOptions {
    * ends at that iteration, with a final evaluation, and reports it in its 'done' message.
    */
   stopBelow?: number;
+  /** The learned schedule's controller: required by (and only read for) the optimizers of group 'learned'. */
+  lrControl?: LrControl;
+}
+
+/**
+ * A learned learning-rate schedule (src/engine/learnedRun.ts builds one from a controller file; the
+ * command line's PPO environment builds one that asks the learner). Every `updateFreq` steps the trainer
+ * measures the 7 features (src/engine/controllerFeatures.ts) and asks for the α of the next steps.
+ */
+export interface LrControl {
+  updateFreq: number;
+  /** Held-out validation images (not in the training set the trainer is given: src/data/holdout.ts). */
+  val: EvalSet;
+  /**
+   * Features after step t (a multiple of updateFreq) → the new α and the factor the controller chose.
+   * `last`: the run's final observation (t = its last step); its answer is not used.
+   */
+  decide(t: number, features: number[], last: boolean): Promise<{ lr: number; factor: number }>;
 }
 
 /** Seed stream of the dropout masks (0 is the shuffle, 1 the augmentation: src/data/augment.ts). */
@@ -80,6 +99,8 @@ export async function train(run: RunSpec, data: DatasetBuffers, sink: TrainerSin
 
   // Resolved before any tensor exists, so a bad name leaks nothing.
   const opt = buildOptimizer(cfg.optimizer);
+  const lrc = optimizerInfo(cfg.optimizer).group === 'learned' ? opts.lrControl : undefined;
+  if (optimizerInfo(cfg.optimizer).group === 'learned' && !lrc) throw new Error(`${cfg.optimizer} needs its controller (TrainerOptions.lrControl)`);
   const hp = hyperFor(cfg.optimizer, { ...pageWide(cfg), ...cfg.options });
   // Same seed → same initial weights, minibatch order, augmentation and dropout masks in every run of a comparison.
   const net = buildNetwork(cfg.model, data.shape, data.numClasses, cfg.width ?? 1, { mean: data.mean, std: data.std });
@@ -204,6 +225,31 @@ export async function train(run: RunSpec, data: DatasetBuffers, sink: TrainerSin
     return { diverged, below };
   };
 
+  // The learned schedule: its validation images on the device, the window's summed losses, the last logits.
+  const valSet: DeviceEvalSet | null = lrc ? toDeviceEvalSet(data, lrc.val) : null;
+  let windowLoss: Scalar | null = null;
+  let windowSteps = 0;
+  let prevLogits: tf.Tensor2D | null = null;
+  const observe = async (t: number) => {
+    const trainLoss = (await windowLoss!.data())[0] / windowSteps;
+    windowLoss!.dispose();
+    windowLoss = null;
+    windowSteps = 0;
+    const lr = state.hp.alpha0;
+    const m = evalModel(t);
+    let f;
+    try {
+      f = await controllerFeatures({ net, model: m, numClasses: data.numClasses, val: valSet!, chunk: cfg.batchSize, prevLogits, trainLoss, lr });
+    } finally {
+      if (m.at) tf.dispose(m.at);
+    }
+    prevLogits?.dispose();
+    prevLogits = f.logits;
+    const d = await lrc!.decide(t, f.features, t === total);
+    if (t < total) state = applyEdits(state, { alpha0: d.lr });
+    sink.metrics({ runId: run.runId, train: emptyColumns(), evals: [], controller: [{ iteration: t, features: f.features, factor: d.factor, lr: d.lr }] });
+  };
+
   let outcome: RunState = 'done';
   try {
     sink.status('training', 0, total);
@@ -258,10 +304,17 @@ export async function train(run: RunSpec, data: DatasetBuffers, sink: TrainerSin
       const hv = opt.hyperValues?.(state);
       const hp = hv ? HP_NAMES.flatMap((h) => (hv[h] ? [[h, tf.clone(hv[h]!)] as [HpName, Scalar]] : [])) : [];
       pending.push({ t, epoch: b.epoch, time: elapsed(), loss: r.loss, lr: tf.clone(state.lr), gradEvals, hp });
+      if (lrc) {
+        const sum: Scalar = windowLoss === null ? tf.clone(r.loss) : tf.add(windowLoss, r.loss);
+        windowLoss?.dispose();
+        windowLoss = sum;
+        windowSteps++;
+      }
+      const decideNow = lrc !== undefined && t % lrc.updateFreq === 0;
 
       const evalNow = evalDue(t, total, plan, perEpoch);
       // With a threshold every step is read at once, so the run stops exactly where the loss crossed it.
-      if (evalNow || t === total || opts.stopBelow !== undefined || now() - lastFlush >= flushMs) {
+      if (evalNow || decideNow || t === total || opts.stopBelow !== undefined || now() - lastFlush >= flushMs) {
         const { diverged, below } = await flush();
         if (diverged !== null) {
           sink.status('diverged', diverged, total, `loss became non-finite at iteration ${diverged}`);
@@ -272,6 +325,7 @@ export async function train(run: RunSpec, data: DatasetBuffers, sink: TrainerSin
           sink.status('done', below, total, `loss below ${opts.stopBelow} at iteration ${below}`);
           return outcome;
         }
+        if (decideNow) await observe(t);
         if (evalNow) await emitEval(t, b.epoch);
         sink.status('training', t, total);
         if ((await control.checkpoint()) === 'stop') {
@@ -286,6 +340,9 @@ export async function train(run: RunSpec, data: DatasetBuffers, sink: TrainerSin
     for (const p of pending) tf.dispose([p.loss, p.lr, ...p.hp.map(([, v]) => v)]);
     disposeReplaced([params, buffers, state], []);
     if (subset) tf.dispose([subset.x, subset.y]);
+    if (valSet) tf.dispose([valSet.x, valSet.y]);
+    const left: (Tensor | null)[] = [windowLoss, prevLogits];
+    for (const x of left) x?.dispose();
   }
 }
 

@@ -6,7 +6,7 @@ export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
 /** Order in which the automatic choice tries backends (DESIGN.md). */
 export const BACKEND_ORDER: readonly BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
 
-export type ModelName = 'logreg' | 'ffnn100' | 'mlp' | 'mlp128tanh' | 'lenet5' | 'vgg16bn';
+export type ModelName = 'logreg' | 'ffnn100' | 'mlp' | 'mlp3' | 'mlp128tanh' | 'lenet5' | 'vgg16bn' | 'resnet18';
 export type DatasetName = 'mnist' | 'fashion-mnist' | 'cifar10';
 
 /** Everything that determines one training run. Plain JSON: it crosses the worker boundary. */
@@ -118,6 +118,25 @@ export interface RunEvent {
   changes: Partial<Hyper>;
 }
 
+/**
+ * The 7 features a learned-schedule controller reads every 10 steps (Xu et al. 2019; the reference
+ * environment's observation), in this order.
+ */
+export const CONTROLLER_FEATURES = ['train_loss', 'val_loss', 'pred_var', 'pred_change_var', 'out_w_mean', 'out_w_var', 'lr'] as const;
+export type ControllerFeature = (typeof CONTROLLER_FEATURES)[number];
+
+/** One decision of a learned schedule's controller. */
+export interface ControllerRecord {
+  /** Steps taken when the features were measured; the new α applies from the next step. */
+  iteration: number;
+  /** CONTROLLER_FEATURES order (raw, before the controller's normalisation); lr is the α of the last steps. */
+  features: number[];
+  /** What α was multiplied by (before clipping): 1.05, 1/1.05, 1, or a continuous factor. */
+  factor: number;
+  /** α from iteration + 1 on. */
+  lr: number;
+}
+
 /** A batch of metrics streamed from a worker (many iterations per message). */
 export interface MetricBatch {
   runId: string;
@@ -127,6 +146,8 @@ export interface MetricBatch {
   events?: RunEvent[];
   /** Preconditioner snapshots since the last batch (ESGD-M); absent when none. */
   curvature?: CurvatureRecord[];
+  /** Learned-schedule decisions since the last batch; absent when none. */
+  controller?: ControllerRecord[];
 }
 
 /** Raw dataset bytes as the loader returns them: pixels stay uint8 on the host. */
@@ -161,4 +182,6 @@ export interface RunRecord {
   events?: RunEvent[];
   /** ESGD-M's preconditioner quantiles at its Hessian steps, in order; absent for other optimizers. */
   curvature?: CurvatureRecord[];
+  /** A learned schedule's decisions (features and α every 10 steps), in order; absent for other optimizers. */
+  controller?: ControllerRecord[];
 }

@@ -126,7 +126,17 @@ export const OPTIMIZERS: readonly OptimizerInfo[] = [
   // Stacked hyperoptimizers: α (and μ, β₁, β₂, γ) tuned by an optimizer, which may be tuned in turn
   { name: 'Stack', group: 'stacked', family: 'stack', baseline: null, betaGroup: null, tunable: ['stack'], defaults: {},
     description: 'Stacked hyperoptimizers (Chandra et al., NeurIPS 2022; kach/gradient-descent-the-ultimate-optimizer): each level tunes the hyperparameters of the level below by its one-step hypergradient, e.g. Adam / SGD(1e-5).' },
+
+  // Learned: a controller trained by reinforcement learning (PPO) rescales α every 10 steps (src/rl/)
+  { name: 'Adam-Learned', label: 'Adam + learned schedule', group: 'learned', family: 'adam', baseline: 'Adam', betaGroup: null, tunable: [...ADAM_T, 'controller'],
+    defaults: {}, stepSize: 'the rate its controller set (×1.05, ÷1.05 or kept every 10 steps)',
+    description: 'Adam whose learning rate a controller trained by PPO rescales every 10 steps from 7 features of training (Xu et al. 2019; nicklashansen/adaptive-learning-rate-schedule). It trains on the training set less 10,000 held-out validation images, whose loss the controller reads.' },
 ];
+
+/** The page's name for an optimizer: its label, or its name. */
+export function optimizerLabel(name: string): string {
+  return optimizerInfo(name).label ?? name;
+}
 
 export const OPTIMIZER_NAMES: readonly string[] = OPTIMIZERS.map((o) => o.name);
 

@@ -107,6 +107,7 @@ describe('every registry optimizer', () => {
       'ESGD-M', 'L-BFGS',
       'SF-SGD', 'SF-AdamW', 'COCOB', 'DoG', 'D-Adapt-SGD', 'D-Adapt-Adam', 'Prodigy',
       'Stack',
+      'Adam-Learned',
     ]);
     for (const o of OPTIMIZERS.filter((x) => x.group === 'variant')) {
       // Each variant's baseline is the HD optimizer with the same model optimizer (DESIGN.md naming).

@@ -19,6 +19,8 @@ const CASES: Record<string, string> = {
   Adamax: 'adamax',
   RMSProp: 'rmsprop',
   Adam: 'adam_wd',
+  // Between its controller's decisions the learned schedule is plain Adam: same golden run.
+  'Adam-Learned': 'adam_wd',
   'SGD-HD': 'paper_sgd_hd',
   'SGDM-HD': 'sgdm_hd',
   'SGDN-HD': 'paper_sgdn_hd',
