@@ -1,0 +1,38 @@
+// A learned-schedule run driven by a trained controller (the page's worker and `controller eval`): the
+// training set less the held-out validation images, and the lrControl that asks the controller.
+import { holdOut } from '../data/holdout';
+import { subSeed } from '../data/batching';
+import { controllerAct, type Controller } from '../rl/controllerFile';
+import { nextLr } from '../rl/lrActions';
+import { Rng } from '../rl/random';
+import type { LrControl } from './trainer';
+import type { DatasetBuffers } from './types';
+
+/** Seed stream of the controller's action samples (0–2 are the shuffle, augmentation and dropout). */
+const CONTROLLER_STREAM = 3;
+
+export interface LearnedRunOptions {
+  /**
+   * false (default): actions are sampled from the policy, as the reference's test.py (model.predict with
+   * its default deterministic=False), from a generator seeded by the run's seed, so a run repeats exactly.
+   * true: the most likely action (discrete) or the mean factor (continuous).
+   */
+  deterministic?: boolean;
+}
+
+export function learnedRun(data: DatasetBuffers, ctrl: Controller, seed: number, opts: LearnedRunOptions = {}): { data: DatasetBuffers; lrControl: LrControl } {
+  const { train, val } = holdOut(data);
+  const rng = new Rng(subSeed(seed, 0, CONTROLLER_STREAM));
+  const lrControl: LrControl = {
+    updateFreq: ctrl.updateFreq,
+    val,
+    async decide(_t, features) {
+      const lr = features[6];
+      // A non-finite feature (a diverging run) cannot be normalised: α stays, and the record shows why.
+      if (!features.every(Number.isFinite)) return { lr, factor: 1 };
+      const { factor } = controllerAct(ctrl, features, opts.deterministic ? { deterministic: true } : { deterministic: false, rng });
+      return { lr: nextLr(lr, factor), factor };
+    },
+  };
+  return { data: train, lrControl };
+}
