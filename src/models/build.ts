@@ -6,6 +6,7 @@ import { lenet5 } from './lenet';
 import { mlpNetwork } from './mlpNetwork';
 import { mlpTanhNetwork, type InputScale } from './mlpTanh';
 import type { Network } from './network';
+import { resnet18 } from './resnet';
 import { vgg16bn } from './vgg';
 
 /**
@@ -23,6 +24,8 @@ export function buildNetwork(name: ModelName, shape: readonly [number, number, n
       return lenet5(shape, numClasses);
     case 'vgg16bn':
       return vgg16bn(shape, numClasses, width);
+    case 'resnet18':
+      return resnet18(shape, numClasses, width);
     case 'mlp128tanh':
       return mlpTanhNetwork(mlpLayers(name, shape, numClasses), shape[2], input);
     default:

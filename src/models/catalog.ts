@@ -35,6 +35,12 @@ export const MODELS: readonly ModelInfo[] = [
     summary: 'flattened image, dense 1000, ReLU, dense 1000, ReLU, dense to the classes',
   },
   {
+    name: 'mlp3',
+    label: 'MLP3, hidden 256-128 (learned-schedule reference)',
+    usesWidth: false,
+    summary: 'flattened image, dense 256, ReLU, dense 128, ReLU, dense to the classes (as adaptive-learning-rate-schedule\'s MLP(784, 256, 128, 10))',
+  },
+  {
     name: 'mlp128tanh',
     label: 'MLP, one hidden layer of 128, tanh (gdtuo)',
     usesWidth: false,
@@ -51,6 +57,12 @@ export const MODELS: readonly ModelInfo[] = [
     label: 'VGG-16-BN (CIFAR-10, reference)',
     usesWidth: true,
     summary: '13 conv 3×3 + batch norm (64 to 512 channels), 5 max-pools, dropout 512-512 classifier',
+  },
+  {
+    name: 'resnet18',
+    label: 'ResNet-18 (CIFAR form, any image ≥ 8×8)',
+    usesWidth: true,
+    summary: 'conv 3×3 + batch norm, 4 stages of 2 residual blocks (64 to 512 channels, stride 2 from stage 2), global average pool, linear',
   },
 ];
 
@@ -69,7 +81,7 @@ export function modelInfo(name: ModelName): ModelInfo {
 type Shape = readonly [number, number, number];
 
 // The fully connected models' hidden sizes (ReLU between layers; mlp128tanh: tanh, also on the output).
-const HIDDEN: Partial<Record<ModelName, readonly number[]>> = { logreg: [], ffnn100: [100], mlp: [1000, 1000], mlp128tanh: [128] };
+const HIDDEN: Partial<Record<ModelName, readonly number[]>> = { logreg: [], ffnn100: [100], mlp: [1000, 1000], mlp3: [256, 128], mlp128tanh: [128] };
 
 function isMlp(name: ModelName): boolean {
   return HIDDEN[name] !== undefined;
@@ -95,6 +107,9 @@ export function modelFits(name: ModelName, shape: Shape): string | null {
     return h === w && (h === 28 || h === 32)
       ? null
       : `LeNet-5 needs 28×28 or 32×32 images (MNIST, Fashion-MNIST, CIFAR-10); this dataset has ${shapeText(shape)}.`;
+  }
+  if (name === 'resnet18') {
+    return h >= 8 && w >= 8 ? null : `ResNet-18 needs images of at least 8×8; this dataset has ${shapeText(shape)}.`;
   }
   // vgg16bn
   return h === 32 && w === 32 && c === 3 ? null : `VGG-16-BN needs 32×32×3 images (CIFAR-10); this dataset has ${shapeText(shape)}.`;
@@ -202,6 +217,80 @@ export function lenetPlan(shape: Shape, numClasses: number): ConvPlan {
   return planFeatures(shape, features, [120, 84], numClasses);
 }
 
+/**
+ * One convolution without bias (square kernel, stride, symmetric zero padding) followed by batch norm: the
+ * unit every ResNet-18 conv is. Output size per axis: floor((in + 2·pad − kernel)/stride) + 1.
+ */
+export interface ConvBnSpec {
+  inChannels: number;
+  outChannels: number;
+  kernel: number;
+  stride: number;
+  pad: number;
+  /** Input spatial size [h, w]. */
+  inSize: readonly [number, number];
+  /** Output spatial size [h, w]. */
+  outSize: readonly [number, number];
+}
+
+/** A BasicBlock: conv1 (3×3, stride) → BN → ReLU → conv2 (3×3) → BN, + shortcut (identity or 1×1 conv → BN), ReLU. */
+export interface ResBlockSpec {
+  conv1: ConvBnSpec;
+  conv2: ConvBnSpec;
+  /** null: identity shortcut. */
+  shortcut: ConvBnSpec | null;
+}
+
+/** ResNet-18 (CIFAR form): stem conv → BN → ReLU, 8 BasicBlocks, global average pool, Linear. */
+export interface ResNetPlan {
+  stem: ConvBnSpec;
+  blocks: ResBlockSpec[];
+  /** Spatial size and channels of the last feature map (averaged to `features` values per example). */
+  featureShape: Shape;
+  /** [features, classes] of the final Linear. */
+  dense: [number, number];
+}
+
+/** The ResNet-18 stages: planes and the stride of each stage's first block (two BasicBlocks per stage). */
+const RESNET18_STAGES: readonly (readonly [number, number])[] = [[64, 1], [128, 2], [256, 2], [512, 2]];
+
+function convBn(inChannels: number, outChannels: number, kernel: number, stride: number, pad: number, inSize: readonly [number, number]): ConvBnSpec {
+  const out = (d: number) => Math.floor((d + 2 * pad - kernel) / stride) + 1;
+  return { inChannels, outChannels, kernel, stride, pad, inSize, outSize: [out(inSize[0]), out(inSize[1])] };
+}
+
+/**
+ * ResNet-18 as kuangliu/pytorch-cifar models/resnet.py (BasicBlock, [2, 2, 2, 2]) at width multiplier
+ * `width` (channels max(1, round(c·width))); any image of at least 8×8.
+ */
+export function resnetPlan(shape: Shape, numClasses: number, width = 1): ResNetPlan {
+  checkFits('resnet18', shape);
+  checkClasses(numClasses);
+  checkWidth(width);
+  const c0 = scaled(64, width);
+  const stem = convBn(shape[2], c0, 3, 1, 1, [shape[0], shape[1]]);
+  const blocks: ResBlockSpec[] = [];
+  let c = c0;
+  let size = stem.outSize;
+  for (const [planes, stride0] of RESNET18_STAGES) {
+    const p = scaled(planes, width);
+    for (const stride of [stride0, 1]) {
+      const conv1 = convBn(c, p, 3, stride, 1, size);
+      const conv2 = convBn(p, p, 3, 1, 1, conv1.outSize);
+      const shortcut = stride !== 1 || c !== p ? convBn(c, p, 1, stride, 0, size) : null;
+      blocks.push({ conv1, conv2, shortcut });
+      c = p;
+      size = conv2.outSize;
+    }
+  }
+  return { stem, blocks, featureShape: [size[0], size[1], c], dense: [c, numClasses] };
+}
+
+/** The conv units of a ResNet plan in torch's parameters() order (stem, then per block conv1, conv2, shortcut). */
+export function resnetConvs(plan: ResNetPlan): ConvBnSpec[] {
+  return [plan.stem, ...plan.blocks.flatMap((b) => (b.shortcut ? [b.conv1, b.conv2, b.shortcut] : [b.conv1, b.conv2]))];
+}
+
 function densePlanCount(layers: readonly number[]): number {
   let n = 0;
   for (let i = 1; i < layers.length; i++) n += layers[i - 1] * layers[i] + layers[i];
@@ -220,6 +309,12 @@ function convPlanOf(name: ModelName, shape: Shape, numClasses: number, width: nu
 export function parameterCount(name: ModelName, shape: Shape, numClasses: number, width = 1): number {
   checkWidth(width);
   if (isMlp(name)) return densePlanCount(mlpLayers(name, shape, numClasses));
+  if (name === 'resnet18') {
+    const plan = resnetPlan(shape, numClasses, width);
+    let n = 0;
+    for (const u of resnetConvs(plan)) n += u.outChannels * u.inChannels * u.kernel * u.kernel + 2 * u.outChannels; // no conv bias; BN γ, β
+    return n + densePlanCount(plan.dense);
+  }
   const plan = convPlanOf(name, shape, numClasses, width);
   let n = 0;
   for (const f of plan.features) {
@@ -243,6 +338,12 @@ export function forwardMacs(name: ModelName, shape: Shape, numClasses: number, w
     return n;
   };
   if (isMlp(name)) return denseMacs(mlpLayers(name, shape, numClasses));
+  if (name === 'resnet18') {
+    const plan = resnetPlan(shape, numClasses, width);
+    let n = 0;
+    for (const u of resnetConvs(plan)) n += u.outSize[0] * u.outSize[1] * u.outChannels * u.inChannels * u.kernel * u.kernel;
+    return n + denseMacs(plan.dense);
+  }
   const plan = convPlanOf(name, shape, numClasses, width);
   let [h, w] = shape;
   let n = 0;

@@ -1,4 +1,5 @@
-// 2-D convolution layers (NHWC, stride 1, square kernel, symmetric zero padding) with explicit
+// 2-D convolution layers (NHWC, square kernel, symmetric zero padding; stride 1, and strided without
+// bias for ResNet: conv2dStrided at the end) with explicit
 // gradients, so they train on every backend.
 //
 // Why: @tensorflow/tfjs-backend-wasm 4.22 has no Conv2DBackpropFilter kernel, so autodiff of
@@ -146,4 +147,59 @@ export function conv2dInput(x: Tensor4D, w: Tensor4D, b: Tensor1D, pad: number):
     };
   });
   return op(w, b) as Tensor4D;
+}
+
+/**
+ * The cotangent of a strided convolution as that of the stride-1 one it subsamples. With pad p and kernel
+ * k, conv_s(x)[i, j] = conv_1(x)[s·i, s·j] (the same window sums; out = floor((H + 2p − k)/s) + 1 rows, the
+ * last at s·(out − 1) ≤ H + 2p − k), so ∂L/∂conv_1(x) is dy placed at the multiples of s, zero elsewhere,
+ * on the stride-1 output [h1, w1] = [H + 2p − k + 1, W + 2p − k + 1]. Built with rank-4 pads (columns, then
+ * rows) and one slice. Stride 1: dy itself.
+ */
+export function strideUpsample(dy: Tensor4D, stride: number, h1: number, w1: number): Tensor4D {
+  if (stride === 1) return dy;
+  const [n, ho, wo, c] = dy.shape;
+  return tf.tidy((): Tensor4D => {
+    const cols = tf.pad(tf.reshape(dy, [n * ho, wo, 1, c]), [[0, 0], [0, 0], [0, stride - 1], [0, 0]]); // [n·ho, wo, s, c]
+    const rows = tf.pad(tf.reshape(cols, [n, ho, 1, wo * stride * c]), [[0, 0], [0, 0], [0, stride - 1], [0, 0]]); // [n, ho, s, wo·s·c]
+    return tf.slice(tf.reshape(rows, [n, ho * stride, wo * stride, c]) as Tensor4D, [0, 0, 0, 0], [n, h1, w1, c]);
+  });
+}
+
+/**
+ * y = conv2d(x, W) with stride `stride` and no bias (ResNet's convs: batch norm follows). x [n, H, W, cIn],
+ * W [k, k, cIn, cOut]. Gradients: the stride-1 ones (filterGrad, inputGrad above) of the upsampled
+ * cotangent (strideUpsample). `data`: x is the input batch, so no gradient is computed for it (as
+ * conv2dInput).
+ */
+export function conv2dStrided(x: Tensor4D, w: Tensor4D, stride: number, pad: number, data = false): Tensor4D {
+  const k = w.shape[0];
+  const full = (g: Tensor4D, xShape: readonly number[]) => strideUpsample(g, stride, xShape[1] + 2 * pad - k + 1, xShape[2] + 2 * pad - k + 1);
+  if (data) {
+    const op = tf.customGrad((...args: (Tensor | tf.GradSaveFunc)[]) => {
+      const [ws, save] = args as [Tensor4D, tf.GradSaveFunc];
+      save([x]); // saved, not captured: an x made inside the loss function is freed when the forward pass ends
+      return {
+        value: tf.conv2d(x, ws, stride, explicit(pad)),
+        gradFunc: (dy: Tensor | Tensor[], saved: Tensor[]) => {
+          const xx = saved[0] as Tensor4D;
+          return [filterGrad(xx, full(dy as Tensor4D, xx.shape), k, pad)];
+        },
+      };
+    });
+    return op(w) as Tensor4D;
+  }
+  const op = tf.customGrad((...args: (Tensor | tf.GradSaveFunc)[]) => {
+    const [xs, ws, save] = args as [Tensor4D, Tensor4D, tf.GradSaveFunc];
+    save([xs, ws]);
+    return {
+      value: tf.conv2d(xs, ws, stride, explicit(pad)),
+      gradFunc: (dy: Tensor | Tensor[], saved: Tensor[]) => {
+        const [xx, ww] = saved as [Tensor4D, Tensor4D];
+        const g = full(dy as Tensor4D, xx.shape);
+        return [inputGrad(g, ww, xx.shape, pad), filterGrad(xx, g, k, pad)];
+      },
+    };
+  });
+  return op(x, w) as Tensor4D;
 }

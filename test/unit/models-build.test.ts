@@ -44,7 +44,7 @@ describe('buildNetwork', () => {
 
   it('builds tensors whose sizes match parameterCount for every model, shape and width', () => {
     const cases: [ModelName, readonly [number, number, number], number][] = [];
-    for (const m of ['logreg', 'ffnn100', 'mlp', 'lenet5'] as const) for (const s of [MNIST, CIFAR]) cases.push([m, s, 1]);
+    for (const m of ['logreg', 'ffnn100', 'mlp', 'mlp3', 'lenet5'] as const) for (const s of [MNIST, CIFAR]) cases.push([m, s, 1]);
     for (const w of WIDTHS) if (w !== 1) cases.push(['vgg16bn', CIFAR, w]); // width 1: in the init test below
     const before = tf.memory().numTensors;
     for (const [name, shape, width] of cases) {

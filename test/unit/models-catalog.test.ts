@@ -19,9 +19,9 @@ const MNIST = [28, 28, 1] as const;
 const CIFAR = [32, 32, 3] as const;
 
 describe('model catalog', () => {
-  it('lists the six models in page order', () => {
-    expect(MODELS.map((m) => m.name)).toEqual(['ffnn100', 'logreg', 'mlp', 'mlp128tanh', 'lenet5', 'vgg16bn']);
-    expect(MODELS.filter((m) => m.usesWidth).map((m) => m.name)).toEqual(['vgg16bn']);
+  it('lists the eight models in page order', () => {
+    expect(MODELS.map((m) => m.name)).toEqual(['ffnn100', 'logreg', 'mlp', 'mlp3', 'mlp128tanh', 'lenet5', 'vgg16bn', 'resnet18']);
+    expect(MODELS.filter((m) => m.usesWidth).map((m) => m.name)).toEqual(['vgg16bn', 'resnet18']);
     for (const m of MODELS) {
       expect(m.label.length).toBeGreaterThan(0);
       expect(m.summary.length).toBeGreaterThan(0);
@@ -33,6 +33,8 @@ describe('model catalog', () => {
 
   it('rejects unknown names', () => {
     expect(() => modelInfo('resnet' as ModelName)).toThrow(/Unknown model "resnet"/);
+    expect(isModelName('resnet18')).toBe(true);
+    expect(isModelName('mlp3')).toBe(true);
     expect(isModelName('vgg16bn')).toBe(true);
     expect(isModelName('lenet5')).toBe(true);
     expect(isModelName('vgg')).toBe(false);

@@ -5,7 +5,7 @@
 // wasm and cpu, native kernels on GPU backends), applied to a tangent instead of a value.
 import * as tf from '@tensorflow/tfjs';
 import type { Tensor, Tensor1D, Tensor2D, Tensor4D } from '@tensorflow/tfjs';
-import { channelSum, filterGrad, inputGrad } from '../conv';
+import { channelSum, filterGrad, inputGrad, strideUpsample } from '../conv';
 import type { RLayer } from './chain';
 
 type ExplicitPadding = [[number, number], [number, number], [number, number], [number, number]];
@@ -40,6 +40,36 @@ export function conv2dR(w: Tensor4D, b: Tensor1D, dw: Tensor4D, db: Tensor1D, pa
           dgrad: tf.add(inputGrad(dg, w, xv.shape, pad), inputGrad(g, dw, xv.shape, pad)),
         };
         return { input, hv };
+      },
+    };
+  };
+}
+
+/**
+ * conv2dStrided (conv.ts): y = conv_s(x, W), no bias. Bilinear as above; the backward half is the stride-1
+ * one applied to the upsampled cotangents (strideUpsample), exactly as the gradient path's gradFunc.
+ */
+export function conv2dStridedR(w: Tensor4D, dw: Tensor4D, stride: number, pad: number): RLayer {
+  const k = w.shape[0];
+  const conv = (a: Tensor4D, f: Tensor4D) => tf.conv2d(a, f, stride, explicit(pad));
+  return (x) => {
+    const xv = x.value as Tensor4D;
+    const dx = x.tangent as Tensor4D | null;
+    let dy: Tensor = conv(xv, dw);
+    if (dx) dy = tf.add(dy, conv(dx, w));
+    const [h1, w1] = [xv.shape[1] + 2 * pad - k + 1, xv.shape[2] + 2 * pad - k + 1];
+    return {
+      out: { value: conv(xv, w), tangent: dy },
+      back({ grad, dgrad }, needInput) {
+        const g = strideUpsample(grad as Tensor4D, stride, h1, w1), dg = strideUpsample(dgrad as Tensor4D, stride, h1, w1);
+        let dgw: Tensor = filterGrad(xv, dg, k, pad);
+        if (dx) dgw = tf.add(dgw, filterGrad(dx, g, k, pad));
+        if (!needInput) return { input: null, hv: [dgw] };
+        const input = {
+          grad: inputGrad(g, w, xv.shape, pad),
+          dgrad: tf.add(inputGrad(dg, w, xv.shape, pad), inputGrad(g, dw, xv.shape, pad)),
+        };
+        return { input, hv: [dgw] };
       },
     };
   };
