@@ -1,5 +1,5 @@
 // npm run train -- --dataset mnist --model logreg --optimizer SGD-HD --alpha0 1e-3 --beta 1e-3 --epochs 20
-//   [--width 1/8 (vgg16bn)] --batch-size 128 --weight-decay 1e-4 --seed 1 --out results/ [--iterations N] [--eval-every N]
+//   [--width 1/8 (vgg16bn, resnet18)] --batch-size 128 --weight-decay 1e-4 --seed 1 --out results/ [--iterations N] [--eval-every N]
 //   [--threshold L] [--backend wasm|cpu|webgpu] [--no-normalize] [--summary-json FILE] [--quiet]
 //   and every optimizer hyperparameter as a flag (--beta1, --lr-nesterov false, --schedule "step(size=100;gamma=0.5)", ...).
 // One run of the same engine, optimizers and data as the page; writes the reference-layout CSV and the
@@ -34,6 +34,9 @@ const hyperHelp = (key: keyof Hyper): string => {
   return typeof d === 'boolean' ? 'true|false' : key === 'schedule' ? 'SCHEDULE' : key === 'stack' ? 'SPEC' : EMPTY_ALLOWED.has(key as OptionKey) ? 'X|none' : 'X';
 };
 
+/** The models that take --width (VGG-16-BN, ResNet-18). */
+const WIDTH_MODELS = MODELS.filter((m) => m.usesWidth).map((m) => m.name).join(', ');
+
 export const TRAIN: Command = {
   name: 'train',
   summary:
@@ -45,7 +48,7 @@ export const TRAIN: Command = {
     optimizer: { type: 'string', arg: 'NAME', defaultText: 'none, required', help: 'the optimizer (the list below)' },
     dataset: { type: 'string', arg: 'NAME', default: 'mnist', help: DATASET_NAMES.join(' | ') },
     model: { type: 'string', arg: 'NAME', default: 'logreg', help: MODELS.map((m) => m.name).join(' | ') },
-    width: { type: 'string', arg: 'W', defaultText: '1', help: 'VGG-16-BN width multiplier: 1, 1/2, 1/4, 1/8 (vgg16bn only)' },
+    width: { type: 'string', arg: 'W', defaultText: '1', help: `channel width multiplier: 1, 1/2, 1/4, 1/8 (${WIDTH_MODELS} only)` },
     alpha0: { type: 'string', arg: 'X', defaultText: "torch's default for the optimizer, else 1e-3", help: 'initial learning rate α₀' },
     beta: { type: 'string', arg: 'X', defaultText: '1e-3 SGD family, 1e-7 Adam family', help: 'hypergradient learning rate β' },
     momentum: { type: 'string', arg: 'X', defaultText: '0.9', help: 'μ of the momentum optimizers (RMSProp: its own μ, default 0)' },
@@ -121,7 +124,7 @@ export function parseTrainArgs(argv: string[]): TrainArgs | 'help' {
   const model = s('model') as ModelName;
   if (!MODELS.some((m) => m.name === model)) throw new UsageError(`--model: unknown model "${model}" (${MODELS.map((m) => m.name).join(', ')})`);
   const widthText = s('width');
-  if (widthText !== undefined && !modelInfo(model).usesWidth) throw new UsageError(`--width: ${model} has no width multiplier (only vgg16bn)`);
+  if (widthText !== undefined && !modelInfo(model).usesWidth) throw new UsageError(`--width: ${model} has no width multiplier (only ${WIDTH_MODELS})`);
   const width = widthText === undefined ? 1 : parseWidth(widthText);
   const optimizer = s('optimizer');
   if (!optimizer) throw new UsageError(`--optimizer is required (${OPTIMIZER_NAMES.join(', ')})`);
