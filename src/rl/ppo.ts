@@ -556,7 +556,22 @@ export function agentFromJSON(json: unknown): PpoAgent {
   const j = json as PpoAgentJSON;
   if (!j || typeof j !== 'object' || j.format !== 'hg-ppo-agent') throw new Error('not a PPO agent checkpoint (format must be "hg-ppo-agent")');
   if (j.version !== 1) throw new Error(`unsupported PPO agent checkpoint version ${String(j.version)} (expected 1)`);
+  if (!j.config || typeof j.config !== 'object') throw new Error('checkpoint: config is missing');
   validateConfig(j.config);
+  if (!Number.isInteger(j.obsDim) || j.obsDim < 1) throw new Error(`checkpoint: obsDim ${String(j.obsDim)} is not a positive integer`);
+  if (!j.space || (j.space.kind !== 'discrete' && j.space.kind !== 'continuous')) throw new Error('checkpoint: space.kind must be "discrete" or "continuous"');
+  const E = j.config.numEnvs;
+  if (!j.norm || !Array.isArray(j.norm.ret) || j.norm.ret.length !== E || j.norm.obsRms?.mean?.length !== j.obsDim) {
+    throw new Error(`checkpoint: the normaliser does not fit ${E} envs of ${j.obsDim} features`);
+  }
+  if (j.runner) {
+    const r = j.runner;
+    const ok = [r.obs, r.dones, r.epReward, r.epLength].every((a) => Array.isArray(a) && a.length === E) && r.obs.every((o) => Array.isArray(o) && o.length === j.obsDim);
+    if (!ok) throw new Error(`checkpoint: the runner state does not fit ${E} envs of ${j.obsDim} features`);
+  }
+  for (const k of ['timesteps', 'updates', 'episodes'] as const) {
+    if (!Number.isInteger(j[k]) || j[k] < 0) throw new Error(`checkpoint: ${k} must be a non-negative integer`);
+  }
   const layout = makeLayout(j.obsDim, j.space, j.config.hidden);
   const vec = (a: unknown, n: number, name: string): Float64Array => {
     if (!Array.isArray(a) || a.length !== n) throw new Error(`checkpoint: ${name} must have ${n} numbers`);

@@ -134,3 +134,50 @@ describe('resume', () => {
     expect(Array.from(a.params)).not.toEqual(Array.from(createPpo(cfg, obsDim, space, 7).params));
   });
 });
+
+describe('ppoLearn bookkeeping', () => {
+  test('stats per update; a resumed agent with a fresh env (resetEnv) continues to the total', async () => {
+    const cfg = { ...REFERENCE_PPO, nSteps: 10 };
+    const a = createPpo(cfg, 4, { kind: 'discrete', n: 3 }, 1);
+    const stats: PpoUpdateStats[] = [];
+    await ppoLearn(a, contextEnv(4, 1, 5), { totalTimesteps: 200, onUpdate: (s) => void stats.push(s), shouldStop: () => a.updates === 2 });
+    expect(stats.map((s) => [s.updates, s.timesteps, s.totalUpdates, s.episodes])).toEqual([[1, 40, 5, 8], [2, 80, 5, 16]]);
+    // the reference schedule, evaluated at frac = 1 − (update − 1)/5 over 200 "timesteps"
+    expect(stats[1].learningRate).toBe(1e-2 + Math.min(0.8 / 200, 1) * (5e-4 - 1e-2));
+    for (const s of stats) for (const v of [s.policyLoss, s.valueLoss, s.entropy, s.approxKl, s.clipFraction]) expect(Number.isFinite(v)).toBe(true);
+    const b = agentFromJSON(JSON.parse(JSON.stringify(agentToJSON(a))));
+    let resets = 0;
+    const env = contextEnv(4, 2, 5);
+    const reset = env.reset.bind(env);
+    env.reset = () => (resets++, reset());
+    await ppoLearn(b, env, { totalTimesteps: 200, onUpdate: (s) => void stats.push(s), resetEnv: true });
+    expect(resets).toBe(1);
+    expect(b.updates).toBe(5);
+    expect(b.timesteps).toBe(200);
+    expect(stats.map((s) => s.updates)).toEqual([1, 2, 3, 4, 5]);
+    // a finished run does nothing more
+    await ppoLearn(b, env, { totalTimesteps: 200, onUpdate: () => expect.fail('no update expected') });
+    expect(b.timesteps).toBe(200);
+  });
+
+  test('an env of the wrong size or a bad observation is an error', async () => {
+    const a = createPpo({ ...REFERENCE_PPO, nSteps: 10 }, 4, { kind: 'discrete', n: 3 }, 1);
+    await expect(ppoLearn(a, { ...contextEnv(2, 1, 5), numEnvs: 2 }, { totalTimesteps: 40 })).rejects.toThrow(/env has 2 envs, the agent was made for 4/);
+    const env = contextEnv(4, 1, 5);
+    env.reset = async () => [[1, 0, 0], [1, 0, 0], [1, 0, 0], [1, 0, 0]];
+    await expect(ppoLearn(a, env, { totalTimesteps: 40 })).rejects.toThrow(/an observation has 3 numbers, expected 4/);
+  });
+});
+
+describe('checkpoint validation', () => {
+  test('a damaged checkpoint is refused with a reason', () => {
+    const a = createPpo({ ...REFERENCE_PPO, nSteps: 10 }, 4, { kind: 'discrete', n: 3 }, 1);
+    const good = () => JSON.parse(JSON.stringify(agentToJSON(a)));
+    expect(() => agentFromJSON({ ...good(), format: 'x' })).toThrow(/format must be "hg-ppo-agent"/);
+    expect(() => agentFromJSON({ ...good(), version: 9 })).toThrow(/version 9/);
+    expect(() => agentFromJSON({ ...good(), params: [1, 2] })).toThrow(/params must have \d+ numbers/);
+    expect(() => agentFromJSON({ ...good(), obsDim: 5 })).toThrow(/normaliser does not fit 4 envs of 5 features/);
+    expect(() => agentFromJSON({ ...good(), updates: -1 })).toThrow(/updates must be a non-negative integer/);
+    expect(agentToJSON(agentFromJSON(good()))).toEqual(good());
+  });
+});
