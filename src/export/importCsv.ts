@@ -7,7 +7,9 @@
 // its evaluations (iteration, epoch, val loss, accuracy), ESGD-M's preconditioner quantiles
 // (precond_qNN:LAYER rows → `curvature`, layers in the order of the file), backend, state and every
 // config column the file has; a Stack run's `hp:mu`, `hp:beta1`, `hp:beta2`, `hp:gamma` rows as
-// train.hp (a column for each name the run has rows of; a training point without that row reads NaN).
+// train.hp (a column for each name the run has rows of; a training point without that row reads NaN);
+// a learned schedule's `ctrl:*` rows as `controller` (one decision per iteration with rows: all of
+// CTRL_METRICS are needed).
 // `hp:alpha` repeats `lr` (tidyCsv.ts): it is not stored again but checked, row by row, to be the same
 // number as the `lr` row of its iteration (nan matches nan); a file where they differ is refused, since
 // one of them was edited and the reader cannot tell which.
@@ -30,7 +32,7 @@
 //
 // The pieces: csvRows.ts reads RFC 4180 rows (and defines CsvImportError), csvValues.ts reads cells
 // (numbers, the options cell); this file turns rows into runs.
-import type { BackendName, CurvatureRecord, DatasetName, EvalRecord, ModelName, RunEvent, RunRecord, RunState, TrainConfig } from '../engine/types';
+import type { BackendName, ControllerRecord, CurvatureRecord, DatasetName, EvalRecord, ModelName, RunEvent, RunRecord, RunState, TrainConfig } from '../engine/types';
 import { BACKEND_ORDER, HP_NAMES, type HpName } from '../engine/types';
 import { isDatasetName } from '../data/datasets';
 import { isModelName } from '../models/catalog';
@@ -38,7 +40,7 @@ import { OPTIMIZER_NAMES } from '../optim/catalog';
 import { HYPER_DEFAULTS, type Hyper } from '../optim/hyper';
 import { CsvImportError, forEachRow, quote } from './csvRows';
 import { finite, metricValue, parseOptionsText } from './csvValues';
-import { PRECOND_QUANTILES, TIDY_COLUMNS, type PrecondQuantile, type TidyMetric } from './tidyCsv';
+import { CTRL_METRICS, PRECOND_QUANTILES, TIDY_COLUMNS, type CtrlMetric, type PrecondQuantile, type TidyMetric } from './tidyCsv';
 
 export { CsvImportError, parseOptionsText };
 
@@ -61,6 +63,8 @@ const STATES: Record<RunState, true> = {
 const METRICS: Record<TidyMetric, true> = {
   train_loss: true, lr: true, grad_evals: true, val_loss: true, val_accuracy: true,
   'hp:alpha': true, 'hp:mu': true, 'hp:beta1': true, 'hp:beta2': true, 'hp:gamma': true,
+  'ctrl:train_loss': true, 'ctrl:val_loss': true, 'ctrl:pred_var': true, 'ctrl:pred_change_var': true, 'ctrl:out_w_mean': true,
+  'ctrl:out_w_var': true, 'ctrl:lr': true, 'ctrl:factor': true, 'ctrl:next_lr': true,
 };
 /** `precond_q10:LAYER` → ['q10', LAYER]. */
 const PRECOND_RE = /^precond_(q10|q50|q90):(.*)$/s;
@@ -112,6 +116,8 @@ interface RunAcc {
   events: Map<number, { changes: Record<string, number>; line: number }>;
   /** Preconditioner quantiles (`precond_qNN:LAYER` rows) by iteration, then layer (first-seen order). */
   curvature: Map<number, Map<string, LayerAcc>>;
+  /** A learned schedule's decisions (`ctrl:*` rows) by iteration. */
+  controller: Map<number, { v: Partial<Record<CtrlMetric, number>>; line: number }>;
 }
 
 /** Parses a tidy CSV into runs. Throws CsvImportError (only) for anything it cannot read. */
@@ -158,7 +164,7 @@ function importRows(text: string, at: (line: number) => void): TidyImport {
     if (run === undefined) {
       run = {
         runId, line: ln, config: configCols.map((c) => (c < 0 ? '' : fields[c])),
-        train: new Map(), evals: new Map(), events: new Map(), curvature: new Map(),
+        train: new Map(), evals: new Map(), events: new Map(), curvature: new Map(), controller: new Map(),
       };
       runs.set(runId, run);
     } else {
@@ -209,6 +215,14 @@ function importRows(text: string, at: (line: number) => void): TidyImport {
       if (acc === undefined) byLayer.set(layer, (acc = { q: {}, line: ln }));
       if (acc.q[q] !== undefined) failAt(ln, 'metric', `${quote(metric)} of iteration ${it} of run ${quote(runId)} appears twice`);
       acc.q[q] = value as number;
+      return;
+    }
+    if (metric.startsWith('ctrl:')) {
+      let dec = run.controller.get(it);
+      if (dec === undefined) run.controller.set(it, (dec = { v: {}, line: ln }));
+      const m = metric as CtrlMetric;
+      if (dec.v[m] !== undefined) failAt(ln, 'metric', `${metric} of iteration ${it} of run ${quote(runId)} appears twice`);
+      dec.v[m] = value as number;
       return;
     }
     if (eventKey !== null) {
@@ -414,6 +428,8 @@ function buildRun(run: RunAcc): RunRecord {
   if (events.length > 0) record.events = events;
   const curvature = curvatureOf(run);
   if (curvature.length > 0) record.curvature = curvature;
+  const controller = controllerOf(run);
+  if (controller.length > 0) record.controller = controller;
   if (state === 'diverged') {
     const k = train.loss.findIndex((v) => !Number.isFinite(v));
     if (k >= 0) record.divergedAt = train.iteration[k];
@@ -439,6 +455,22 @@ function curvatureOf(run: RunAcc): CurvatureRecord[] {
       layers.push({ layer, q10: acc.q.q10 as number, q50: acc.q.q50 as number, q90: acc.q.q90 as number });
     }
     out.push({ iteration: it, layers });
+  }
+  return out;
+}
+
+/** A learned schedule's decisions back from their ctrl: rows: every decision needs all of CTRL_METRICS. */
+function controllerOf(run: RunAcc): ControllerRecord[] {
+  const out: ControllerRecord[] = [];
+  for (const it of [...run.controller.keys()].sort((a, b) => a - b)) {
+    const dec = run.controller.get(it) as { v: Partial<Record<CtrlMetric, number>>; line: number };
+    const missing = CTRL_METRICS.find((m) => dec.v[m] === undefined);
+    if (missing !== undefined) {
+      throw new CsvImportError(dec.line, 'metric', `iteration ${it} of run ${quote(run.runId)} has ctrl: rows but no ${quote(missing)} row`);
+    }
+    const v = CTRL_METRICS.map((m) => dec.v[m] as number);
+    const n = v.length;
+    out.push({ iteration: it, features: v.slice(0, n - 2), factor: v[n - 2], lr: v[n - 1] });
   }
   return out;
 }

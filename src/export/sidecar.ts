@@ -42,6 +42,8 @@ export interface SidecarRun {
   gradEvals?: number;
   /** ESGD-M: preconditioner snapshots in the CSV (`precond_q10/q50/q90:LAYER` rows at that many iterations). */
   curvatureRecords?: number;
+  /** Adam + learned schedule: controller decisions in the CSV (`ctrl:*` rows at that many iterations). */
+  controllerRecords?: number;
   /** When and on which test images the run evaluated (src/engine/budget.ts describeEvalPlan). */
   validation: string;
   config: TrainConfig;

@@ -7,7 +7,7 @@
 //
 // Rows: per run (in the given order), by iteration ascending; within an iteration the metric order
 // is event:KEY (mid-run edits), train_loss, lr, grad_evals, hp:alpha, hp:mu, hp:beta1, hp:beta2,
-// hp:gamma, precond_q10/q50/q90:LAYER, val_loss, val_accuracy. The evaluation before training is iteration 0 and has only val_* rows. `lr` is α
+// hp:gamma, precond_q10/q50/q90:LAYER, ctrl:*, val_loss, val_accuracy. The evaluation before training is iteration 0 and has only val_* rows. `lr` is α
 // after update t (a second-order run's effective step size), `train_loss` the minibatch loss before
 // it (types.ts).
 // Second-order runs (ESGD-M, L-BFGS) also have `grad_evals`, the gradient evaluations so far after
@@ -20,7 +20,12 @@
 // hyperparameters read as one family) and one `hp:NAME` row per column the run streams (mu, beta1,
 // beta2, gamma: the value after update t; nan where the run has no value for that point). Other runs
 // have no hp: rows.
-import { HP_NAMES, type CurvatureRecord, type EvalRecord, type HpName, type RunRecord, type TrainConfig } from '../engine/types';
+// Adam + learned schedule runs have, at each iteration where the controller decided (every 10 steps and
+// the last one), one row per feature it read, `ctrl:train_loss`, `ctrl:val_loss`, `ctrl:pred_var`,
+// `ctrl:pred_change_var`, `ctrl:out_w_mean`, `ctrl:out_w_var`, `ctrl:lr` (CONTROLLER_FEATURES: raw, before the
+// controller's normalisation; `ctrl:lr` is the α of the steps before), then `ctrl:factor` (what α was
+// multiplied by) and `ctrl:next_lr` (α from the next iteration on). Other runs have no ctrl: rows.
+import { CONTROLLER_FEATURES, HP_NAMES, type ControllerFeature, type ControllerRecord, type CurvatureRecord, type EvalRecord, type HpName, type RunRecord, type TrainConfig } from '../engine/types';
 import { optimizerInfo } from '../optim/catalog';
 import { HYPER_DEFAULTS, type Hyper } from '../optim/hyper';
 import { describeSchedule, type ScheduleSpec } from '../optim/schedules';
@@ -90,8 +95,18 @@ export type HpMetric = `hp:${'alpha' | HpName}`;
 export const HP_ALPHA_METRIC: HpMetric = 'hp:alpha';
 export const hpMetric = (h: HpName): HpMetric => `hp:${h}`;
 
+/** A learned schedule's decision rows: its features, the factor and the next α. */
+export type CtrlMetric = `ctrl:${ControllerFeature | 'factor' | 'next_lr'}`;
+/** The ctrl: metrics of one decision, in the order they are written. */
+export const CTRL_METRICS: readonly CtrlMetric[] = [...CONTROLLER_FEATURES.map((f): CtrlMetric => `ctrl:${f}`), 'ctrl:factor', 'ctrl:next_lr'];
+
 export type TidyMetric =
-  | 'train_loss' | 'lr' | 'grad_evals' | HpMetric | 'val_loss' | 'val_accuracy' | `event:${string}` | `precond_${PrecondQuantile}:${string}`;
+  | 'train_loss' | 'lr' | 'grad_evals' | HpMetric | CtrlMetric | 'val_loss' | 'val_accuracy' | `event:${string}` | `precond_${PrecondQuantile}:${string}`;
+
+/** A decision's values in CTRL_METRICS order (a missing feature reads NaN). */
+export function ctrlValues(r: ControllerRecord): number[] {
+  return [...CONTROLLER_FEATURES.map((_, i) => r.features[i] ?? NaN), r.factor, r.lr];
+}
 
 /** The metric of one preconditioner quantile of one layer: `precond_q50:layers.0`. */
 export function precondMetric(q: PrecondQuantile, layer: string): TidyMetric {
@@ -158,6 +173,12 @@ function pushRunRows(run: RunRecord, out: string[]): void {
       for (const [key, v] of Object.entries(events[k].changes)) out.push(row(events[k].iteration, epoch, `event:${key}`, eventValue(v)));
     }
   };
+  const ctrlRows = (r: ControllerRecord, epoch: number) => {
+    const v = ctrlValues(r);
+    for (let j = 0; j < CTRL_METRICS.length; j++) out.push(row(r.iteration, epoch, CTRL_METRICS[j], v[j]));
+  };
+  const ctrl = [...(run.controller ?? [])].sort((a, b) => a.iteration - b.iteration);
+  let d = 0;
   // Preconditioner snapshots (stable sort by iteration). One at an iteration without a training point
   // gets the epoch of the last training point before it (0 before any).
   const curv = [...(run.curvature ?? [])].sort((a, b) => a.iteration - b.iteration);
@@ -169,15 +190,19 @@ function pushRunRows(run: RunRecord, out: string[]): void {
     const col = t.hp?.[h];
     return col && col.length === t.iteration.length ? [[hpMetric(h), col] as const] : [];
   });
-  // Evaluations and snapshots before iteration `limit` (without training points of their own), by
-  // iteration, snapshots first at equal ones (as after a training point's rows).
+  // Evaluations, snapshots and decisions before iteration `limit` (without training points of their
+  // own), by iteration; at equal ones snapshots, then decisions, then evaluations (as after a training
+  // point's rows).
   const pushBefore = (limit: number) => {
     for (;;) {
-      const ce = e < evals.length && evals[e].iteration < limit;
-      const cc = c < curv.length && curv[c].iteration < limit;
-      if (cc && (!ce || curv[c].iteration <= evals[e].iteration)) precondRows(curv[c++], lastEpoch);
-      else if (ce) pushEval(evals[e++]);
-      else return;
+      const ce = e < evals.length && evals[e].iteration < limit ? evals[e].iteration : Infinity;
+      const cc = c < curv.length && curv[c].iteration < limit ? curv[c].iteration : Infinity;
+      const cd = d < ctrl.length && ctrl[d].iteration < limit ? ctrl[d].iteration : Infinity;
+      const least = Math.min(ce, cc, cd);
+      if (least === Infinity) return;
+      if (cc === least) precondRows(curv[c++], lastEpoch);
+      else if (cd === least) ctrlRows(ctrl[d++], lastEpoch);
+      else pushEval(evals[e++]);
     }
   };
   // Merge the iteration-sorted streams; at equal iterations the train rows come first.
@@ -193,6 +218,7 @@ function pushRunRows(run: RunRecord, out: string[]): void {
       for (const [m, col] of hps) out.push(row(it, t.epoch[i], m, col[i]));
     }
     while (c < curv.length && curv[c].iteration === it) precondRows(curv[c++], t.epoch[i]);
+    while (d < ctrl.length && ctrl[d].iteration === it) ctrlRows(ctrl[d++], t.epoch[i]);
     while (e < evals.length && evals[e].iteration === it) pushEval(evals[e++]);
     lastEpoch = t.epoch[i];
   }

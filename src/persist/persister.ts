@@ -30,6 +30,8 @@ interface Written {
   evals: number;
   /** Preconditioner snapshots (ESGD-M). */
   curvature: number;
+  /** Controller decisions (learned schedule). */
+  controller: number;
   /** The metadata object last written (the store replaces objects on change). */
   meta: RunMeta | null;
 }
@@ -97,6 +99,7 @@ export class RunPersister {
         trainPoints: series.train.iteration.length,
         evals: series.evals.length,
         curvature: series.curvature?.length ?? 0,
+        controller: series.controller?.length ?? 0,
         meta: null,
       });
       this.lastStamp = Math.max(this.lastStamp, rec.createdAt);
@@ -208,22 +211,24 @@ export class RunPersister {
       let w = this.written.get(key);
       if (!w) {
         this.lastStamp = createStamp(this.lastStamp);
-        w = { createdAt: this.lastStamp, seq: 0, trainPoints: 0, evals: 0, curvature: 0, meta: null };
+        w = { createdAt: this.lastStamp, seq: 0, trainPoints: 0, evals: 0, curvature: 0, controller: 0, meta: null };
         this.written.set(key, w);
       }
       const target = w;
       const nTrain = this.buffers.length(id);
       const nEvals = this.buffers.evalCount(id);
       const nCurvature = this.buffers.curvatureCount(id);
+      const nController = this.buffers.controllerCount(id);
       // Buffers only grow; fewer points than written would mean a replaced series (never done).
-      if (nTrain > w.trainPoints || nEvals > w.evals || nCurvature > w.curvature) {
+      if (nTrain > w.trainPoints || nEvals > w.evals || nCurvature > w.curvature || nController > w.controller) {
         const seq = w.seq;
-        write.chunks.push({ key, seq, ...this.buffers.tail(id, w.trainPoints, w.evals, w.curvature) });
+        write.chunks.push({ key, seq, ...this.buffers.tail(id, w.trainPoints, w.evals, w.curvature, w.controller) });
         commits.push(() => {
           target.seq = seq + 1;
           target.trainPoints = nTrain;
           target.evals = nEvals;
           target.curvature = nCurvature;
+          target.controller = nController;
         });
       }
       if (w.meta !== meta) {

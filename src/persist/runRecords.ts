@@ -11,13 +11,15 @@
 //   Second-order runs' chunks also hold `gradEvals` (a Float64Array as long as the others) and
 //   ESGD-M's `curvature` records of that stretch; chunks written before they existed have neither and
 //   read as a first-order run's (gradient evaluations = iterations, no curvature).
+//   Learned-schedule runs' chunks also hold `controller`: the controller's decisions of that stretch
+//   (ControllerRecord: iteration, the 7 features, factor, lr); chunks without it read as none.
 //   Stack runs' chunks also hold `hp`: { mu?, beta1?, beta2?, gamma? }, Float64Arrays as long as the
 //   others (the tuned hyperparameters besides α, which is `lr`); a chunk without a column the run's
 //   other chunks have reads as NaN there.
 // - `session`: one record saying which runs the charts showed (the last comparison).
 // A record of another layout, or one that does not look like ours, is skipped on the way out.
 import { isDatasetName } from '../data/datasets';
-import { BACKEND_ORDER, HP_NAMES, type CurvatureRecord, type EvalRecord, type HpName, type TrainConfig } from '../engine/types';
+import { BACKEND_ORDER, HP_NAMES, type ControllerRecord, type CurvatureRecord, type EvalRecord, type HpName, type TrainConfig } from '../engine/types';
 import { isModelName } from '../models/catalog';
 import type { SeriesInput, SeriesTail } from '../series/buffers';
 import { ACTIVE_STATES, type RunMeta, type RunMetaState } from './runMeta';
@@ -116,6 +118,10 @@ const isLayerQuantiles = (q: unknown): boolean =>
 export const isCurvatureRecord = (c: unknown): c is CurvatureRecord =>
   isPlainObj(c) && isNum(c.iteration) && Array.isArray(c.layers) && c.layers.every(isLayerQuantiles);
 
+/** A stored controller decision: an iteration, its features, the factor and the new α. */
+export const isControllerRecord = (c: unknown): c is ControllerRecord =>
+  isPlainObj(c) && isNum(c.iteration) && Array.isArray(c.features) && c.features.every(isNum) && isNum(c.factor) && isNum(c.lr);
+
 /** A stored chunk's `hp`: known names only, each a Float64Array of the chunk's `n` points. */
 function isHpColumns(hp: unknown, n: number): boolean {
   if (!isPlainObj(hp)) return false;
@@ -128,6 +134,7 @@ function isChunk(v: unknown): v is PersistedChunk {
   if (!isPlainObj(v) || typeof v.key !== 'string' || !Number.isSafeInteger(v.seq) || (v.seq as number) < 0) return false;
   if (!Array.isArray(v.evals) || !v.evals.every(isEval)) return false;
   if (v.curvature !== undefined && !(Array.isArray(v.curvature) && v.curvature.every(isCurvatureRecord))) return false;
+  if (v.controller !== undefined && !(Array.isArray(v.controller) && v.controller.every(isControllerRecord))) return false;
   const n = v.iteration instanceof Float64Array ? v.iteration.length : -1;
   if (v.gradEvals !== undefined && !(v.gradEvals instanceof Float64Array && v.gradEvals.length === n)) return false;
   if (v.hp !== undefined && !isHpColumns(v.hp, n)) return false;
@@ -147,6 +154,8 @@ export interface MergedSeries extends SeriesInput {
   evals: EvalRecord[];
   /** ESGD-M's snapshots; absent when no chunk has any. */
   curvature?: CurvatureRecord[];
+  /** A learned schedule's decisions; absent when no chunk has any. */
+  controller?: ControllerRecord[];
   /** The seq the next chunk of this run gets. */
   nextSeq: number;
 }
@@ -168,6 +177,7 @@ export function mergeChunks(chunks: readonly unknown[]): MergedSeries {
   for (const h of HP_NAMES) if (ok.some((c) => c.hp?.[h] !== undefined)) (hp ??= {})[h] = col().fill(NaN);
   const evals: EvalRecord[] = [];
   const curvature: CurvatureRecord[] = [];
+  const controller: ControllerRecord[] = [];
   let at = 0;
   for (const c of ok) {
     for (const k of ['iteration', 'epoch', 'loss', 'lr', 'time'] as const) train[k].set(c[k], at);
@@ -176,11 +186,12 @@ export function mergeChunks(chunks: readonly unknown[]): MergedSeries {
     at += c.iteration.length;
     for (const e of c.evals) evals.push(e);
     if (c.curvature) for (const r of c.curvature) curvature.push(r);
+    if (c.controller) for (const r of c.controller) controller.push(r);
   }
   if (gradEvals) train.gradEvals = gradEvals;
   if (hp) train.hp = hp;
   const nextSeq = ok.length === 0 ? 0 : ok[ok.length - 1].seq + 1;
-  return { train, evals, ...(curvature.length > 0 ? { curvature } : {}), nextSeq };
+  return { train, evals, ...(curvature.length > 0 ? { curvature } : {}), ...(controller.length > 0 ? { controller } : {}), nextSeq };
 }
 
 /**

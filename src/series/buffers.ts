@@ -10,7 +10,7 @@
 // Stack runs also stream the hyperparameters their hyperoptimizer tunes besides α (`hp`: μ, β₁, β₂,
 // γ; α is `lr`). Each is a column like gradEvals, allocated when a batch first brings it; points that
 // came without it (before it, or in a batch that lacks it) read as NaN (no value known).
-import { HP_NAMES, type CurvatureRecord, type EvalRecord, type HpName, type MetricBatch, type TrainColumns } from '../engine/types';
+import { HP_NAMES, type ControllerRecord, type CurvatureRecord, type EvalRecord, type HpName, type MetricBatch, type TrainColumns } from '../engine/types';
 
 /** A growable Float64Array column (amortised O(1) append). */
 class Column {
@@ -58,6 +58,8 @@ interface RunSeries {
   evals: EvalRecord[];
   /** ESGD-M's preconditioner snapshots, in order. */
   curvature: CurvatureRecord[];
+  /** A learned schedule's controller decisions, in order. */
+  controller: ControllerRecord[];
   /** Bumped on every append: lets readers memoise per run. */
   version: number;
 }
@@ -77,6 +79,8 @@ export interface SeriesView {
   evals: readonly EvalRecord[];
   /** ESGD-M's preconditioner snapshots in iteration order (empty for other optimizers). */
   curvature: readonly CurvatureRecord[];
+  /** A learned schedule's controller decisions in iteration order (empty for other optimizers). */
+  controller: readonly ControllerRecord[];
   version: number;
 }
 
@@ -89,6 +93,7 @@ export interface SeriesData {
   train: TrainColumns;
   evals: EvalRecord[];
   curvature?: CurvatureRecord[];
+  controller?: ControllerRecord[];
 }
 
 /** Series to load into a run: plain arrays (an import) or typed arrays (restored chunks). */
@@ -105,6 +110,7 @@ export interface SeriesInput {
   };
   evals: readonly EvalRecord[];
   curvature?: readonly CurvatureRecord[];
+  controller?: readonly ControllerRecord[];
 }
 
 /**
@@ -122,6 +128,7 @@ export interface SeriesTail {
   hp?: Partial<Record<HpName, Float64Array>>;
   evals: EvalRecord[];
   curvature?: CurvatureRecord[];
+  controller?: ControllerRecord[];
 }
 
 type Listener = (runIds: ReadonlySet<string>) => void;
@@ -145,6 +152,7 @@ export class SeriesBuffers {
         hp: {},
         evals: [],
         curvature: [],
+        controller: [],
         version: 0,
       };
       this.runs.set(runId, s);
@@ -173,6 +181,7 @@ export class SeriesBuffers {
       for (const e of batch.evals) s.evals.push(e);
     }
     if (batch.curvature) for (const c of batch.curvature) s.curvature.push(c);
+    if (batch.controller) for (const c of batch.controller) s.controller.push(c);
     s.version++;
     this.version++;
     this.emit(new Set([batch.runId]));
@@ -195,6 +204,7 @@ export class SeriesBuffers {
     pushHp(s, t.iteration.length, t.hp);
     for (const e of data.evals) s.evals.push(e);
     if (data.curvature) for (const c of data.curvature) s.curvature.push(c);
+    if (data.controller) for (const c of data.controller) s.controller.push(c);
     s.version++;
     this.version++;
     this.emit(new Set([runId]));
@@ -234,12 +244,17 @@ export class SeriesBuffers {
     return this.runs.get(runId)?.curvature.length ?? 0;
   }
 
+  /** Number of learned-schedule decisions recorded for a run. */
+  controllerCount(runId: string): number {
+    return this.runs.get(runId)?.controller.length ?? 0;
+  }
+
   /**
-   * The points recorded after the first `fromTrain` training points, `fromEval` evaluations and
-   * `fromCurvature` preconditioner snapshots, as copies (what the persistence layer writes as one
-   * append-only chunk: O(new points)).
+   * The points recorded after the first `fromTrain` training points, `fromEval` evaluations,
+   * `fromCurvature` preconditioner snapshots and `fromController` controller decisions, as copies (what
+   * the persistence layer writes as one append-only chunk: O(new points)).
    */
-  tail(runId: string, fromTrain: number, fromEval: number, fromCurvature = 0): SeriesTail {
+  tail(runId: string, fromTrain: number, fromEval: number, fromCurvature = 0, fromController = 0): SeriesTail {
     const s = this.runs.get(runId);
     if (!s) {
       const empty = new Float64Array(0);
@@ -257,6 +272,7 @@ export class SeriesBuffers {
     const hp = hpMap(s, (c) => c.sliceFrom(fromTrain));
     if (hp) out.hp = hp;
     if (s.curvature.length > fromCurvature) out.curvature = s.curvature.slice(fromCurvature);
+    if (s.controller.length > fromController) out.controller = s.controller.slice(fromController);
     return out;
   }
 
@@ -292,12 +308,18 @@ export class SeriesBuffers {
     const hp = hpMap(s, (c) => c.toArray());
     if (hp) out.train.hp = hp;
     if (s.curvature.length > 0) out.curvature = s.curvature.slice();
+    if (s.controller.length > 0) out.controller = s.controller.slice();
     return out;
   }
 
   /** A run's preconditioner snapshots in iteration order (empty for runs without; do not mutate). */
   curvature(runId: string): readonly CurvatureRecord[] {
     return this.runs.get(runId)?.curvature ?? [];
+  }
+
+  /** A learned-schedule run's controller decisions in iteration order (empty for runs without; do not mutate). */
+  controller(runId: string): readonly ControllerRecord[] {
+    return this.runs.get(runId)?.controller ?? [];
   }
 
   /** Zero-copy views for drawing. */
@@ -316,6 +338,7 @@ export class SeriesBuffers {
       ...(hp ? { hp } : {}),
       evals: s.evals,
       curvature: s.curvature,
+      controller: s.controller,
       version: s.version,
     };
   }

@@ -4,6 +4,7 @@
 import type { EvalRecord, TrainConfig } from '../engine/types';
 import { formatInteger, formatNumber, formatRate } from '../format/numbers';
 import { pairWithBaselines } from './baselineDiff';
+import { shownName } from './optimizerNames';
 import { groupBySeed } from './seedBands';
 import { debiasedEma } from './smoothing';
 
@@ -266,7 +267,7 @@ export function cellText(row: TableRow, key: ColumnKey): string {
     case 'label':
       return row.label;
     case 'optimizer':
-      return row.optimizer;
+      return shownName(row.optimizer);
     case 'data':
       return `${row.dataset} / ${row.model}`;
     case 'state':

@@ -16,6 +16,7 @@
 //   for fewer than two seeds, as the command line's summary (src/cli/summary.ts sampleStd).
 // - Each seed's iterations must be strictly increasing; anything else throws RangeError (a merge of
 //   unsorted columns would silently mis-align seeds).
+import { shownName } from './optimizerNames';
 import { formatRate } from '../format/numbers';
 import type { EvalRecord, TrainConfig } from '../engine/types';
 
@@ -243,7 +244,7 @@ export function groupBySeed<R extends { config: TrainConfig }>(runs: readonly R[
     // Array.prototype.sort is stable: equal seeds keep input order.
     const sorted = [...g.runs].sort((a, b) => a.config.seed - b.config.seed);
     const seeds = sorted.map((r) => r.config.seed);
-    const parts = [String(g.config.optimizer), `α₀ ${labelValue(g.config.alpha0)}`];
+    const parts = [shownName(String(g.config.optimizer)), `α₀ ${labelValue(g.config.alpha0)}`];
     for (const p of varying) {
       const name = p.startsWith('options.') ? p.slice('options.'.length) : (LABEL_NAMES[p] ?? p);
       const v = p.startsWith('options.') ? (g.config.options as Record<string, unknown> | undefined)?.[name] : g.config[p];

@@ -18,6 +18,7 @@ export function runRecord(runId: string): RunRecord | null {
     evals: s.evals,
     ...(r.events?.length ? { events: r.events } : {}),
     ...(s.curvature?.length ? { curvature: s.curvature } : {}),
+    ...(s.controller?.length ? { controller: s.controller } : {}),
   };
 }
 

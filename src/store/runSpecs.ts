@@ -3,7 +3,7 @@
 import { PAGE_EVAL_POINTS } from '../engine/budget';
 import type { RunSpec, TrainConfig } from '../engine/types';
 import { modelInfo } from '../models/catalog';
-import { optimizerInfo } from '../optim/catalog';
+import { optimizerInfo, optimizerLabel as catalogLabel } from '../optim/catalog';
 import { HYPER_DEFAULTS, type Hyper } from '../optim/hyper';
 import type { ParsedOptimizerOptions } from '../config/optimizerOptions';
 import type { selectValidation, useConfigStore } from './configStore';
@@ -58,9 +58,12 @@ export function buildSpecs(
   return specs;
 }
 
-/** The optimizer as a label names it: its name, with a Stack's stack ("Stack: Adam / SGD(1e-5)"). */
+/**
+ * The optimizer as a label names it: its catalog label (its name, or e.g. "Adam + learned schedule"), with
+ * a Stack's stack ("Stack: Adam / SGD(1e-5)").
+ */
 function optimizerLabel(config: TrainConfig): string {
-  if (optimizerInfo(config.optimizer).family !== 'stack') return config.optimizer;
+  if (optimizerInfo(config.optimizer).family !== 'stack') return catalogLabel(config.optimizer);
   return `${config.optimizer}: ${config.options?.stack ?? HYPER_DEFAULTS.stack}`;
 }
 

@@ -14,6 +14,7 @@ import { configWithEdits, editsBetween, startOnlyDifferences } from './liveEdits
 import { buildSpecs, formBase, MAX_CONCURRENT_RUNS, runLabel } from './runSpecs';
 import { FINISHED_STATES, useRunsStore, type RunMeta } from './runsStore';
 import { transferableCopy } from './datasetCopy';
+import { controllerStartFields } from './controllers';
 import { createScheduler, type Job } from '../sched/scheduler';
 import { deviceCores, pageIsolated, runsTrainingAtOnce, threadsPerRun } from '../sched/threads';
 import { crashMessage, debugEnabled, faultHooksEnabled, CRASH_MODES, type CrashMode } from '../worker/faults';
@@ -149,7 +150,15 @@ function spawn(spec: RunSpec, data: DatasetBuffers, backend: BackendName | 'auto
     failRun(spec.runId, crashMessage(ev.message || ev.error || 'unknown error'));
   };
   worker.onmessageerror = () => failRun(spec.runId, crashMessage('a message from the worker could not be read'));
-  const msg: ToWorker = { type: 'start', run: spec, backend, data, threads: threadsForNewRun(), ...(FAULT_HOOKS ? { faults: true } : {}) };
+  const msg: ToWorker = {
+    type: 'start',
+    run: spec,
+    backend,
+    data,
+    threads: threadsForNewRun(),
+    ...controllerStartFields(spec.config),
+    ...(FAULT_HOOKS ? { faults: true } : {}),
+  };
   worker.postMessage(msg, [data.trainImages.buffer, data.trainLabels.buffer, data.testImages.buffer, data.testLabels.buffer]);
 }
 

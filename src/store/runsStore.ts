@@ -6,6 +6,7 @@ import type { DatasetName, RunRecord } from '../engine/types';
 import { ACTIVE_STATES, FINISHED_STATES, type LoadedRun, type RunMeta, type RunMetaState } from '../persist/runMeta';
 import { freeId, importedLabel, newStorageKey } from '../persist/runIds';
 import { seriesBuffers, type SeriesBuffers, type SeriesData } from '../series/buffers';
+import { shownName } from '../series/optimizerNames';
 
 export { ACTIVE_STATES, FINISHED_STATES, type LoadedRun, type RunMeta, type RunMetaState };
 
@@ -141,7 +142,7 @@ export function createRunsStore(buffers: SeriesBuffers = seriesBuffers) {
       const ids: string[] = [];
       for (const rec of records) {
         const id = freeId(rec.runId, (c) => c in next);
-        const label = importedLabel(rec.config.optimizer, (l) => labels.has(l));
+        const label = importedLabel(shownName(rec.config.optimizer), (l) => labels.has(l));
         labels.add(label);
         const last = lastOf(rec.train.iteration);
         next[id] = {
@@ -156,7 +157,12 @@ export function createRunsStore(buffers: SeriesBuffers = seriesBuffers) {
           ...(rec.divergedAt !== undefined ? { divergedAt: rec.divergedAt } : {}),
           storageKey: newStorageKey(),
         };
-        buffers.load(id, { train: rec.train, evals: rec.evals, ...(rec.curvature ? { curvature: rec.curvature } : {}) });
+        buffers.load(id, {
+          train: rec.train,
+          evals: rec.evals,
+          ...(rec.curvature ? { curvature: rec.curvature } : {}),
+          ...(rec.controller ? { controller: rec.controller } : {}),
+        });
         ids.push(id);
       }
       set({ runs: next, order: [...s.order, ...ids], current: [...s.current, ...ids] });

@@ -15,6 +15,7 @@ import type { FromWorker, ToWorker } from '../worker/protocol';
 import { requestedBackend } from './backendParam';
 import { ensureDataset } from './dataset';
 import { transferableCopy } from './datasetCopy';
+import { controllerStartFields } from './controllers';
 
 export type SweepPhase = 'idle' | 'preparing' | 'running' | 'done' | 'cancelled' | 'failed';
 
@@ -135,7 +136,7 @@ function workerJob(index: number, spec: RunSpec, data: DatasetBuffers, metric: S
         end('error', crashMessage(ev.message || ev.error || 'unknown error'));
       };
       worker.onmessageerror = () => end('error', crashMessage('a message from the worker could not be read'));
-      const start: ToWorker = { type: 'start', run: spec, backend: deps.backend, data: copy };
+      const start: ToWorker = { type: 'start', run: spec, backend: deps.backend, data: copy, ...controllerStartFields(spec.config) };
       worker.postMessage(start, [copy.trainImages.buffer, copy.trainLabels.buffer, copy.testImages.buffer, copy.testLabels.buffer] as Transferable[]);
     });
   })();

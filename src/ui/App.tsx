@@ -10,6 +10,7 @@ import { hasHardwareGpu } from './hardwareGpu';
 import { BackendInfo } from './BackendInfo';
 import { Charts } from './Charts';
 import { CurvaturePanel } from './CurvaturePanel';
+import { ControllerPanel } from './ControllerPanel';
 import { Controls } from './Controls';
 import { DataLoadProgress } from './DataLoadProgress';
 import { ExportButtons } from './ExportButtons';
@@ -61,6 +62,7 @@ export function App() {
             <RunsTable />
             <Charts />
             <CurvaturePanel />
+            <ControllerPanel />
             <RunStatus />
             <ExportButtons />
             <SweepPanel />

@@ -15,7 +15,7 @@ import { ChartLegend } from './ChartLegend';
 import { optimizerStyle } from './colors';
 import { niceDomain } from './niceDomain';
 import { capitalise } from '../format/words';
-import { OPTIMIZERS } from '../optim/catalog';
+import { OPTIMIZERS, optimizerLabel } from '../optim/catalog';
 import { useSeriesRefresh } from './useSeriesRefresh';
 
 const CHARTS: readonly { kind: ChartKind; title: string }[] = [
@@ -26,8 +26,11 @@ const CHARTS: readonly { kind: ChartKind; title: string }[] = [
 
 /** What the learning-rate chart shows for runs whose lr column is a step size they set (catalog `stepSize`). */
 export function stepSizeWords(optimizers: readonly string[]): string {
-  const words = OPTIMIZERS.filter((o) => o.stepSize !== undefined && optimizers.includes(o.name)).map((o) => `${o.name}: ${o.stepSize}`);
-  return words.length > 0 ? `. Second-order and learning-rate-free runs show their step size, not an adapted α (${words.join('; ')})` : '';
+  const shown = OPTIMIZERS.filter((o) => o.stepSize !== undefined && optimizers.includes(o.name));
+  const words = shown.filter((o) => o.group !== 'learned').map((o) => `${optimizerLabel(o.name)}: ${o.stepSize}`);
+  const learned = shown.filter((o) => o.group === 'learned').map((o) => `${optimizerLabel(o.name)} shows ${o.stepSize}, drawn as steps`);
+  const own = words.length > 0 ? `. Second-order and learning-rate-free runs show their step size, not an adapted α (${words.join('; ')})` : '';
+  return own + (learned.length > 0 ? `. ${learned.join('; ')}` : '');
 }
 
 function captionOf(kind: ChartKind, v: { smoothing: number; diff: boolean; logY: boolean; lrScale: string; hp: HpChoice }, validation: string, stepSizes = '', hpWords = ''): string {

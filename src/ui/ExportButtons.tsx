@@ -78,11 +78,19 @@ function exportReference(runId: string): void {
   downloadText(referenceCsv(rec, runItersPerEpoch(rec.config)), referenceCsvFilename(rec));
 }
 
-/** Second-order runs: gradient evaluations spent so far and ESGD-M's preconditioner snapshots. */
-function gradEvalFields(runId: string): { gradEvals?: number; curvatureRecords?: number } {
+/**
+ * Second-order runs: gradient evaluations spent so far and ESGD-M's preconditioner snapshots; a learned
+ * schedule's controller decisions.
+ */
+function gradEvalFields(runId: string): { gradEvals?: number; curvatureRecords?: number; controllerRecords?: number } {
   const gradEvals = seriesBuffers.lastGradEvals(runId);
   const curvatureRecords = seriesBuffers.curvatureCount(runId);
-  return { ...(gradEvals !== undefined ? { gradEvals } : {}), ...(curvatureRecords > 0 ? { curvatureRecords } : {}) };
+  const controllerRecords = seriesBuffers.controllerCount(runId);
+  return {
+    ...(gradEvals !== undefined ? { gradEvals } : {}),
+    ...(curvatureRecords > 0 ? { curvatureRecords } : {}),
+    ...(controllerRecords > 0 ? { controllerRecords } : {}),
+  };
 }
 
 export function ExportButtons() {

@@ -1,8 +1,8 @@
-// Checkboxes, one per optimizer, grouped classic / hypergradient / variants / second order. Each checkbox is named
-// exactly by the optimizer's name; its description is the accessible description (and the tooltip).
+// Checkboxes, one per optimizer, grouped classic / hypergradient / variants / second order / … / learned. Each
+// checkbox is named exactly by the optimizer's page name (its catalog label where it has one, else its name); its description is the accessible description (and the tooltip).
 // HD optimizers and variants show what they are read against ("vs SGD-HD"), and a gentle hint asks
 // for the baseline when it is not ticked (a hint, not an error: Start stays enabled).
-import { OPTIMIZERS, type OptimizerInfo } from '../optim/catalog';
+import { OPTIMIZERS, optimizerLabel, type OptimizerInfo } from '../optim/catalog';
 import { useConfigStore, useValidation } from '../store/configStore';
 import { LineSwatch } from './ChartLegend';
 import { optimizerStyle } from './colors';
@@ -17,7 +17,7 @@ function OptimizerCheckbox({ info, checked }: { info: OptimizerInfo; checked: bo
   const toggle = useConfigStore((s) => s.toggleOptimizer);
   const id = domId(info.name);
   const style = optimizerStyle(info.name);
-  const vs = info.baseline !== null ? `vs ${info.baseline}` : null;
+  const vs = info.baseline !== null ? `vs ${optimizerLabel(info.baseline)}` : null;
   return (
     <div className="opt" title={vs ? `${info.description} Read ${vs}.` : info.description}>
       <input
@@ -29,7 +29,7 @@ function OptimizerCheckbox({ info, checked }: { info: OptimizerInfo; checked: bo
       />
       <label htmlFor={id}>
         <LineSwatch color={style.color} dash={style.dash} />
-        {info.name}
+        {optimizerLabel(info.name)}
       </label>
       {vs && (
         <span id={`${id}-vs`} className="opt-vs">
@@ -61,6 +61,11 @@ const GROUPS: { key: OptimizerInfo['group']; legend: string; wide?: boolean; not
     key: 'stacked',
     legend: 'Stacked hyperoptimizers',
     note: 'Build the stack in its settings; the Hyperparameter select of the learning-rate chart shows each tuned value.',
+  },
+  {
+    key: 'learned',
+    legend: 'Learned',
+    note: 'A controller trained by reinforcement learning sets Adam’s rate every 10 steps (pick or load it in the settings; the Controller inputs panel shows what it read). It trains without 10,000 held-out validation images.',
   },
 ];
 
@@ -94,7 +99,7 @@ export function OptimizerPicker() {
       <div className="baseline-hint field-hint" aria-live="polite">
         {missing.map((m) => (
           <p key={m.name}>
-            {m.name}: also tick {m.baseline} to compare
+            {optimizerLabel(m.name)}: also tick {optimizerLabel(m.baseline)} to compare
           </p>
         ))}
       </div>

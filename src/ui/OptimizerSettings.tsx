@@ -1,10 +1,13 @@
 // Per-optimizer settings: one collapsible "Settings: NAME" section per selected optimizer, with a
 // control per key of its catalog `tunable` list, grouped model optimizer / learning-rate optimizer /
 // reference quirks / safeguards / schedule. Every control's accessible name starts with the
-// optimizer's name ("SGDop-Adamlop: β₁ (lr)"; the prefix is visually hidden), so names are unique
-// on the page. A section's controls are rendered only while it is open.
-import { useState } from 'react';
-import { optimizerInfo } from '../optim/catalog';
+// optimizer's page name ("SGDop-Adamlop: β₁ (lr)", "Adam + learned schedule: Controller"; the prefix is
+// visually hidden), so names are unique on the page. A section's controls are rendered only while it is
+// open. Adam + learned schedule's Controller is a select (shipped and loaded controllers) with a
+// "Load controller" file input (src/store/controllers.ts).
+import { useState, type ChangeEvent } from 'react';
+import { optimizerInfo, optimizerLabel } from '../optim/catalog';
+import { controllerChoices, useControllersStore } from '../store/controllers';
 import { SCHEDULE_KINDS, type ScheduleKind } from '../optim/schedules';
 import { useConfigStore, useValidation } from '../store/configStore';
 import {
@@ -47,7 +50,7 @@ function useOptionErrors(name: string): Record<string, string> {
 function Label({ htmlFor, name, text }: { htmlFor: string; name: string; text: string }) {
   return (
     <label htmlFor={htmlFor}>
-      <span className="visually-hidden">{name}: </span>
+      <span className="visually-hidden">{optimizerLabel(name)}: </span>
       {text}
     </label>
   );
@@ -216,6 +219,90 @@ function ScheduleControls({ name }: { name: string }) {
   );
 }
 
+/**
+ * The learned schedule's controller: a select of the shipped controllers and those loaded in this browser,
+ * and a file input that loads one (checked by parseController; on failure an alert names the problem and
+ * nothing else changes). A ref this browser does not know (a shared link's loaded controller) stays
+ * selected as "not in this browser", so the run's error can say so.
+ */
+function ControllerControl({ name }: { name: string }) {
+  const texts = useConfigStore((s) => s.perOptimizer[name]);
+  const page = useConfigStore((s) => s.texts);
+  const setOption = useConfigStore((s) => s.setOption);
+  const loaded = useControllersStore((s) => s.loaded);
+  const load = useControllersStore((s) => s.load);
+  const error = useOptionErrors(name).controller;
+  const [problem, setProblem] = useState<string | null>(null);
+  const [note, setNote] = useState('');
+  const id = domId(name, 'controller');
+  const fileId = `${id}-file`;
+  const hintId = `${id}-hint`;
+  const value = displayedText(name, 'controller', texts, page);
+  const choices = controllerChoices(loaded);
+  const unknown = !choices.some((c) => c.value === value);
+  const onFile = async (e: ChangeEvent<HTMLInputElement>) => {
+    const input = e.currentTarget;
+    const file = input.files?.[0];
+    if (!file) return;
+    let text: string;
+    try {
+      text = await file.text();
+    } catch (err) {
+      setNote('');
+      setProblem(`Could not read ${file.name}: ${err instanceof Error ? err.message : String(err)}`);
+      return;
+    }
+    const out = await load(file.name, text);
+    input.value = ''; // the same file can be chosen again
+    if (!out.ok) {
+      setNote('');
+      setProblem(`Could not load ${file.name}: ${out.problem}`);
+      return;
+    }
+    setProblem(null);
+    setOption(name, 'controller', out.controller.ref);
+    setNote(`Loaded ${file.name} and selected it.`);
+  };
+  return (
+    <div className={`field controller-field${error ? ' invalid' : ''}`}>
+      <Label htmlFor={id} name={name} text={OPTION_META.controller.label} />
+      <select
+        id={id}
+        value={value}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={[hintId, error ? `${id}-error` : null].filter(Boolean).join(' ')}
+        onChange={(e) => setOption(name, 'controller', e.target.value)}
+      >
+        {choices.map((c) => (
+          <option key={c.value} value={c.value}>
+            {c.label}
+          </option>
+        ))}
+        {unknown && <option value={value}>Not in this browser: {value}</option>}
+      </select>
+      <span id={hintId} className="field-hint">
+        {OPTION_META.controller.hint}
+      </span>
+      <FieldError id={`${id}-error`} message={error} />
+      <div className="controller-load">
+        <label htmlFor={fileId}>Load controller</label>
+        <input id={fileId} type="file" accept=".json,application/json" aria-describedby={`${fileId}-hint`} onChange={(e) => void onFile(e)} />
+        <span id={`${fileId}-hint`} className="field-hint">
+          a controller JSON trained by `npm run controller -- train`; kept in this browser
+        </span>
+      </div>
+      {problem && (
+        <p role="alert" className="field-error controller-alert">
+          {problem}
+        </p>
+      )}
+      <p className="visually-hidden" aria-live="polite">
+        {note}
+      </p>
+    </div>
+  );
+}
+
 const GROUP_ORDER: readonly OptionGroup[] = ['model', 'lr', 'quirk', 'safeguard'];
 
 function SectionBody({ name }: { name: string }) {
@@ -247,7 +334,9 @@ function SectionBody({ name }: { name: string }) {
             {booleans.map((k) => (
               <OptionControl key={k} name={name} optionKey={k} />
             ))}
-            {textKeys.map((k) => (k === 'stack' ? <StackBuilder key={k} name={name} /> : <OptionControl key={k} name={name} optionKey={k} />))}
+            {textKeys.map((k) =>
+              k === 'stack' ? <StackBuilder key={k} name={name} /> : k === 'controller' ? <ControllerControl key={k} name={name} /> : <OptionControl key={k} name={name} optionKey={k} />,
+            )}
           </fieldset>
         );
       })}
@@ -258,7 +347,7 @@ function SectionBody({ name }: { name: string }) {
         </fieldset>
       )}
       <button type="button" className="small" disabled={!changed} onClick={() => reset(name)}>
-        Reset {name} settings to defaults
+        Reset {optimizerLabel(name)} settings to defaults
       </button>
     </div>
   );
@@ -271,7 +360,7 @@ function OptimizerSection({ name }: { name: string }) {
   return (
     <details className={`opt-settings${invalid ? ' invalid' : ''}`} open={open} onToggle={(e) => setOpen(e.currentTarget.open)}>
       <summary>
-        Settings: {name}
+        Settings: {optimizerLabel(name)}
         {changed && <span className="opt-settings-mark"> · changed</span>}
         {invalid && <span className="opt-settings-mark invalid"> · invalid</span>}
       </summary>

@@ -5,6 +5,7 @@
 import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { optimizerInfo } from '../optim/catalog';
+import { shownName } from '../series/optimizerNames';
 import { backendWithThreads } from '../sched/threads';
 import { seriesBuffers } from '../series/buffers';
 import {
@@ -117,7 +118,7 @@ export function RunsTable() {
   };
 
   const grouped = rows.some((r) => r.seeds.length > 1);
-  const ownStep = [...new Set(rows.map((r) => r.optimizer).filter(showsStepSize))];
+  const ownStep = [...new Set(rows.map((r) => r.optimizer).filter(showsStepSize))].map(shownName);
   const stepSizeNote = ownStep.length > 0 ? `${ownStep.join(' and ')}: the α columns hold the run's step size (it adapts no α).` : null;
   return (
     <section className="runs-table-section" aria-labelledby={`${id}-title`}>

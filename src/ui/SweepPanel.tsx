@@ -16,6 +16,7 @@ import { downloadText } from './download';
 import { SweepChart } from './sweep/SweepChart';
 import { SweepForm } from './sweep/SweepForm';
 import { SweepTable } from './sweep/SweepTable';
+import { shownName } from '../series/optimizerNames';
 
 const CONCURRENCY = defaultConcurrency(typeof navigator !== 'undefined' ? navigator.hardwareConcurrency : undefined);
 
@@ -73,7 +74,7 @@ function SweepProgress() {
         <ul className="alert sweep-failures" aria-label="Runs that failed">
           {failed.slice(0, 5).map((e) => (
             <li key={e.index}>
-              {e.config.optimizer} at α₀ {alphaLabel(e.config.alpha0)} (seed {e.config.seed}): {e.message ?? 'failed'}
+              {shownName(e.config.optimizer)} at α₀ {alphaLabel(e.config.alpha0)} (seed {e.config.seed}): {e.message ?? 'failed'}
             </li>
           ))}
           {failed.length > 5 && <li>… and {failed.length - 5} more</li>}

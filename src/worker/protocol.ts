@@ -8,8 +8,21 @@ export type ToWorker =
    * `faults`: accept the test-only `__crash` messages (the page sets it only with `?faults=1`: src/worker/faults.ts).
    * `threads`: wasm threads for this run (src/sched/threads.ts; above 1 only where the page is cross-origin
    * isolated); absent: 1, the single-threaded build.
+   * `controllerText`: an Adam + learned schedule run with a loaded controller (options.controller
+   * `file:…`): the file's text as this browser keeps it (src/store/controllers.ts); absent when the
+   * browser does not have it (the run then ends with the reason). A shipped controller is fetched by the
+   * worker from the app's base URL, resolved against `pageUrl` (the page's address).
    */
-  | { type: 'start'; run: RunSpec; backend: BackendName | 'auto'; data: DatasetBuffers; faults?: boolean; threads?: number }
+  | {
+      type: 'start';
+      run: RunSpec;
+      backend: BackendName | 'auto';
+      data: DatasetBuffers;
+      faults?: boolean;
+      threads?: number;
+      controllerText?: string;
+      pageUrl?: string;
+    }
   | { type: 'pause' }
   | { type: 'resume' }
   /** A mid-run edit: these values from the next iteration on. */

@@ -11,7 +11,11 @@ import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-t
 import { chooseBackend, wasmThreadsInUse } from '../engine/backend';
 import { patchThreadedFactorySource, reportCoresForThreads } from './wasmThreadsFix';
 import { totalIterations } from '../engine/budget';
-import { train } from '../engine/trainer';
+import { train, type TrainerOptions } from '../engine/trainer';
+import { learnedRun } from '../engine/learnedRun';
+import { holdoutSize } from '../data/holdout';
+import { optimizerInfo } from '../optim/catalog';
+import { resolveController } from './learnedController';
 import type { RunState } from '../engine/types';
 import { RunControl } from './control';
 import { crashMessage, trainingErrorMessage, watchDeviceLoss, type CrashMode, type DeviceLostInfo } from './faults';
@@ -119,14 +123,36 @@ function crash(mode: CrashMode): void {
   }
 }
 
-async function start({ run, backend, data, threads }: Extract<ToWorker, { type: 'start' }>) {
+/** The learned schedule's group: the controller is resolved (and the validation images held out) first. */
+function isLearned(optimizer: string): boolean {
+  try {
+    return optimizerInfo(optimizer).group === 'learned';
+  } catch {
+    return false; // an unknown name: the trainer says so
+  }
+}
+
+async function start({ run, backend, data: allData, threads, controllerText, pageUrl }: Extract<ToWorker, { type: 'start' }>) {
   runId = run.runId;
-  total = totalIterations(run.config, data.trainLabels.length);
+  // Adam + learned schedule trains on the training set less its held-out validation images
+  // (src/engine/learnedRun.ts), so its budget counts without them.
+  const learned = isLearned(run.config.optimizer);
+  let data = allData;
+  const nAll = allData.trainLabels.length;
+  total = totalIterations(run.config, learned ? nAll - holdoutSize(nAll) : nAll);
   iteration = 0;
   control = new RunControl((paused) => status(paused ? 'paused' : 'training', iteration, total));
   let unwatch = () => {};
+  let trainerOpts: TrainerOptions = {};
   try {
     status('loading', 0, total);
+    if (learned) {
+      // Its controller first: a missing or bad one ends the run before any backend starts.
+      const ctrl = await resolveController({ config: run.config, controllerText, baseUrl: import.meta.env.BASE_URL, pageUrl });
+      const { data: trainData, lrControl } = learnedRun(allData, ctrl, run.config.seed);
+      data = trainData;
+      trainerOpts = { lrControl };
+    }
     // The threaded build: its pthread workers need the factory's unminified source, and its thread cap
     // needs the core count that gives this run its threads (src/worker/wasmThreadsFix.ts).
     if ((threads ?? 1) > 1) {
@@ -165,7 +191,7 @@ async function start({ run, backend, data, threads }: Extract<ToWorker, { type: 
         iteration = it;
         status(state, it, tot, message);
       },
-    }, control);
+    }, control, trainerOpts);
   } catch (e) {
     status('error', iteration, total, lostMessage ?? trainingErrorMessage(e));
   } finally {

@@ -10,6 +10,7 @@ import { METRIC_SHORT } from '../../sweep/sweepForm';
 import { LineSwatch } from '../ChartLegend';
 import { optimizerStyle } from '../colors';
 import { useElementWidth } from '../useElementWidth';
+import { shownName } from '../../series/optimizerNames';
 
 const HEIGHT = 300;
 
@@ -40,7 +41,7 @@ function SweepChartImpl({ result, metric, alphas, context }: Props) {
           return (
             <li key={s.optimizer}>
               <LineSwatch color={st.color} dash={st.dash} />
-              {s.optimizer}
+              {shownName(s.optimizer)}
             </li>
           );
         })}

@@ -10,6 +10,7 @@ import { alphaLabel, METRIC_LABELS, type SweepFormTexts, type SweepFormValidatio
 import { LineSwatch } from '../ChartLegend';
 import { optimizerStyle } from '../colors';
 import { TextField } from '../TextInput';
+import { shownName } from '../../series/optimizerNames';
 
 /** Plain optimizer → its HD optimizer (the catalog's baseline links), in catalog order. */
 const PAIRS = OPTIMIZERS.filter((o) => o.group === 'hypergradient' && o.baseline !== null).map((hd) => [hd.baseline!, hd.name] as const);
@@ -38,7 +39,7 @@ function OptimizerBox({ name, checked, onToggle }: { name: string; checked: bool
       <input id={id} type="checkbox" checked={checked} onChange={(e) => onToggle(name, e.target.checked)} />
       <label htmlFor={id}>
         <LineSwatch color={st.color} dash={st.dash} />
-        {name}
+        {shownName(name)}
         <span className="visually-hidden"> in the sweep</span>
       </label>
     </span>

@@ -4,6 +4,7 @@
 import type { SweepMetric, SweepResult } from '../../series/alphaSweep';
 import { formatForPeople } from '../../config/validate';
 import { alphaLabel, METRIC_SHORT } from '../../sweep/sweepForm';
+import { shownName } from '../../series/optimizerNames';
 
 const dash = '—';
 
@@ -35,7 +36,7 @@ export function SweepTable({ result, metric }: { result: SweepResult; metric: Sw
         <tbody>
           {rows.map(({ optimizer, p }) => (
             <tr key={`${optimizer}-${p.alpha0}`} className={p.count === 0 ? 'sweep-row-novalue' : undefined}>
-              <th scope="row">{optimizer}</th>
+              <th scope="row">{shownName(optimizer)}</th>
               <td>{alphaLabel(p.alpha0)}</td>
               <td>{p.mean !== null ? formatForPeople(p.mean) : valueWords(metric, p.runs, p.count, p.diverged)}</td>
               <td>{p.min !== null ? formatForPeople(p.min) : dash}</td>
