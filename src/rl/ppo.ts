@@ -20,6 +20,11 @@
 //  - Episode rewards for the stats are summed here from the raw rewards, which is what the reference's
 //    Monitor wrapper ('r' in ep_info) records; the buffer keeps the last 100 as PPO2's ep_info_buf.
 //  - lrSchedule 'reference' reproduces a quirk faithfully (see lrAt); 'linear' is the evident intent.
+// Observed on toy problems (test/unit/ppoLearn.test.ts): the reference's cliprange 10 (no trust region)
+// with its effectively constant lr 1e-2 can reach an optimum and then collapse onto one action, because
+// per-minibatch advantage normalisation blows noise up to unit size once rewards are constant. And for
+// the continuous Box(1/r, r) the Gaussian starts at mean ≈ 0, std 1, so at first almost every action is
+// clipped to a bound (as in stable-baselines, which also clips only what it sends to the env).
 
 import {
   actionDim,
