@@ -259,6 +259,11 @@ function readOptionValue(name: string, key: string, value: string, problems: str
     problems.push(`${name} ${label} ${quoted(value)}: ${problem}; using its default.`);
     return null;
   }
+  if (key === 'controller') {
+    // A shipped controller's id or a loaded one's file:<16 hex> (validateOptimizerOptions checks it). A
+    // loaded one this browser lacks stays: its run then says to load the file.
+    return value.trim();
+  }
   if (isTextOption(key)) {
     // The stack: read as the form reads it (parseStack), kept in the paper's notation (formatStack).
     try {

@@ -94,10 +94,12 @@ export function configTexts(c: PageConfig): FieldTexts {
 
 /**
  * A per-optimizer text in canonical form: numbers as numberText, the stack (`key` 'stack') in the
- * paper's notation as formatStack prints it (when it parses), anything else unchanged.
+ * paper's notation as formatStack prints it (when it parses), a controller's ref (`key` 'controller')
+ * trimmed, anything else unchanged.
  */
 export function canonicalOption(value: string | boolean, key?: string): string | boolean {
   if (typeof value === 'boolean') return value;
+  if (key === 'controller') return value.trim();
   if (key !== undefined && isTextOption(key)) {
     try {
       return formatStack(parseStack(value));

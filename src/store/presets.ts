@@ -9,7 +9,8 @@
 // - `normalize: false` (classic comparison: pixels in [0, 1] only): the page always normalises.
 // - VGG-16-BN: the reference width is 1, very slow without a GPU; the preset keeps the person's Width
 //   (⅛ by default without a GPU), so applying it never turns a quick page into an hour-long one.
-// Seed and Seeds are left as they are: they are not part of an experiment's settings.
+// Seed and Seeds are left as they are: they are not part of an experiment's settings (but the learned
+// schedule's preset fixes the seed, as its reference comparison does).
 import { findPreset, type RunTemplate } from '../experiments/presets';
 import type { DatasetName, ModelName } from '../engine/types';
 import { isDatasetName } from '../data/datasets';
@@ -96,6 +97,31 @@ export function patchFromCliPreset(
   };
 }
 
+/**
+ * Adam + learned schedule against Adam and Adam-HD (Xu et al. 2019, nicklashansen/adaptive-learning-rate-schedule:
+ * MLP3 on MNIST, batch 1000), a budget a browser trains in a minute or two. No command-line preset:
+ * `npm run controller` trains and evaluates controllers. The seed is fixed, so the three runs share
+ * initial weights and batches (and the controller's sampled actions repeat).
+ */
+const LEARNED_PATCH: PagePreset['patch'] & { texts: { seed: string } } = {
+  optimizers: ['Adam', 'Adam-HD', 'Adam-Learned'],
+  dataset: 'mnist',
+  model: 'mlp3',
+  perOptimizer: {},
+  texts: {
+    alpha0: '0.001',
+    betaSgd: text(DEFAULTS.betaSgd),
+    betaAdam: '1e-7',
+    momentum: text(DEFAULTS.momentum),
+    weightDecay: '0',
+    batchSize: '1000',
+    epochs: '1',
+    iterations: '300',
+    evalEvery: '',
+    seed: '1',
+  },
+};
+
 const REF = 'The 12 methods of the reference work (SGD, SGDN, Adam, their HD forms and the six variants) with its settings: α₀ 1e-3, μ 0.9, weight decay 1e-4, batch 128';
 
 export const PAGE_PRESETS: readonly PagePreset[] = [
@@ -137,6 +163,13 @@ export const PAGE_PRESETS: readonly PagePreset[] = [
     patch: patchFromCliPreset('gdtuo-mnist', DEFAULTS, (r, i, all) =>
       r.optimizer === 'Stack' ? r.options?.stack === 'Adam / SGD(1e-5)' : all.findIndex((x) => x.optimizer === r.optimizer) === i,
     ),
+  },
+  {
+    id: 'learned-mnist-mlp3',
+    label: 'Learned schedule: MLP3 on MNIST (Xu et al.)',
+    hint:
+      'Adam, Adam-HD and Adam + learned schedule (the shipped controller trained on MNIST with MLP3, in its Settings) on the 784-256-128-10 ReLU MLP, α₀ 1e-3, β 1e-7, batch 1000, 300 iterations, no weight decay, seed 1. The learned schedule trains without 10,000 held-out validation images, whose loss its controller reads; the Controller inputs panel shows what it read.',
+    patch: LEARNED_PATCH,
   },
 ];
 

@@ -284,6 +284,12 @@ function ControllerControl({ name }: { name: string }) {
         {OPTION_META.controller.hint}
       </span>
       <FieldError id={`${id}-error`} message={error} />
+      {unknown && !error && (
+        <p className="field-hint controller-missing">
+          This browser has no controller {value} (a link names a loaded controller but cannot carry its file): load its file below,
+          or pick a shipped one; a run with it ends with an error.
+        </p>
+      )}
       <div className="controller-load">
         <label htmlFor={fileId}>Load controller</label>
         <input id={fileId} type="file" accept=".json,application/json" aria-describedby={`${fileId}-hint`} onChange={(e) => void onFile(e)} />

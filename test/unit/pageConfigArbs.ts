@@ -65,6 +65,11 @@ function optionValue(name: string, key: string): fc.Arbitrary<string | boolean> 
   switch (key) {
     case 'stack': // the paper's notation, canonical (formatStack), as the form stores a link's stack
       return stackArb;
+    case 'controller': // a shipped controller's id, or a loaded one's file:<16 hex> (this browser need not have it)
+      return fc.oneof(
+        fc.constant('mnist-mlp3-discrete'),
+        fc.array(fc.constantFrom(...'0123456789abcdef'), { minLength: 16, maxLength: 16 }).map((h) => `file:${h.join('')}`),
+      );
     case 'momentum':
       return text(info.defaults.nesterov ? num(0.01, 0.99) : num(0, 0.99));
     case 'beta':

@@ -34,7 +34,7 @@ function specsOf(p: PagePreset) {
 }
 
 describe('page presets: the reference numbers (issue 6, item 6)', () => {
-  it('has the six presets, with the names people see', () => {
+  it('has the seven presets, with the names people see', () => {
     expect(PAGE_PRESETS.map((p) => p.label)).toEqual([
       'Reference: LogReg on MNIST',
       'Reference: MLP on MNIST',
@@ -42,7 +42,23 @@ describe('page presets: the reference numbers (issue 6, item 6)', () => {
       'Classic comparison: FFNN 784-100-10, batch 100',
       'Second-order comparison: MLP on MNIST',
       'Stacked hyperoptimizers: MNIST (Chandra et al.)',
+      'Learned schedule: MLP3 on MNIST (Xu et al.)',
     ]);
+  });
+
+  it('learned schedule: Adam, Adam-HD and Adam + learned schedule on MLP3, batch 1000, 300 iterations, seed fixed, valid as a form', () => {
+    const p = preset('learned-mnist-mlp3');
+    expect(p.patch.optimizers).toEqual(['Adam', 'Adam-HD', 'Adam-Learned']);
+    expect([p.patch.dataset, p.patch.model]).toEqual(['mnist', 'mlp3']);
+    expect(p.patch.texts).toMatchObject({ alpha0: '0.001', batchSize: '1000', iterations: '300', seed: '1' });
+    const configs = specsOf(p);
+    expect(configs.map((c) => [c.optimizer, c.alpha0, c.batchSize, c.iterations, c.seed])).toEqual([
+      ['Adam', 1e-3, 1000, 300, 1],
+      ['Adam-HD', 1e-3, 1000, 300, 1],
+      ['Adam-Learned', 1e-3, 1000, 300, 1],
+    ]);
+    // The shipped controller (the default) rides in the learned run's options.
+    expect(configs[2].options?.controller).toBe('mnist-mlp3-discrete');
   });
 
   it('stacked hyperoptimizers: SGD, Adam and one Stack of the command line preset, each α₀ its own', () => {
