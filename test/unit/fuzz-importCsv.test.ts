@@ -22,7 +22,7 @@ const RANDOM = Math.round(FUZZ_RUNS * 0.3);
 const ALPHABET = Math.round(FUZZ_RUNS * 0.3);
 const MUTATED = FUZZ_RUNS - RANDOM - ALPHABET;
 
-const MODELS: readonly ModelName[] = ['logreg', 'ffnn100', 'mlp', 'mlp128tanh', 'lenet5', 'vgg16bn'];
+const MODELS: readonly ModelName[] = ['logreg', 'ffnn100', 'mlp', 'mlp3', 'mlp128tanh', 'lenet5', 'vgg16bn', 'resnet18'];
 const STATES: readonly RunState[] = ['loading', 'training', 'paused', 'done', 'diverged', 'stopped', 'error', 'interrupted'];
 
 // ---------- generators of runs ----------

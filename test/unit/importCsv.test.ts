@@ -150,7 +150,7 @@ describe('importTidyCsv: round trip through the real writer', () => {
       runId: fc.string({ minLength: 1, maxLength: 12 }),
       optimizer: fc.constantFrom(...OPTIMIZER_NAMES),
       dataset: fc.constantFrom(...DATASET_NAMES),
-      model: fc.constantFrom<ModelName>('logreg', 'ffnn100', 'mlp', 'mlp128tanh', 'lenet5', 'vgg16bn'),
+      model: fc.constantFrom<ModelName>('logreg', 'ffnn100', 'mlp', 'mlp3', 'mlp128tanh', 'lenet5', 'vgg16bn', 'resnet18'),
       alpha0: positive, beta: positive, momentum: fc.double({ min: 0, max: 0.999, noNaN: true }), weightDecay: fc.double({ min: 0, max: 1, noNaN: true }),
       batchSize: fc.integer({ min: 1, max: 60000 }), seed: fc.integer({ min: 0, max: 2 ** 31 - 1 }),
       evalEvery: fc.option(fc.integer({ min: 1, max: 1000 })),

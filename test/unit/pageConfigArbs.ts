@@ -142,7 +142,7 @@ export const configArb: fc.Arbitrary<PageConfig> = fc.record({
   seed: fc.integer({ min: 0, max: 2 ** 31 - 10 }), // seed + seeds − 1 ≤ 2^31 − 1 (a form rule)
   evalEvery: fc.option(fc.integer({ min: 1, max: 10_000_000 })),
   dataset: fc.constantFrom(...DATASET_NAMES),
-  model: fc.constantFrom<ModelName>('logreg', 'ffnn100', 'mlp', 'mlp128tanh', 'lenet5', 'vgg16bn'),
+  model: fc.constantFrom<ModelName>('logreg', 'ffnn100', 'mlp', 'mlp3', 'mlp128tanh', 'lenet5', 'vgg16bn', 'resnet18'),
   perOptimizer: perOptimizerArb,
   width: fc.constantFrom(...WIDTHS),
   seeds: fc.integer({ min: 1, max: 10 }),
