@@ -1,9 +1,12 @@
 // Model metadata without tfjs: names, labels, which image shapes each model accepts, layer sizes,
 // parameter counts and forward-pass cost. The page, the CLI and the trainer read it; build.ts builds
-// the tensors from the same architecture descriptions (vggPlan, lenetPlan, mlpLayers).
+// the tensors from the same architecture descriptions (vggPlan, lenetPlan, resnetPlan, mlpLayers).
 import type { ModelName } from '../engine/types';
 
-/** VGG-16-BN width multipliers: every conv channel count and the two 512 classifier widths are scaled. */
+/**
+ * Width multipliers of VGG-16-BN (every conv channel count and the two 512 classifier widths are scaled) and
+ * ResNet-18 (every channel count, so the Linear's input too).
+ */
 export const WIDTHS: readonly number[] = [1, 0.5, 0.25, 0.125];
 
 export interface ModelInfo {
