@@ -21,53 +21,55 @@ export interface FeatureInputs {
   net: Network;
   model: ModelTensors;
   numClasses: number;
-  /** The held-out validation images, normalised on the device. */
-  val: DeviceEvalSet;
-  /** Validation images per forward pass: the reference's loader uses the training batch size. */
-  chunk: number;
-  /** The previous observation's logits ([nVal, classes]), or null at the first. */
-  prevLogits: Tensor2D | null;
+  /**
+   * The held-out validation images, normalised on the device, in chunks of the reference's validation
+   * batch (its loader uses the training batch size); cut once per run (valChunks), not per observation.
+   */
+  val: DeviceEvalSet[];
+  /** The previous observation's logits, one tensor per chunk, or null at the first. */
+  prevLogits: Tensor2D[] | null;
   /** Mean minibatch loss of the steps since the last observation. */
   trainLoss: number;
   lr: number;
 }
 
-/** Unbiased variance of all elements (torch's Tensor.var()). */
-function variance(x: Tensor): Tensor {
-  return tf.tidy(() => {
-    const n = x.size;
-    const d = tf.sub(x, tf.mean(x));
-    return tf.div(tf.sum(tf.mul(d, d)), Math.max(1, n - 1));
-  });
+/** The validation set cut into chunks of `chunk` images (the caller disposes them). */
+export function valChunks(val: DeviceEvalSet, chunk: number): DeviceEvalSet[] {
+  const n = val.y.shape[0];
+  const out: DeviceEvalSet[] = [];
+  for (let start = 0; start < n; start += chunk) {
+    const size = Math.min(chunk, n - start);
+    out.push({ x: tf.slice(val.x, start, size), y: tf.slice(val.y, start, size) });
+  }
+  return out;
 }
 
-/** The 7 features, and this observation's logits (kept by the caller for the next one). */
-export async function controllerFeatures(inp: FeatureInputs): Promise<{ features: number[]; logits: Tensor2D }> {
-  const n = inp.val.y.shape[0];
-  const chunks = Math.ceil(n / inp.chunk);
-  const parts: Tensor2D[] = [];
+/** Unbiased variance of all elements (torch's Tensor.var()). */
+function variance(x: Tensor): Tensor {
+  const n = x.size;
+  const d = tf.sub(x, tf.mean(x));
+  return tf.div(tf.sum(tf.mul(d, d)), Math.max(1, n - 1));
+}
+
+/** The 7 features, and this observation's logits per chunk (kept by the caller for the next one). */
+export async function controllerFeatures(inp: FeatureInputs): Promise<{ features: number[]; logits: Tensor2D[] }> {
+  const chunks = inp.val.length;
+  const logits: Tensor2D[] = [];
   const sums = tf.tidy(() => {
     let loss: Tensor = tf.scalar(0);
     let predVar: Tensor = tf.scalar(0);
     let changeVar: Tensor = tf.scalar(0);
-    for (let k = 0; k < chunks; k++) {
-      const start = k * inp.chunk;
-      const size = Math.min(inp.chunk, n - start);
-      const x = size === n ? inp.val.x : tf.slice(inp.val.x, start, size);
-      const y = size === n ? inp.val.y : tf.slice(inp.val.y, start, size);
-      const logits = inp.net.forward(inp.model.params, inp.model.buffers, x, { training: false }).logits;
-      parts.push(tf.keep(logits));
-      loss = tf.add(loss, crossEntropy(logits, y, inp.numClasses));
-      predVar = tf.add(predVar, variance(logits));
-      const prev = inp.prevLogits === null ? null : tf.slice(inp.prevLogits, start, size);
-      changeVar = tf.add(changeVar, variance(prev === null ? logits : tf.sub(logits, prev)));
-    }
+    inp.val.forEach(({ x, y }, k) => {
+      const out = inp.net.forward(inp.model.params, inp.model.buffers, x, { training: false }).logits;
+      logits.push(tf.keep(out));
+      loss = tf.add(loss, crossEntropy(out, y, inp.numClasses));
+      predVar = tf.add(predVar, variance(out));
+      changeVar = tf.add(changeVar, variance(inp.prevLogits === null ? out : tf.sub(out, inp.prevLogits[k])));
+    });
     // torch's parameters()[-2]: the output layer's weight (its layout does not change mean or variance).
     const w = inp.model.params[inp.model.params.length - 2];
     return tf.stack([tf.div(loss, chunks), tf.div(predVar, chunks), tf.div(changeVar, chunks), tf.mean(w), variance(w)]);
   });
-  const logits = (parts.length === 1 ? parts[0] : tf.concat(parts, 0)) as Tensor2D;
-  if (parts.length > 1) tf.dispose(parts);
   const v = await sums.data();
   sums.dispose();
   return { features: [inp.trainLoss, v[0], v[1], v[2], v[3], v[4], inp.lr], logits };

@@ -17,7 +17,7 @@ import type { Hyper } from '../optim/hyper';
 import { buildOptimizer, hyperFor } from '../optim/registry';
 import { EVAL_SUBSET_SEED, evalDue, evalPlan, fullEvalAt, totalIterations } from './budget';
 import { applyEdits } from './edits';
-import { controllerFeatures } from './controllerFeatures';
+import { controllerFeatures, valChunks } from './controllerFeatures';
 import { batchLoss, evaluate, evaluateDevice, toDeviceEvalSet, validationSubset, type DeviceEvalSet, type EvalSet } from './evaluate';
 import { toDeviceBatch } from './inputs';
 import { readLayerQuantiles } from './precond';
@@ -226,10 +226,10 @@ export async function train(run: RunSpec, data: DatasetBuffers, sink: TrainerSin
   };
 
   // The learned schedule: its validation images on the device, the window's summed losses, the last logits.
-  const valSet: DeviceEvalSet | null = lrc ? toDeviceEvalSet(data, lrc.val) : null;
+  const valSet: DeviceEvalSet[] | null = lrc ? cutValidation(data, lrc.val, cfg.batchSize) : null;
   let windowLoss: Scalar | null = null;
   let windowSteps = 0;
-  let prevLogits: tf.Tensor2D | null = null;
+  let prevLogits: tf.Tensor2D[] | null = null;
   const observe = async (t: number) => {
     const trainLoss = (await windowLoss!.data())[0] / windowSteps;
     windowLoss!.dispose();
@@ -239,11 +239,11 @@ export async function train(run: RunSpec, data: DatasetBuffers, sink: TrainerSin
     const m = evalModel(t);
     let f;
     try {
-      f = await controllerFeatures({ net, model: m, numClasses: data.numClasses, val: valSet!, chunk: cfg.batchSize, prevLogits, trainLoss, lr });
+      f = await controllerFeatures({ net, model: m, numClasses: data.numClasses, val: valSet!, prevLogits, trainLoss, lr });
     } finally {
       if (m.at) tf.dispose(m.at);
     }
-    prevLogits?.dispose();
+    if (prevLogits) tf.dispose(prevLogits);
     prevLogits = f.logits;
     const d = await lrc!.decide(t, f.features, t === total);
     if (t < total) state = applyEdits(state, { alpha0: d.lr });
@@ -340,8 +340,8 @@ export async function train(run: RunSpec, data: DatasetBuffers, sink: TrainerSin
     for (const p of pending) tf.dispose([p.loss, p.lr, ...p.hp.map(([, v]) => v)]);
     disposeReplaced([params, buffers, state], []);
     if (subset) tf.dispose([subset.x, subset.y]);
-    if (valSet) tf.dispose([valSet.x, valSet.y]);
-    const left: (Tensor | null)[] = [windowLoss, prevLogits];
+    if (valSet) tf.dispose(valSet.flatMap((c) => [c.x, c.y]));
+    const left: (Tensor | null)[] = [windowLoss, ...(prevLogits ?? [])];
     for (const x of left) x?.dispose();
   }
 }
@@ -353,6 +353,14 @@ export async function train(run: RunSpec, data: DatasetBuffers, sink: TrainerSin
 function pageWide(cfg: RunSpec['config']): Partial<Hyper> {
   const withMomentum = takesPageMomentum(optimizerInfo(cfg.optimizer));
   return { alpha0: cfg.alpha0, beta: cfg.beta, weightDecay: cfg.weightDecay, ...(withMomentum ? { momentum: cfg.momentum } : {}) };
+}
+
+/** The held-out validation set on the device, in chunks of the batch size (src/engine/controllerFeatures.ts). */
+function cutValidation(data: DatasetBuffers, val: EvalSet, chunk: number): DeviceEvalSet[] {
+  const whole = toDeviceEvalSet(data, val);
+  const chunks = valChunks(whole, chunk);
+  tf.dispose([whole.x, whole.y]);
+  return chunks;
 }
 
 function emptyColumns(): TrainColumns {

@@ -10,7 +10,7 @@ import { createRng } from '../../src/data/batching';
 import { holdOut, holdoutSize } from '../../src/data/holdout';
 import { buildNetwork } from '../../src/models/build';
 import { toDeviceBatch } from '../../src/engine/inputs';
-import { controllerFeatures } from '../../src/engine/controllerFeatures';
+import { controllerFeatures, valChunks } from '../../src/engine/controllerFeatures';
 import { episodeInitialLr, nextLr, LR_MAX, LR_MIN } from '../../src/rl/lrActions';
 
 beforeAll(async () => {
@@ -85,10 +85,11 @@ describe('controllerFeatures', () => {
     const data = toyData(10, 25);
     const net = buildNetwork('ffnn100', [28, 28, 1], 10);
     const model = net.init(3);
-    const val = toDeviceBatch(data, data.testImages, data.testLabels);
+    const whole = toDeviceBatch(data, data.testImages, data.testLabels);
+    const val = valChunks(whole, 10);
     const before = tf.memory().numTensors;
-    const first = await controllerFeatures({ net, model, numClasses: 10, val, chunk: 10, prevLogits: null, trainLoss: 1.5, lr: 0.01 });
-    const logits = await first.logits.array();
+    const first = await controllerFeatures({ net, model, numClasses: 10, val, prevLogits: null, trainLoss: 1.5, lr: 0.01 });
+    const logits = (await Promise.all(first.logits.map((l) => l.array()))).flat();
     const labels = Array.from(data.testLabels);
     // Chunks of 10, 10, 5: each chunk's mean CE, logits variance; averaged over the 3 chunks.
     const chunks = [[0, 10], [10, 20], [20, 25]];
@@ -111,13 +112,13 @@ describe('controllerFeatures', () => {
     expect(f[6]).toBe(0.01);
     // A second observation after the weights moved: the change variance is that of the difference.
     const moved = { params: model.params.map((p) => tf.mul(p, 1.1)), buffers: [] };
-    const second = await controllerFeatures({ net, model: moved, numClasses: 10, val, chunk: 10, prevLogits: first.logits, trainLoss: 1, lr: 0.01 });
-    const l2 = await second.logits.array();
+    const second = await controllerFeatures({ net, model: moved, numClasses: 10, val, prevLogits: first.logits, trainLoss: 1, lr: 0.01 });
+    const l2 = (await Promise.all(second.logits.map((l) => l.array()))).flat();
     const change = jsMean(chunks.map(([a, b]) => jsVar(l2.slice(a, b).flatMap((r, i) => r.map((v, j) => v - logits[a + i][j])))));
     expect(second.features[3]).toBeCloseTo(change, 5);
-    tf.dispose([first.logits, second.logits]);
+    tf.dispose([...first.logits, ...second.logits]);
     expect(tf.memory().numTensors).toBe(before + moved.params.length);
-    tf.dispose([...moved.params, ...model.params, val.x, val.y]);
+    tf.dispose([...moved.params, ...model.params, whole.x, whole.y, ...val.flatMap((c) => [c.x, c.y])]);
   });
 });
 
