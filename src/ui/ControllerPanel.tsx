@@ -116,30 +116,30 @@ function FeatureChart({ runs, feature }: { runs: readonly PanelRun[]; feature: C
           </span>
         ))}
       </figcaption>
-      {points === 0 ? (
+      {points === 0 && (
         <p className="hint controller-empty" data-state="no-decisions">
           No decision yet: the controller first reads its inputs after 10 steps.
         </p>
-      ) : (
-        <div className="controller-box" ref={boxRef} aria-hidden="true">
-          {width > 0 && plan && (
-            <ComposedChart width={width} height={HEIGHT} margin={MARGIN} accessibilityLayer={false}>
-              <CartesianGrid strokeDasharray="3 3" />
-              <XAxis
-                type="number"
-                dataKey="x"
-                domain={[0, xHi]}
-                allowDataOverflow
-                tickFormatter={formatForPeople}
-                label={{ value: 'Iteration', position: 'insideBottom', offset: -10, fontSize: 11 }}
-                tick={{ fontSize: 10 }}
-              />
-              <YAxis type="number" width={Y_AXIS_WIDTH} domain={plan.domain} ticks={plan.ticks} allowDataOverflow scale="linear" tickFormatter={tickLabel} tick={{ fontSize: 10 }} />
-              <Lines runs={drawn} transform={transform} />
-            </ComposedChart>
-          )}
-        </div>
       )}
+      {/* Always in the page: its width is measured once, when it mounts. */}
+      <div className={`controller-box${points === 0 ? ' controller-box-empty' : ''}`} ref={boxRef} aria-hidden="true">
+        {width > 0 && plan && points > 0 && (
+          <ComposedChart width={width} height={HEIGHT} margin={MARGIN} accessibilityLayer={false}>
+            <CartesianGrid strokeDasharray="3 3" />
+            <XAxis
+              type="number"
+              dataKey="x"
+              domain={[0, xHi]}
+              allowDataOverflow
+              tickFormatter={formatForPeople}
+              label={{ value: 'Iteration', position: 'insideBottom', offset: -10, fontSize: 11 }}
+              tick={{ fontSize: 10 }}
+            />
+            <YAxis type="number" width={Y_AXIS_WIDTH} domain={plan.domain} ticks={plan.ticks} allowDataOverflow scale="linear" tickFormatter={tickLabel} tick={{ fontSize: 10 }} />
+            <Lines runs={drawn} transform={transform} />
+          </ComposedChart>
+        )}
+      </div>
       {drawn.length > 1 && (
         <ul className="legend" aria-label="Legend">
           {drawn.map((d) => (
