@@ -21,6 +21,7 @@ import { describeEvalPlan, evalPlan, totalIterations } from '../engine/budget';
 import type { FromImportWorker, ToImportWorker } from '../worker/importProtocol';
 import { useConfigStore } from './configStore';
 import { useRunsStore, type DataLoadState } from './runsStore';
+import { runTrainSize } from '../series/trainSize';
 
 /** Where the page fetches a dataset's shards (manifest.json + gzipped IDX), e.g. ./data/fashion-mnist */
 export function dataBaseUrl(name: DatasetName): string {
@@ -380,17 +381,22 @@ function trainSize(name: DatasetName): number {
   return sizes.get(name) ?? datasetInfo(name).nTrain;
 }
 
+/** The images a run trains on (Adam + learned schedule: less its held-out validation images). */
+function runTrain(config: TrainConfig): number {
+  return runTrainSize(config.optimizer, trainSize(config.dataset));
+}
+
 export function runItersPerEpoch(config: TrainConfig): number {
-  return itersPerEpoch(trainSize(config.dataset), config.batchSize);
+  return itersPerEpoch(runTrain(config), config.batchSize);
 }
 
 /** Total iterations of a config's budget (before the worker reports its own). */
 export function budgetIterations(config: TrainConfig): number {
-  return totalIterations(config, trainSize(config.dataset));
+  return totalIterations(config, runTrain(config));
 }
 
 /** When and on what a run evaluates, in words (the charts' caption, the export's sidecar). */
 export function evalPlanWords(config: TrainConfig): string {
   const nTest = testSizes.get(config.dataset) ?? datasetInfo(config.dataset).nTest;
-  return describeEvalPlan(evalPlan(config, trainSize(config.dataset), nTest), nTest);
+  return describeEvalPlan(evalPlan(config, runTrain(config), nTest), nTest);
 }

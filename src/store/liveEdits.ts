@@ -2,7 +2,7 @@
 // and the same optimizer's configuration built from the form now differ. Pure (no stores, no workers).
 import type { TrainConfig } from '../engine/types';
 import { optimizerInfo, takesPageMomentum } from '../optim/catalog';
-import type { Hyper } from '../optim/hyper';
+import { HYPER_DEFAULTS, type Hyper } from '../optim/hyper';
 
 /** The Hyper keys the engine takes from a config's page-wide fields (src/engine/trainer.ts pageWide). */
 function pageWide(c: TrainConfig): Partial<Hyper> {
@@ -24,11 +24,16 @@ export function editsBetween(running: TrainConfig, next: TrainConfig): Partial<H
   for (const key of new Set([...Object.keys(before), ...Object.keys(after)])) {
     // Only what this optimizer reads (α₀ and weight decay always; β, μ and the rest when tunable).
     if (key !== 'alpha0' && key !== 'weightDecay' && !tunable.has(key)) continue;
+    // A learned schedule's controller is resolved when its run starts (src/worker/learnedController.ts).
+    if (START_ONLY_OPTIONS.has(key)) continue;
     if (!(key in after)) continue; // back to a default it already had: nothing to send
     if (JSON.stringify(before[key]) !== JSON.stringify(after[key])) out[key] = after[key];
   }
   return Object.keys(out).length > 0 ? (out as Partial<Hyper>) : null;
 }
+
+/** Options an optimizer reads only when its run starts (Adam + learned schedule's controller). */
+const START_ONLY_OPTIONS: ReadonlySet<string> = new Set(['controller']);
 
 /** Settings that only take effect at Start: the names of those that differ, for the page's message. */
 export function startOnlyDifferences(running: TrainConfig, next: TrainConfig): string[] {
@@ -36,7 +41,13 @@ export function startOnlyDifferences(running: TrainConfig, next: TrainConfig): s
     ['dataset', 'dataset'], ['model', 'model'], ['width', 'width'], ['batchSize', 'batch size'], ['epochs', 'epochs'],
     ['iterations', 'iterations'], ['seed', 'seed'], ['evalEvery', 'evaluation interval'],
   ];
-  return names.filter(([k]) => JSON.stringify(running[k]) !== JSON.stringify(next[k])).map(([, label]) => label);
+  const out = names.filter(([k]) => JSON.stringify(running[k]) !== JSON.stringify(next[k])).map(([, label]) => label);
+  // The controller: a changed choice (the default when unset) of an optimizer that reads it.
+  if (running.optimizer === next.optimizer && optimizerInfo(next.optimizer).tunable.includes('controller')) {
+    const ref = (c: TrainConfig) => c.options?.controller ?? HYPER_DEFAULTS.controller;
+    if (ref(running) !== ref(next)) out.push('controller');
+  }
+  return out;
 }
 
 /** An edit's changes as config fields: the page-wide ones at the top, the rest in options. */

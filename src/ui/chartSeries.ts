@@ -17,6 +17,7 @@ import { cutAndDownsample, envelope, lowerBound, rangeIndices, smoothThenDownsam
 import { bandByIteration, groupBySeed } from '../series/seedBands';
 import { debiasedEma } from '../series/smoothing';
 import type { LineStyle } from './colors';
+import { runTrainSize } from '../series/trainSize';
 
 export type ChartKind = 'loss' | 'accuracy' | 'lr';
 /** `hp:NAME`: a hyperparameter a Stack run tunes besides α (the learning-rate chart's Hyperparameter select). */
@@ -153,7 +154,7 @@ const SPECS: Record<ChartKind, readonly MetricSpec[]> = {
 const DIFF: MetricSpec = { metric: 'lossDiff', smooth: true, width: 1.5, markers: false };
 
 function geometryOf(config: TrainConfig): RunGeometry {
-  return { batchSize: config.batchSize, nTrain: datasetInfo(config.dataset).nTrain };
+  return { batchSize: config.batchSize, nTrain: runTrainSize(config.optimizer, datasetInfo(config.dataset).nTrain) };
 }
 
 const isEval = (m: ChartMetric) => m === 'valLoss' || m === 'valAccuracy';

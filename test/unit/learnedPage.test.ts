@@ -171,7 +171,7 @@ describe('series buffers and storage: controller decisions', () => {
     const mk = () => {
       const buffers = new SeriesBuffers();
       const store = createRunsStore(buffers);
-      return { buffers, store, persister: new RunPersister(db, store, buffers, { delayMs: 1e9 }) };
+      return { buffers, store, persister: new RunPersister(db, store, buffers, { delayMs: 1e9, onError: () => {} }) };
     };
     const a = mk();
     a.store.getState().addRuns([meta('r1-l')]);
@@ -331,5 +331,14 @@ describe('Controller inputs panel: pure pieces', () => {
     expect(s).toMatch(/^Adam \+ learned schedule: 2 decisions; at iteration 20 the controller read training loss 2\.1, validation loss 2,/);
     expect(s).toMatch(/lowered the rate ÷1\.05 to 0\.001\.$/);
     expect(controllerSummary('X', [])).toMatch(/no controller decision yet/);
+  });
+});
+
+describe('the images a learned run trains on', () => {
+  it('its epochs and budget count the training set less the held-out validation images', async () => {
+    const { runTrainSize } = await import('../../src/series/trainSize');
+    expect(runTrainSize('Adam-Learned', 60000)).toBe(50000);
+    expect(runTrainSize('Adam', 60000)).toBe(60000);
+    expect(runTrainSize('Unknown', 60000)).toBe(60000);
   });
 });

@@ -43,3 +43,15 @@ describe('startOnlyDifferences', () => {
     expect(startOnlyDifferences(run, run)).toEqual([]);
   });
 });
+
+describe("Adam + learned schedule's controller", () => {
+  const learned: TrainConfig = { ...run, optimizer: 'Adam-Learned', beta: 1e-7 };
+  it('is not sent mid-run (the worker resolved it at Start); a changed one needs a new Start', () => {
+    const other = { ...learned, alpha0: 2e-3, options: { controller: 'file:0123456789abcdef' } };
+    expect(editsBetween(learned, other)).toEqual({ alpha0: 2e-3 });
+    expect(startOnlyDifferences(learned, other)).toEqual(['controller']);
+    // The default named explicitly is no change.
+    expect(startOnlyDifferences(learned, { ...learned, options: { controller: 'mnist-mlp3-discrete' } })).toEqual([]);
+    expect(editsBetween(learned, { ...learned, options: { controller: 'mnist-mlp3-discrete' } })).toBeNull();
+  });
+});

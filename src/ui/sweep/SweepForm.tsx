@@ -86,7 +86,7 @@ export function SweepForm({ texts, onChange, validation, pageProblems, active, c
           ))}
         </div>
         <details className="sweep-more">
-          <summary>More optimizers (variants, other classics, second order)</summary>
+          <summary>More optimizers (variants, other classics, second order, learning-rate free, stacked, learned)</summary>
           <div className="sweep-others">
             {OTHERS.map((n) => (
               <OptimizerBox key={n} name={n} checked={texts.optimizers.includes(n)} onToggle={toggle} />
