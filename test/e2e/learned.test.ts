@@ -158,4 +158,28 @@ describe('Adam + learned schedule', () => {
     assert.equal(rows.filter((r) => r.optimizer !== 'Adam-Learned' && r.metric.startsWith('ctrl:')).length, 0);
     assert.deepEqual(pageErrors, []);
   });
+
+  it('runs in the α₀ sweep: its controller rescales from each α₀', async () => {
+    const sweep = page.getByRole('region', { name: 'α₀ sensitivity' });
+    const box = (name: string) => sweep.getByRole('checkbox', { name: `${name} in the sweep`, exact: true });
+    for (const name of ['SGD', 'SGD-HD', 'Adam', 'Adam-HD']) if (await box(name).isChecked()) await box(name).uncheck();
+    await sweep.locator('summary', { hasText: 'More optimizers' }).click();
+    await box(LEARNED).check();
+    await sweep.getByLabel('From', { exact: true }).fill('1e-3');
+    await sweep.getByLabel('To', { exact: true }).fill('1e-2');
+    await sweep.getByLabel('Points per decade', { exact: true }).fill('1');
+    await sweep.getByLabel('Steps per run', { exact: true }).fill('20');
+    await sweep.getByRole('button', { name: 'Run sweep' }).click();
+    await page.waitForFunction(
+      () => document.querySelector('#sweep-progress')?.getAttribute('aria-valuetext') === '2 of 2 runs' && /finished/.test(document.querySelector('.sweep-progress')?.textContent ?? ''),
+      undefined,
+      { timeout: 180_000 },
+    );
+    const download = await downloaded(page, /\.csv$/, () => sweep.getByRole('button', { name: 'Download sweep CSV' }).click());
+    const { rows } = parseCsv(readFileSync(await download.path(), 'utf8'));
+    assert.deepEqual(rows.map((r) => [r.optimizer, r.alpha0, r.state]), [['Adam-Learned', '0.001', 'done'], ['Adam-Learned', '0.01', 'done']]);
+    for (const r of rows) assert.ok(Number.isFinite(Number(r.value)) && Number(r.value) > 0, `final loss ${r.value}`);
+    assert.match(await sweep.locator('figure').first().innerText(), new RegExp(LEARNED.replace(/[+]/g, '\\+')));
+    assert.deepEqual(pageErrors, []);
+  });
 });
