@@ -4,20 +4,17 @@
 // A learned learning-rate schedule (Xu, Dai, Kemp, Metz 2019; nicklashansen/adaptive-learning-rate-schedule):
 // `train` trains a PPO controller on child networks (src/cli/controllerTrain.ts), `eval` compares it with
 // the reference's baselines (src/cli/controllerEval.ts). This file is the command line: flags, --help, checks.
-import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { DATASET_NAMES, datasetInfo, isDatasetName } from '../data/datasets';
 import { MODELS, WIDTHS, modelFits, modelInfo } from '../models/catalog';
 import type { ModelName } from '../engine/types';
 import { NODE_BACKENDS, isNodeBackendName, type NodeBackendName } from '../engine/nodeBackendNames';
-import { parseController, type Controller } from '../rl/controllerFile';
+import type { Controller } from '../rl/controllerFile';
+import { readController } from './controllerFiles';
 import { ACTION_FACTOR, EPISODE_STEPS } from '../rl/lrActions';
-import { SHIPPED_CONTROLLERS, shippedControllerPath } from '../rl/shippedControllers';
+import { SHIPPED_CONTROLLERS } from '../rl/shippedControllers';
 import { parseCommandLine, str, usageErrorLine, usageText, UsageError, type Command, type Flag } from './args';
 import type { EpisodeSettings } from './controllerEpisode';
-
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 const EPISODE_FLAGS: Record<string, Flag> = {
   dataset: { type: 'string', arg: 'NAME', default: 'mnist', help: DATASET_NAMES.join(' | ') },
@@ -102,19 +99,12 @@ function episodeSettings(values: Record<string, string | boolean | undefined>): 
   return { settings: { dataset, model, width, batchSize: num('batch-size', s('batch-size')!, positiveInt), steps }, backend, out };
 }
 
-/** A controller file, or the shipped controller of that id. */
+/** A controller file, or the shipped controller of that id (a usage error when neither). */
 function readControllerArg(arg: string): { ctrl: Controller; path: string } {
-  const file = existsSync(arg) ? arg : SHIPPED_CONTROLLERS.some((c) => c.id === arg) ? path.join(ROOT, 'public', shippedControllerPath(arg)) : arg;
-  let text: string;
   try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    throw new UsageError(`--controller: cannot read "${arg}" (a controller.json from train, or one of ${SHIPPED_CONTROLLERS.map((c) => c.id).join(', ')})`);
-  }
-  try {
-    return { ctrl: parseController(text), path: file };
+    return readController(arg);
   } catch (e) {
-    throw new UsageError(`--controller: ${file}: ${(e as Error).message}`);
+    throw new UsageError(`--controller: ${(e as Error).message}`);
   }
 }
 

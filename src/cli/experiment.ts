@@ -4,7 +4,7 @@ import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { itersPerEpoch } from '../data/batching';
 import { totalIterations } from '../engine/budget';
-import { train } from '../engine/trainer';
+import { train, type LrControl } from '../engine/trainer';
 import { HP_NAMES, type BackendName, type DatasetBuffers, type EvalRecord, type HpName, type RunRecord, type RunState, type TrainColumns, type TrainConfig } from '../engine/types';
 import { referenceCsv, referenceCsvPath } from '../export/referenceCsv';
 import { tidyCsv } from '../export/tidyCsv';
@@ -119,6 +119,8 @@ export interface ExperimentOptions {
   outDir: string;
   threshold: number | null;
   onProgress?: (p: Progress) => void;
+  /** Adam + learned schedule: its controller (src/engine/learnedRun.ts); `data` is then the training set less the held-out images. */
+  lrControl?: LrControl;
 }
 
 /** Writes text atomically (tmp + rename), so an interrupted run never leaves a half file that looks done. */
@@ -156,6 +158,7 @@ export async function runExperiment(config: TrainConfig, data: DatasetBuffers, o
         if (b.train.gradEvals) (t.gradEvals ??= []).push(...b.train.gradEvals);
         appendHp(t, before, b.train.hp, b.train.iteration.length);
         if (b.curvature) (record.curvature ??= []).push(...b.curvature);
+        if (b.controller) (record.controller ??= []).push(...b.controller);
         record.evals.push(...b.evals);
         const n = t.iteration.length;
         if (n > 0) opts.onProgress?.({ iteration: t.iteration[n - 1], total, loss: t.loss[n - 1], lr: t.lr[n - 1] });
@@ -166,7 +169,7 @@ export async function runExperiment(config: TrainConfig, data: DatasetBuffers, o
       },
     },
     { checkpoint: async () => 'go' },
-    { stopBelow: opts.threshold ?? undefined },
+    { stopBelow: opts.threshold ?? undefined, lrControl: opts.lrControl },
   );
   record.state = state;
   const wallS = (performance.now() - started) / 1000;

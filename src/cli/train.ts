@@ -31,7 +31,7 @@ const HYPER_FLAGS = (Object.keys(HYPER_DEFAULTS) as (keyof Hyper)[])
 
 const hyperHelp = (key: keyof Hyper): string => {
   const d = HYPER_DEFAULTS[key];
-  return typeof d === 'boolean' ? 'true|false' : key === 'schedule' ? 'SCHEDULE' : key === 'stack' ? 'SPEC' : EMPTY_ALLOWED.has(key as OptionKey) ? 'X|none' : 'X';
+  return typeof d === 'boolean' ? 'true|false' : key === 'schedule' ? 'SCHEDULE' : key === 'stack' ? 'SPEC' : key === 'controller' ? 'ID|FILE' : EMPTY_ALLOWED.has(key as OptionKey) ? 'X|none' : 'X';
 };
 
 /** The models that take --width (VGG-16-BN, ResNet-18). */
@@ -154,6 +154,9 @@ export function parseTrainArgs(argv: string[]): TrainArgs | 'help' {
       } catch (e) {
         throw new UsageError(`--${flag}: ${(e as Error).message}`);
       }
+    } else if (key === 'controller') {
+      // A shipped id or a controller.json from `npm run controller -- train`: read and checked in main().
+      v = text;
     } else if (typeof d === 'boolean') v = bool(flag, text);
     // `none`: what an empty field means on the page (off, or the optimizer's own rule such as L-BFGS's ⌊max_iter·5/4⌋).
     else if (EMPTY_ALLOWED.has(key as OptionKey) && text === 'none') v = null;
@@ -250,6 +253,21 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`train: --model: ${misfit}\n`);
     return 2;
   }
+  let lrControl;
+  if (optimizerInfo(args.config.optimizer).group === 'learned') {
+    // The learned schedule trains on the training set less the held-out validation images its controller reads.
+    const { readController } = await import('./controllerFiles');
+    const { learnedRun } = await import('../engine/learnedRun');
+    let ref;
+    try {
+      ref = readController(args.config.options?.controller ?? HYPER_DEFAULTS.controller);
+    } catch (e) {
+      process.stderr.write(`train: --controller: ${(e as Error).message}\n`);
+      return 2;
+    }
+    args.config.options = { ...args.config.options, controller: ref.ref };
+    ({ data, lrControl } = learnedRun(data, ref.ctrl, args.config.seed));
+  }
   const c = args.config;
   const bar = args.quiet ? null : new ProgressBar(`${c.optimizer} ${c.model} α₀=${c.alpha0} β=${c.beta} seed ${c.seed}`);
   const { summary, files } = await runExperiment(c, data, {
@@ -257,6 +275,7 @@ async function main(argv: string[]): Promise<number> {
     outDir: args.out,
     threshold: args.threshold,
     onProgress: (p) => bar?.update(p.iteration, p.total, p.loss, p.lr),
+    lrControl,
   });
   bar?.done(
     `${summary.state}: ${summary.iterations} iterations in ${summary.wall_s.toFixed(1)} s, train loss ${summary.train_loss}, ` +

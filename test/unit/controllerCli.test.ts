@@ -17,9 +17,9 @@ const ROOT = path.resolve(__dirname, '../..');
 const dir = mkdtempSync(path.join(tmpdir(), 'hg-controller-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function controller(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+async function controller(args: string[], script = 'src/cli/controller.ts'): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const r = await run('npx', ['tsx', 'src/cli/controller.ts', ...args], { cwd: ROOT, maxBuffer: 1 << 24 });
+    const r = await run('npx', ['tsx', script, ...args], { cwd: ROOT, maxBuffer: 1 << 24 });
     return { code: 0, ...r };
   } catch (e) {
     const err = e as { code: number; stdout: string; stderr: string };
@@ -134,5 +134,26 @@ describe('npm run controller', () => {
     // 20 steps: ×γ after step_count round(0.05·20 / 10)·10 = 0 (the first decision), ÷γ at 10 (40 % → 10) and 20 (80 % → 20).
     expect(step.map((d) => d.factor)).toEqual([g, 1 / g, 1 / g]);
     expect(existsSync(path.join(evalOut, 'runs', 'constant-seed1.json'))).toBe(true);
+  });
+
+  it('train --optimizer Adam-Learned runs the shipped controller (or a file) and exports its decisions', { timeout: 120_000 }, async () => {
+    const out = path.join(dir, 'train-learned');
+    const r = await controller(['--optimizer', 'Adam-Learned', '--model', 'ffnn100', '--iterations', '20', '--batch-size', '1000', '--out', out, '--quiet'], 'src/cli/train.ts');
+    expect(r.code, r.stderr).toBe(0);
+    const tidy = readFileSync(r.stdout.trim().split('\n')[1], 'utf8');
+    // One decision after 10 and after 20 steps: 7 inputs + factor + next α each.
+    const ctrlRows = tidy.split('\n').filter((l) => l.includes(',ctrl:'));
+    expect(ctrlRows.length).toBe(2 * 9);
+    // A controller.json from `controller train` (the test above) is recorded by its text's SHA-256, as the page does.
+    const fromFile = await controller(['--optimizer', 'Adam-Learned', '--controller', path.join(dir, 'train', 'controller.json'), '--model', 'ffnn100', '--iterations', '10',
+      '--batch-size', '1000', '--out', path.join(dir, 'train-file'), '--quiet'], 'src/cli/train.ts');
+    expect(fromFile.code, fromFile.stderr).toBe(0);
+    expect(readFileSync(fromFile.stdout.trim().split('\n')[1], 'utf8')).toMatch(/file:[0-9a-f]{16}/);
+    const bad = await controller(['--optimizer', 'Adam-Learned', '--controller', path.join(dir, 'nope.json'), '--iterations', '2', '--out', out], 'src/cli/train.ts');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--controller: cannot read/);
+    const unused = await controller(['--optimizer', 'Adam', '--controller', 'mnist-mlp3-discrete', '--out', out], 'src/cli/train.ts');
+    expect(unused.code).toBe(2);
+    expect(unused.stderr).toMatch(/Adam does not use it/);
   });
 });
