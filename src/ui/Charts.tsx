@@ -28,7 +28,7 @@ const CHARTS: readonly { kind: ChartKind; title: string }[] = [
 export function stepSizeWords(optimizers: readonly string[]): string {
   const shown = OPTIMIZERS.filter((o) => o.stepSize !== undefined && optimizers.includes(o.name));
   const words = shown.filter((o) => o.group !== 'learned').map((o) => `${optimizerLabel(o.name)}: ${o.stepSize}`);
-  const learned = shown.filter((o) => o.group === 'learned').map((o) => `${optimizerLabel(o.name)} shows ${o.stepSize}, drawn as steps`);
+  const learned = shown.filter((o) => o.group === 'learned').map((o) => `${optimizerLabel(o.name)} shows ${o.stepSize}, unsmoothed`);
   const own = words.length > 0 ? `. Second-order and learning-rate-free runs show their step size, not an adapted α (${words.join('; ')})` : '';
   return own + (learned.length > 0 ? `. ${learned.join('; ')}` : '');
 }

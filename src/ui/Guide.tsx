@@ -71,6 +71,11 @@ export function Guide() {
           their learning-rate line is their step size.
         </p>
         <p>
+          <strong>Adam + learned schedule</strong> (group Learned) leaves α to a controller trained by reinforcement learning: every 10 steps
+          it reads 7 numbers of the training (the Controller inputs panel shows them) and multiplies α by 1.05, divides it by 1.05 or keeps it,
+          so its learning-rate line moves in small steps. It trains without 10,000 held-out validation images, whose loss the controller reads.
+        </p>
+        <p>
           Papers:{' '}
           <a href="https://arxiv.org/abs/1703.04782" rel="noreferrer">
             Baydin et al., Online Learning Rate Adaptation with Hypergradient Descent (ICLR 2018)

@@ -48,10 +48,14 @@ export function tableInputs(metas: readonly (RunMeta | undefined)[]): TableRunIn
   return out;
 }
 
-/** Optimizers whose lr column is a step size they set, not an adapted α (catalog `stepSize`). */
+/**
+ * Optimizers whose lr column is a step size they set, not an adapted α (catalog `stepSize`); not the learned
+ * schedule, whose α is the one its controller set.
+ */
 function showsStepSize(name: string): boolean {
   try {
-    return optimizerInfo(name).stepSize !== undefined;
+    const info = optimizerInfo(name);
+    return info.stepSize !== undefined && info.group !== 'learned';
   } catch {
     return false; // an imported run of an optimizer this build does not know
   }
