@@ -9,7 +9,7 @@ import { CONTROLLER_FEATURES, type ControllerRecord, type RunRecord, type TrainC
 import { importTidyCsv } from '../../src/export/importCsv';
 import { CTRL_METRICS, tidyCsv } from '../../src/export/tidyCsv';
 import { RunPersister } from '../../src/persist/persister';
-import { isControllerRecord, mergeChunks } from '../../src/persist/runRecords';
+import { fromPersistedRun, isControllerRecord, mergeChunks, toPersistedRun } from '../../src/persist/runRecords';
 import { SeriesBuffers } from '../../src/series/buffers';
 import { shownName } from '../../src/series/optimizerNames';
 import { cellText, type TableRow } from '../../src/series/runsTable';
@@ -184,6 +184,12 @@ describe('series buffers and storage: controller decisions', () => {
     const b = mk();
     expect(await b.persister.restore()).toBe(1);
     expect(b.buffers.controller('r1-l')).toEqual(a.buffers.controller('r1-l'));
+  });
+
+  it("a stored run keeps its controller's ref", () => {
+    const m = meta('r1-l', { config: config({ options: { controller: 'file:0123456789abcdef' } }) });
+    const back = fromPersistedRun(structuredClone(toPersistedRun(m, 'k', 1)));
+    expect(back?.meta.config.options).toEqual({ controller: 'file:0123456789abcdef' });
   });
 
   it('an imported CSV brings its decisions into the page', () => {
