@@ -13,7 +13,7 @@ import type { Controller } from '../rl/controllerFile';
 import { readController } from './controllerFiles';
 import { ACTION_FACTOR, EPISODE_STEPS } from '../rl/lrActions';
 import { SHIPPED_CONTROLLERS } from '../rl/shippedControllers';
-import { parseCommandLine, str, usageErrorLine, usageText, UsageError, type Command, type Flag } from './args';
+import { parseCommandLine, str, usageText, UsageError, type Command, type Flag } from './args';
 import type { EpisodeSettings } from './controllerEpisode';
 
 const EPISODE_FLAGS: Record<string, Flag> = {
@@ -28,7 +28,7 @@ const EPISODE_FLAGS: Record<string, Flag> = {
 };
 
 export const CONTROLLER_TRAIN: Command = {
-  name: 'controller -- train',
+  name: 'controller',
   summary:
     'Trains a PPO controller that rescales Adam\'s learning rate every 10 steps, on child networks trained in\n' +
     'K parallel processes (the reference\'s environment and PPO settings). Writes OUT/controller.json (what the\n' +
@@ -53,7 +53,7 @@ export const CONTROLLER_TRAIN: Command = {
 };
 
 export const CONTROLLER_EVAL: Command = {
-  name: 'controller -- eval',
+  name: 'controller',
   summary:
     'Trains child networks with a controller and with the reference\'s baselines (constant rate; step decay with\n' +
     'warm-up), the baselines tuned on seed 1 over α₀ ∈ {1e-2, 1e-3, 1e-4} (and γ), then every method on seeds 1..N.\n' +
@@ -176,7 +176,7 @@ async function main(argv: string[]): Promise<number> {
     if (misfit) throw new UsageError(`--model: ${misfit}`);
   } catch (e) {
     if (e instanceof UsageError) {
-      process.stderr.write(`${usageErrorLine(cmd, e.message)}\n`);
+      process.stderr.write(`controller ${sub}: ${e.message}; see npm run controller -- ${sub} --help\n`);
       return 2;
     }
     throw e;

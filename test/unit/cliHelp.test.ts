@@ -103,6 +103,32 @@ describe.each(Object.entries(COMMANDS))('npm run %s', (name, file) => {
   });
 });
 
+describe.each(['train', 'eval'])('npm run controller -- %s', (sub) => {
+  const file = 'src/cli/controller.ts';
+  it('--help prints the subcommand\'s usage, every flag with its default, exit 0, nothing else', async () => {
+    const r = await cli(file, [sub, '--help']);
+    times.push(`controller ${sub} ${r.ms.toFixed(0)}`);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout.split('\n')[0]).toMatch(new RegExp(`^usage: npm run controller -- ${sub} --`));
+    const lines = r.stdout.split('\n');
+    const flagLines = lines.map((l, i) => [l, lines[i + 1] ?? ''] as const).filter(([l]) => /^ {2}--[a-z]/.test(l));
+    expect(flagLines.length).toBeGreaterThan(5);
+    for (const [l, next] of flagLines) expect(`${l} ${next}`, l).toMatch(/\(default: [^)]/);
+    expect(r.stdout).toMatch(new RegExp(`\nexamples?:\n {2}npm run controller -- ${sub} `));
+  });
+
+  it('an unknown flag or a missing value: one line naming it and the subcommand\'s --help, exit 2', async () => {
+    for (const args of [[sub, '--no-such-flag'], [sub, '--out']]) {
+      const r = await cli(file, args);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr.trimEnd().split('\n'), r.stderr).toHaveLength(1);
+      expect(r.stderr).toMatch(new RegExp(`^controller ${sub}: (unknown option --no-such-flag|--out needs a value DIR); see npm run controller -- ${sub} --help\n$`));
+    }
+  });
+});
+
 describe('the guard itself', () => {
   it('refuses a heavy import (so the tests above would notice one)', async () => {
     const r = await cli('src/cli/bench.ts', ['--models', 'logreg', '--rounds', '1']);
