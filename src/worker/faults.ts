@@ -8,8 +8,12 @@
 //                       RangeError: Array buffer allocation failed, WebGL/WebGPU out-of-memory…)
 //   GPU device lost: …  the WebGPU device's `lost` promise resolved (driver reset, GPU process crash…)
 
-/** Allocation failures, as the browsers and tfjs word them. */
-const OOM = /out of memory|\boom\b|memory\.grow|WebAssembly\.Memory|Array buffer allocation failed|allocation failed|Maximum memory size|could not allocate|failed to allocate|Invalid typed array length|Invalid array buffer length/i;
+/**
+ * Allocation failures, as the browsers and tfjs word them. tfjs-wasm does not check its heap's malloc: a
+ * tensor past the 4 GB wasm heap (ResNet-18 at width 1, batch 128 needs about 4.6 GB) surfaces as
+ * "RuntimeError: memory access out of bounds".
+ */
+const OOM = /out of memory|memory access out of bounds|\boom\b|memory\.grow|WebAssembly\.Memory|Array buffer allocation failed|allocation failed|Maximum memory size|could not allocate|failed to allocate|Invalid typed array length|Invalid array buffer length/i;
 
 /** The text of an error, event message or reason, without the "Uncaught " that error events prefix. */
 export function errorText(err: unknown): string {

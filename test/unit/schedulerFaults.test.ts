@@ -72,6 +72,8 @@ describe('crash messages', () => {
   it('training errors keep their own words unless they are allocation failures', () => {
     expect(trainingErrorMessage(new Error('VGG-16-BN needs 32×32 images'))).toBe('VGG-16-BN needs 32×32 images');
     expect(trainingErrorMessage(new RangeError('Invalid typed array length: 4294967296'))).toBe('out of memory: RangeError: Invalid typed array length: 4294967296');
+    // tfjs-wasm past its 4 GB heap (measured: ResNet-18 width 1, batch 128).
+    expect(trainingErrorMessage(new WebAssembly.RuntimeError('memory access out of bounds'))).toBe('out of memory: RuntimeError: memory access out of bounds');
   });
 
   it('the test hooks need faults=1 in the page address; debug reporting debug=1 (or faults=1)', () => {
