@@ -8,20 +8,11 @@ import { createRng } from '../../src/data/batching';
 import { useNodeBackend } from '../../src/engine/nodeBackends';
 import { channelMean, channelSum, conv2d, conv2dInput, convGradImpl, filterGrad, inputGrad, rotateFilter, setConvGradImpl } from '../../src/models/conv';
 import { reluMaxPool2 } from '../../src/models/pool';
+import { relErr } from './vecMath';
 
 function rand(shape: number[], seed: number): Float32Array {
   const r = createRng(seed);
   return Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => 2 * r() - 1);
-}
-
-/** max |a − b| / max |b| */
-function relErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let d = 0, m = 0;
-  for (let i = 0; i < b.length; i++) {
-    d = Math.max(d, Math.abs(a[i] - b[i]));
-    m = Math.max(m, Math.abs(b[i]));
-  }
-  return d / m;
 }
 
 const CASES = [

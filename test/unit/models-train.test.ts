@@ -11,20 +11,12 @@ import { lenetPlan, vggPlan } from '../../src/models/catalog';
 import { crossEntropy } from '../../src/models/mlp';
 import { DROPOUT_P } from '../../src/models/vgg';
 import { decisionMargin, plainConvForward } from './models-reference';
+import { relErr } from './vecMath';
 
 const CASES = [
   { name: 'lenet5' as const, shape: [28, 28, 1] as const, width: 1, n: 8 },
   { name: 'vgg16bn' as const, shape: [32, 32, 3] as const, width: 0.125, n: 4 },
 ];
-
-function relErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let d = 0, m = 0;
-  for (let i = 0; i < b.length; i++) {
-    d = Math.max(d, Math.abs(a[i] - b[i]));
-    m = Math.max(m, Math.abs(b[i]));
-  }
-  return d / m;
-}
 
 describe('one training step on wasm', () => {
   beforeAll(async () => {

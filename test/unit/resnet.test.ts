@@ -12,22 +12,21 @@ import { buildNetwork } from '../../src/models/build';
 import { forwardMacs, mlpLayers, modelFits, modelInfo, parameterCount, resnetConvs, resnetPlan, WIDTHS, type ConvBnSpec } from '../../src/models/catalog';
 import { conv2dStrided, setConvGradImpl, strideUpsample } from '../../src/models/conv';
 import { crossEntropy } from '../../src/models/mlp';
-import type { ForwardMode, Network } from '../../src/models/network';
 import type { RLayer } from '../../src/models/rop/chain';
 import { conv2dStridedR } from '../../src/models/rop/conv';
 import { reluR } from '../../src/models/rop/dense';
 import { globalAvgPoolR, residualR } from '../../src/models/rop/residual';
-import { comb, direction, dot, f32, norm, uniform, type Vec } from './vecMath';
+import { crossEntropy64, Decisions, expectLinearSymmetric, fdMixed, netHvp, problemPoint, type Loss64, type Problem } from './hvpHelpers';
+import type { Image } from './models-reference';
+import { direction, dot, norm, relErr, uniform, type Vec } from './vecMath';
 
 const MNIST: [number, number, number] = [28, 28, 1];
 const CIFAR: [number, number, number] = [32, 32, 3];
 
 // ---- float64 reference (one image [h][w][c], channels last; weights in tfjs layout) ----
 
-interface Img { v: Float64Array; h: number; w: number; c: number }
-
 /** out[y][x][o] = Σ_{i,a,b} W[a][b][i][o]·in[s·y+a−p][s·x+b−p][i] (zero outside); W in tfjs layout [k, k, cIn, cOut]. */
-function conv64(img: Img, w: ArrayLike<number>, k: number, cOut: number, stride: number, pad: number): Img {
+function conv64(img: Image, w: ArrayLike<number>, k: number, cOut: number, stride: number, pad: number): Image {
   const h = Math.floor((img.h + 2 * pad - k) / stride) + 1, wd = Math.floor((img.w + 2 * pad - k) / stride) + 1;
   const v = new Float64Array(h * wd * cOut);
   for (let y = 0; y < h; y++) for (let x = 0; x < wd; x++) {
@@ -49,27 +48,14 @@ function conv64(img: Img, w: ArrayLike<number>, k: number, cOut: number, stride:
   return { v, h, w: wd, c: cOut };
 }
 
-/** Branch decisions (ReLU signs) of a float64 pass and their distance to the kink. */
-class Decisions {
-  readonly list: number[] = [];
-  margin = Infinity;
-  relu(z: number): number {
-    this.list.push(z > 0 ? 1 : 0);
-    this.margin = Math.min(this.margin, Math.abs(z));
-    return Math.max(0, z);
-  }
-}
-
-type Loss64 = (theta: Vec) => { loss: number; d: Decisions; logits: Float64Array[] };
-
 /** Float64 ResNet loss: batch statistics (biased variance) in training mode, `running` [mean, var] per BN otherwise. */
-function resnetLoss64(shape: [number, number, number], width: number, images: Img[], labels: readonly number[], running?: Vec): Loss64 {
+function resnetLoss64(shape: [number, number, number], width: number, images: Image[], labels: readonly number[], running?: Vec): Loss64 {
   const plan = resnetPlan(shape, 10, width);
   const units = resnetConvs(plan);
   const idx = new Map<ConvBnSpec, number>(units.map((u, i) => [u, i]));
   return (theta) => {
     const d = new Decisions();
-    const unit = (u: ConvBnSpec, imgs: Img[]): Img[] => {
+    const unit = (u: ConvBnSpec, imgs: Image[]): Image[] => {
       const i = idx.get(u)!;
       const out = imgs.map((img) => conv64(img, theta[3 * i], u.kernel, u.outChannels, u.stride, u.pad));
       const c = u.outChannels;
@@ -84,7 +70,7 @@ function resnetLoss64(shape: [number, number, number], width: number, images: Im
       const g = theta[3 * i + 1], b = theta[3 * i + 2];
       return out.map((img) => ({ ...img, v: img.v.map((x, j) => ((x - mean[j % c]) / Math.sqrt(variance[j % c] + BN_EPS)) * g[j % c] + b[j % c]) }));
     };
-    const relu = (imgs: Img[]) => imgs.map((img) => ({ ...img, v: img.v.map((z) => d.relu(z)) }));
+    const relu = (imgs: Image[]) => imgs.map((img) => ({ ...img, v: img.v.map((z) => d.relu(z)) }));
     let h = relu(unit(plan.stem, images));
     for (const blk of plan.blocks) {
       const main = unit(blk.conv2, relu(unit(blk.conv1, h)));
@@ -100,55 +86,15 @@ function resnetLoss64(shape: [number, number, number], width: number, images: Im
       for (let i = 0; i < features; i++) for (let o = 0; o < classes; o++) z[o] += pooled[i] * w[i * classes + o];
       return z;
     });
-    let loss = 0;
-    logits.forEach((z, e) => {
-      const m = Math.max(...z);
-      loss += m + Math.log(z.reduce((s, zi) => s + Math.exp(zi - m), 0)) - z[labels[e]];
-    });
-    return { loss: loss / logits.length, d, logits };
+    return { loss: crossEntropy64(logits, labels), d, logits };
   };
-}
-
-/** u·(H v) by the float64 four-point mixed difference; throws when a ReLU decision changes within the stencil. */
-function fdMixed(loss: Loss64, theta: Vec, u: Vec, v: Vec, h: number): number {
-  const at = loss(theta).d.list;
-  const values = [[h, h], [h, -h], [-h, h], [-h, -h]].map(([a, b]) => {
-    const r = loss(comb(theta, a, v, b, u));
-    if (r.d.list.some((x, i) => x !== at[i])) throw new Error('a ReLU decision changes within the finite-difference stencil');
-    return r.loss;
-  });
-  return (values[0] - values[1] - values[2] + values[3]) / (4 * h * h);
-}
-
-interface Problem {
-  net: Network;
-  shapes: number[][];
-  sizes: number[];
-  theta: Vec;
-  buffers: Vec;
-  x: Float32Array;
-  xShape: [number, number, number, number];
-  labels: number[];
-  mode: ForwardMode;
-  loss: Loss64;
 }
 
 /** ResNet-18 at its seeded initial point, the 1-D tensors (BN γ, β, linear bias) moved off 1/0. */
 function problem(shape: [number, number, number], n: number, seed: number, width: number, training = true): Problem {
-  const net = buildNetwork('resnet18', shape, 10, width);
-  const init = net.init(seed);
-  const shapes = init.params.map((t) => t.shape);
-  const rand = createRng(seed + 100);
-  const theta = f32(init.params.map((t) => Float64Array.from(t.dataSync()).map((v) => (t.rank === 1 ? v + 0.2 * (2 * rand() - 1) : v))));
-  const buffers = f32(init.buffers.map((t, i) => Float64Array.from(t.dataSync()).map((v) => v + (i % 2 === 0 ? 0.1 : 0.3) * rand())));
-  tf.dispose([...init.params, ...init.buffers]);
-  const per = shape[0] * shape[1] * shape[2];
-  const x = Float32Array.from(uniform(n * per, rand));
-  const labels = Array.from({ length: n }, (_, i) => (3 * i + seed) % 10);
-  const images = Array.from({ length: n }, (_, e) => ({ v: Float64Array.from(x.subarray(e * per, (e + 1) * per)), h: shape[0], w: shape[1], c: shape[2] }));
-  const loss = resnetLoss64(shape, width, images, labels, training ? undefined : buffers);
-  const mode: ForwardMode = training ? { training: true, seed: 1 } : { training: false };
-  return { net, shapes, sizes: shapes.map((s) => s.reduce((a, b) => a * b, 1)), theta, buffers, x, xShape: [n, ...shape], labels, mode, loss };
+  const { images, ...point } = problemPoint('resnet18', shape, n, seed, width);
+  const loss = resnetLoss64(shape, width, images, point.labels, training ? undefined : point.buffers);
+  return { ...point, mode: training ? { training: true, seed: 1 } : { training: false }, loss };
 }
 
 function withTensors<T>(p: Problem, theta: Vec, f: (params: Tensor[], buffers: Tensor[], x: Tensor4D, labels: Tensor1D) => T): T {
@@ -161,29 +107,6 @@ function withTensors<T>(p: Problem, theta: Vec, f: (params: Tensor[], buffers: T
   } finally {
     tf.dispose([...params, ...buffers, x, labels]);
   }
-}
-
-/** H·v from the network, read back as float64; asserts no tensor is left behind. */
-function netHvp(p: Problem, v: Vec): Vec {
-  const start = tf.memory().numTensors;
-  const out = withTensors(p, p.theta, (params, buffers, x, labels) => {
-    const vt = v.map((t, i) => tf.tensor(Float32Array.from(t), p.shapes[i]));
-    const hv = p.net.hvp(params, buffers, x, labels, 10, p.mode, vt);
-    const r = hv.map((t) => Float64Array.from(t.dataSync()));
-    tf.dispose([...vt, ...hv]);
-    return r;
-  });
-  expect(tf.memory().numTensors, 'tensors left by hvp').toBe(start);
-  return out;
-}
-
-function relErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let d = 0, m = 0;
-  for (let i = 0; i < b.length; i++) {
-    d = Math.max(d, Math.abs(a[i] - b[i]));
-    m = Math.max(m, Math.abs(b[i]));
-  }
-  return d / m;
 }
 
 describe('catalog: MLP3 and ResNet-18', () => {
@@ -333,7 +256,7 @@ describe('ResNet-18 on cpu', () => {
   it('forward (training and evaluation) equals the float64 reference; shapes on 28×28×1 and 32×32×3; no leak', () => {
     for (const training of [true, false]) {
       const p = problem([16, 12, 3], 2, 4, 0.125, training);
-      const want = p.loss(p.theta).logits.flatMap((z) => Array.from(z));
+      const want = p.loss(p.theta).logits!.flatMap((z) => Array.from(z));
       const before = tf.memory().numTensors;
       const got = withTensors(p, p.theta, (params, buffers, x) => {
         const res = p.net.forward(params, buffers, x, p.mode);
@@ -414,12 +337,7 @@ describe('ResNet-18 on cpu', () => {
 
   it('H·v is linear in v and symmetric', () => {
     const p = problem([8, 8, 2], 3, 11, 0.125, true);
-    const u = direction(p.sizes, 21), v = direction(p.sizes, 22);
-    const hu = netHvp(p, u), hv = netHvp(p, v);
-    const hw = netHvp(p, comb(u.map((t) => t.map(() => 0)), 2, u, -3, v));
-    const scale = Math.max(norm(hu), norm(hv));
-    expect(norm(comb(hw, -2, hu, 3, hv)) / scale).toBeLessThan(1e-5);
-    expect(Math.abs(dot(u, hv) - dot(v, hu)) / scale).toBeLessThan(1e-5);
+    expectLinearSymmetric((v) => netHvp(p, v), p.sizes);
   });
 
   it('wasm gives the cpu backend\'s H·v (strided convs, residual sums, batch norm, average pool)', async () => {

@@ -35,3 +35,13 @@ export function direction(sizes: readonly number[], seed: number, on: (i: number
   const k = 1 / norm(d);
   return f32(d.map((t) => t.map((x) => x * k)));
 }
+
+/** max |a − b| / max |b| */
+export function relErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let d = 0, m = 0;
+  for (let i = 0; i < b.length; i++) {
+    d = Math.max(d, Math.abs(a[i] - b[i]));
+    m = Math.max(m, Math.abs(b[i]));
+  }
+  return d / m;
+}
