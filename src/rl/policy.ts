@@ -182,15 +182,20 @@ export function policyForward(layout: PolicyLayout, params: Float64Array, obs: F
 
 const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
 
+/** Row `row` of n logits: its max m and Σ_k exp(logit_k − m) (the stable log-sum-exp is m + log z). */
+function rowMaxSumExp(pi: ArrayLike<number>, row: number, n: number): { m: number; z: number } {
+  let m = -Infinity;
+  for (let k = 0; k < n; k++) m = Math.max(m, pi[row * n + k]);
+  let z = 0;
+  for (let k = 0; k < n; k++) z += Math.exp(pi[row * n + k] - m);
+  return { m, z };
+}
+
 /** −log π(a): Categorical softmax cross-entropy; DiagGaussian 0.5((x−μ)/σ)² + 0.5·log 2π + logσ. */
 export function neglogp(space: ActionSpace, pi: ArrayLike<number>, row: number, logstd: number, action: number): number {
   if (space.kind === 'discrete') {
-    const n = space.n;
-    let m = -Infinity;
-    for (let k = 0; k < n; k++) m = Math.max(m, pi[row * n + k]);
-    let z = 0;
-    for (let k = 0; k < n; k++) z += Math.exp(pi[row * n + k] - m);
-    return m + Math.log(z) - pi[row * n + action];
+    const { m, z } = rowMaxSumExp(pi, row, space.n);
+    return m + Math.log(z) - pi[row * space.n + action];
   }
   const std = Math.exp(logstd);
   const u = (action - pi[row]) / std;
@@ -201,10 +206,7 @@ export function neglogp(space: ActionSpace, pi: ArrayLike<number>, row: number, 
 export function entropy(space: ActionSpace, pi: ArrayLike<number>, row: number, logstd: number): number {
   if (space.kind === 'discrete') {
     const n = space.n;
-    let m = -Infinity;
-    for (let k = 0; k < n; k++) m = Math.max(m, pi[row * n + k]);
-    let z = 0;
-    for (let k = 0; k < n; k++) z += Math.exp(pi[row * n + k] - m);
+    const { m, z } = rowMaxSumExp(pi, row, n);
     let h = 0;
     for (let k = 0; k < n; k++) {
       const a0 = pi[row * n + k] - m;
