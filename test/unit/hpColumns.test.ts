@@ -3,11 +3,9 @@
 // persist → restore round trip.
 import { describe, expect, it } from 'vitest';
 import type { MetricBatch, TrainColumns } from '../../src/engine/types';
-import { RunPersister } from '../../src/persist/persister';
 import { mergeChunks, type PersistedChunk } from '../../src/persist/runRecords';
 import { SeriesBuffers } from '../../src/series/buffers';
-import { createRunsStore } from '../../src/store/runsStore';
-import { batch, meta, MemoryRunDb } from './persistHelpers';
+import { batch, meta, MemoryRunDb, persistedPage } from './persistHelpers';
 
 const f = (xs: number[]) => Float64Array.from(xs);
 
@@ -91,11 +89,7 @@ describe('persisted chunks with hp columns', () => {
 describe('RunPersister: hp columns', () => {
   it('stores them with the points and restores them', async () => {
     const db = new MemoryRunDb();
-    const mk = () => {
-      const buffers = new SeriesBuffers();
-      const store = createRunsStore(buffers);
-      return { buffers, store, persister: new RunPersister(db, store, buffers, { delayMs: 1e9, onError: () => {} }) };
-    };
+    const mk = () => persistedPage(db);
     const a = mk();
     a.store.getState().addRuns([meta('r1-s'), meta('r1-p')]);
     a.buffers.appendBatch(stackBatch('r1-s', [1, 2], { beta1: [0.9, 0.8], beta2: [0.999, 0.998] }));

@@ -8,7 +8,6 @@ import { describe, expect, it } from 'vitest';
 import { CONTROLLER_FEATURES, type ControllerRecord, type RunRecord, type TrainConfig } from '../../src/engine/types';
 import { importTidyCsv } from '../../src/export/importCsv';
 import { CTRL_METRICS, tidyCsv } from '../../src/export/tidyCsv';
-import { RunPersister } from '../../src/persist/persister';
 import { fromPersistedRun, isControllerRecord, mergeChunks, toPersistedRun } from '../../src/persist/runRecords';
 import { SeriesBuffers } from '../../src/series/buffers';
 import { shownName } from '../../src/series/optimizerNames';
@@ -31,7 +30,7 @@ import { runLabel } from '../../src/store/runSpecs';
 import { validateOptimizerOptions } from '../../src/config/optimizerOptions';
 import { controllerSummary, featureColumn, featureYAxis, FEATURE_NAMES } from '../../src/ui/controllerSeries';
 import { missingControllerMessage, resolveController, shippedControllerUrl } from '../../src/worker/learnedController';
-import { batch, meta, MemoryRunDb } from './persistHelpers';
+import { batch, meta, MemoryRunDb, persistedPage } from './persistHelpers';
 import { D } from './pageConfigArbs';
 
 const SHIPPED = readFileSync(new URL('../../public/controllers/mnist-mlp3-discrete.json', import.meta.url), 'utf8');
@@ -168,11 +167,7 @@ describe('series buffers and storage: controller decisions', () => {
 
   it('the persister writes them with the points and a restore brings them back', async () => {
     const db = new MemoryRunDb();
-    const mk = () => {
-      const buffers = new SeriesBuffers();
-      const store = createRunsStore(buffers);
-      return { buffers, store, persister: new RunPersister(db, store, buffers, { delayMs: 1e9, onError: () => {} }) };
-    };
+    const mk = () => persistedPage(db);
     const a = mk();
     a.store.getState().addRuns([meta('r1-l')]);
     a.buffers.appendBatch({ ...batch('r1-l', 1, 10), controller: [decision(10, 1.05, 1e-3)] });

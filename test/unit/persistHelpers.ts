@@ -4,6 +4,9 @@ import type { MetricBatch, TrainConfig } from '../../src/engine/types';
 import type { RunDb } from '../../src/persist/runDb';
 import type { PersistedChunk, PersistedRun, RunDbWrite, SessionRecord } from '../../src/persist/runRecords';
 import type { RunMeta } from '../../src/persist/runMeta';
+import { RunPersister } from '../../src/persist/persister';
+import { SeriesBuffers } from '../../src/series/buffers';
+import { createRunsStore } from '../../src/store/runsStore';
 
 export class MemoryRunDb implements RunDb {
   runs = new Map<string, PersistedRun>();
@@ -60,4 +63,11 @@ export function batch(runId: string, from: number, n: number): MetricBatch {
     train: { iteration: its, epoch: its.map((i) => i / 600), loss: its.map((i) => 1 / i), lr: its.map((i) => 1e-3 * i), time: its.map((i) => i / 10) },
     evals: its.filter((i) => i % 10 === 0).map((i) => ({ iteration: i, epoch: i / 600, time: i / 10, valLoss: 2 / i, valAccuracy: i / 100 })),
   };
+}
+
+/** A page's series buffers, runs store and persister over `db` (written only by flush(), errors ignored). */
+export function persistedPage(db: RunDb) {
+  const buffers = new SeriesBuffers();
+  const store = createRunsStore(buffers);
+  return { buffers, store, persister: new RunPersister(db, store, buffers, { delayMs: 1e9, onError: () => {} }) };
 }
