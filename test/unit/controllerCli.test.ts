@@ -1,31 +1,20 @@
 // `npm run controller -- train | eval` end to end on real MNIST at a smoke size (the shipped controller's
 // training is the same command at the reference's size), plus the pure pieces of the baselines and the
 // environment's action rules, checked against values derived by hand.
-import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
+import { runTsxCli } from '../cliRun';
 import { parseController } from '../../src/rl/controllerFile';
 import { stepDecayFactor, meanStd, verdict, summarizeMethod, type RunRow } from '../../src/cli/controllerEval';
 import { actionFactor } from '../../src/cli/controllerEnvChild';
 import type { ControllerRecord } from '../../src/engine/types';
 
-const run = promisify(execFile);
-const ROOT = path.resolve(__dirname, '../..');
 const dir = mkdtempSync(path.join(tmpdir(), 'hg-controller-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function controller(args: string[], script = 'src/cli/controller.ts'): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const r = await run('npx', ['tsx', script, ...args], { cwd: ROOT, maxBuffer: 1 << 24 });
-    return { code: 0, ...r };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
+const controller = (args: string[], script = 'src/cli/controller.ts') => runTsxCli(script, args);
 
 const csvRows = (file: string) => readFileSync(file, 'utf8').trim().split('\n').slice(1).map((l) => l.split(','));
 

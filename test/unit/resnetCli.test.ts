@@ -1,28 +1,17 @@
 // `npm run train` with the learned-schedule work's models: ResNet-18 (width 1/8) on a generated CIFAR-10
 // archive with a first-order and the second-order optimizer (ESGD-M uses the exact H·v), and MLP3 on MNIST.
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
+import { runTsxCli } from '../cliRun';
 import type { RunSummary } from '../../src/cli/experiment';
 import { tinyCifarTarGz } from './cifarFixture';
 
-const run = promisify(execFile);
-const ROOT = path.resolve(__dirname, '../..');
 const dir = mkdtempSync(path.join(tmpdir(), 'hg-resnet-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function train(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const r = await run('npx', ['tsx', 'src/cli/train.ts', ...args], { cwd: ROOT, maxBuffer: 1 << 24, env: { ...process.env, ...env } });
-    return { code: 0, ...r };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
+const train = (args: string[], env: NodeJS.ProcessEnv = {}) => runTsxCli('src/cli/train.ts', args, env);
 
 describe('npm run train: resnet18, mlp3', () => {
   it('trains ResNet-18 (--width 0.125) on CIFAR-10 with SGD-HD and with ESGD-M (H·v)', async () => {

@@ -1,28 +1,17 @@
 // `npm run train` end to end on real MNIST, tiny budgets: files, headers, row 0, epoch-end rows, the
 // summary, the loss threshold, and argument errors.
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
+import { runTsxCli } from '../cliRun';
 import type { RunSummary } from '../../src/cli/experiment';
 import { tinyCifarTarGz } from './cifarFixture';
 
-const run = promisify(execFile);
-const ROOT = path.resolve(__dirname, '../..');
 const dir = mkdtempSync(path.join(tmpdir(), 'hg-train-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function train(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const r = await run('npx', ['tsx', 'src/cli/train.ts', ...args], { cwd: ROOT, maxBuffer: 1 << 24, env: { ...process.env, ...env } });
-    return { code: 0, ...r };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
+const train = (args: string[], env: NodeJS.ProcessEnv = {}) => runTsxCli('src/cli/train.ts', args, env);
 
 const csv = (file: string) => readFileSync(file, 'utf8').trim().split('\n').map((l) => l.split(','));
 
