@@ -84,7 +84,8 @@ export type LoadOutcome = { ok: true; controller: LoadedController; list: Loaded
 /**
  * Checks a controller file's text and keeps it: parseController (its message is the problem when it
  * fails), then the ref, the text and the list in `storage`. Loading the same text again keeps one entry
- * (the newest file name). Nothing is stored when it fails.
+ * (the newest file name). Nothing is stored when it fails; it never rejects (a page without Web Crypto,
+ * i.e. not a secure context, gets a problem too).
  */
 export async function addControllerFile(storage: KeyValueStorage | null, fileName: string, text: string): Promise<LoadOutcome> {
   let ctrl;
@@ -93,7 +94,13 @@ export async function addControllerFile(storage: KeyValueStorage | null, fileNam
   } catch (e) {
     return { ok: false, problem: e instanceof Error ? e.message : String(e) };
   }
-  const ref = await controllerFileRef(text);
+  let ref: string;
+  try {
+    ref = await controllerFileRef(text);
+  } catch (e) {
+    // crypto.subtle exists only in secure contexts (https, localhost): without it the file cannot be named.
+    return { ok: false, problem: `Could not name the controller by its SHA-256 (${e instanceof Error ? e.message : String(e)}); this needs the page over https or on localhost` };
+  }
   const controller: LoadedController = { ref, fileName, dataset: ctrl.trained.dataset, model: ctrl.trained.model, timesteps: ctrl.trained.timesteps };
   const list = [...readLoaded(storage).filter((c) => c.ref !== ref), controller];
   if (storage) {

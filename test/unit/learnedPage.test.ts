@@ -235,6 +235,19 @@ describe('loaded controller files', () => {
     expect(readLoaded(st)).toEqual([]);
   });
 
+  it('a page without Web Crypto (not a secure context) gets a problem, not a rejected promise', async () => {
+    const st = memoryStorage();
+    // An own property over Crypto.prototype's getter, removed afterwards.
+    Object.defineProperty(globalThis.crypto, 'subtle', { value: undefined, configurable: true });
+    try {
+      const out = await addControllerFile(st, 'my.json', SHIPPED);
+      expect(!out.ok && out.problem).toMatch(/^Could not name the controller by its SHA-256 .*https or on localhost$/);
+      expect(st.map.size).toBe(0);
+    } finally {
+      delete (globalThis.crypto as { subtle?: unknown }).subtle;
+    }
+  });
+
   it('the list ignores damaged entries and entries whose text is gone', () => {
     const st = memoryStorage();
     st.setItem(LIST_KEY, JSON.stringify([{ ref: 'file:0123456789abcdef', fileName: 'a', dataset: 'mnist', model: 'mlp3', timesteps: 1 }, { ref: 3 }]));
