@@ -6,7 +6,7 @@ import { controllerAct, type Controller } from '../rl/controllerFile';
 import { nextLr } from '../rl/lrActions';
 import { Rng } from '../rl/random';
 import type { LrControl } from './trainer';
-import type { DatasetBuffers } from './types';
+import { CONTROLLER_FEATURES, type DatasetBuffers } from './types';
 
 /** Seed stream of the controller's action samples (0–2 are the shuffle, augmentation and dropout). */
 const CONTROLLER_STREAM = 3;
@@ -20,7 +20,20 @@ export interface LearnedRunOptions {
   deterministic?: boolean;
 }
 
+/**
+ * Why `ctrl` cannot drive a run here, or null: the trainer measures CONTROLLER_FEATURES in that order, so
+ * a controller whose inputs are named otherwise (other features, another order) would read the wrong ones.
+ */
+export function controllerInputsProblem(ctrl: Pick<Controller, 'features'>): string | null {
+  const want = CONTROLLER_FEATURES.join(', ');
+  const got = ctrl.features.join(', ');
+  return got === want ? null : `the controller's inputs are ${got}; this trainer measures ${want} (in that order)`;
+}
+
+/** Throws Error (controllerInputsProblem) for a controller whose inputs are not the trainer's features. */
 export function learnedRun(data: DatasetBuffers, ctrl: Controller, seed: number, opts: LearnedRunOptions = {}): { data: DatasetBuffers; lrControl: LrControl } {
+  const problem = controllerInputsProblem(ctrl);
+  if (problem) throw new Error(problem);
   const { train, val } = holdOut(data);
   const rng = new Rng(subSeed(seed, 0, CONTROLLER_STREAM));
   const lrControl: LrControl = {

@@ -8,6 +8,7 @@ import { optimizerInfo } from '../optim/catalog';
 import { HYPER_DEFAULTS } from '../optim/hyper';
 import { parseController } from '../rl/controllerFile';
 import { FILE_PREFIX, SHIPPED_CONTROLLERS } from '../rl/shippedControllers';
+import { controllerInputsProblem } from '../engine/learnedRun';
 import type { TrainConfig } from '../engine/types';
 
 /** The list of loaded controllers (metadata only; each text under TEXT_KEY_PREFIX + ref). */
@@ -83,8 +84,8 @@ export type LoadOutcome = { ok: true; controller: LoadedController; list: Loaded
 
 /**
  * Checks a controller file's text and keeps it: parseController (its message is the problem when it
- * fails), then the ref, the text and the list in `storage`. Loading the same text again keeps one entry
- * (the newest file name). Nothing is stored when it fails; it never rejects (a page without Web Crypto,
+ * fails) and its inputs (controllerInputsProblem), then the ref, the text and the list in `storage`.
+ * Loading the same text again keeps one entry (the newest file name). Nothing is stored when it fails; it never rejects (a page without Web Crypto,
  * i.e. not a secure context, gets a problem too).
  */
 export async function addControllerFile(storage: KeyValueStorage | null, fileName: string, text: string): Promise<LoadOutcome> {
@@ -94,6 +95,8 @@ export async function addControllerFile(storage: KeyValueStorage | null, fileNam
   } catch (e) {
     return { ok: false, problem: e instanceof Error ? e.message : String(e) };
   }
+  const inputs = controllerInputsProblem(ctrl);
+  if (inputs) return { ok: false, problem: `Bad controller file: ${inputs}` };
   let ref: string;
   try {
     ref = await controllerFileRef(text);

@@ -231,6 +231,13 @@ describe('loaded controller files', () => {
     delete bad.policy;
     const noPolicy = await addControllerFile(st, 'y.json', JSON.stringify(bad));
     expect(!noPolicy.ok && noPolicy.problem).toMatch(/^Bad controller file: .*policy/);
+    // A controller whose inputs are not the trainer's features (here two swapped) would read the wrong ones.
+    const swapped = JSON.parse(SHIPPED) as { features: string[] };
+    [swapped.features[0], swapped.features[1]] = [swapped.features[1], swapped.features[0]];
+    const wrongInputs = await addControllerFile(st, 'z.json', JSON.stringify(swapped));
+    expect(!wrongInputs.ok && wrongInputs.problem).toBe(
+      "Bad controller file: the controller's inputs are val_loss, train_loss, pred_var, pred_change_var, out_w_mean, out_w_var, lr; this trainer measures train_loss, val_loss, pred_var, pred_change_var, out_w_mean, out_w_var, lr (in that order)",
+    );
     expect(st.map.size).toBe(0);
     expect(readLoaded(st)).toEqual([]);
   });

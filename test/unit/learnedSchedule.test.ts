@@ -12,6 +12,9 @@ import { buildNetwork } from '../../src/models/build';
 import { toDeviceBatch } from '../../src/engine/inputs';
 import { controllerFeatures, valChunks } from '../../src/engine/controllerFeatures';
 import { episodeInitialLr, nextLr, LR_MAX, LR_MIN } from '../../src/rl/lrActions';
+import { learnedRun } from '../../src/engine/learnedRun';
+import { parseController } from '../../src/rl/controllerFile';
+import { readFileSync } from 'node:fs';
 
 beforeAll(async () => {
   await useNodeBackend('cpu');
@@ -163,5 +166,23 @@ describe('train with an lrControl', () => {
     const before = tf.memory().numTensors;
     await expect(train({ runId: 'x', config: cfg }, toyData(20, 4), { metrics: () => {}, status: () => {} }, { checkpoint: async () => 'go' })).rejects.toThrow(/needs its controller/);
     expect(tf.memory().numTensors).toBe(before);
+  });
+});
+
+describe('learnedRun', () => {
+  const shipped = () => parseController(readFileSync(new URL('../../public/controllers/mnist-mlp3-discrete.json', import.meta.url), 'utf8'));
+
+  it("takes a controller whose inputs are the trainer's features, in their order", () => {
+    const { data, lrControl } = learnedRun(toyData(20, 4), shipped(), 1);
+    expect(data.trainLabels.length + lrControl.val.labels.length).toBe(20);
+    expect(lrControl.updateFreq).toBe(10);
+  });
+
+  it('refuses one whose inputs are other features or another order, naming both lists', () => {
+    const ctrl = shipped();
+    ctrl.features = ['val_loss', 'train_loss', ...ctrl.features.slice(2)];
+    expect(() => learnedRun(toyData(20, 4), ctrl, 1)).toThrow(
+      "the controller's inputs are val_loss, train_loss, pred_var, pred_change_var, out_w_mean, out_w_var, lr; this trainer measures train_loss, val_loss, pred_var, pred_change_var, out_w_mean, out_w_var, lr (in that order)",
+    );
   });
 });
