@@ -258,15 +258,14 @@ async function main(argv: string[]): Promise<number> {
     // The learned schedule trains on the training set less the held-out validation images its controller reads.
     const { readController } = await import('./controllerFiles');
     const { learnedRun } = await import('../engine/learnedRun');
-    let ref;
     try {
-      ref = readController(args.config.options?.controller ?? HYPER_DEFAULTS.controller);
+      const ref = readController(args.config.options?.controller ?? HYPER_DEFAULTS.controller);
+      ({ data, lrControl } = learnedRun(data, ref.ctrl, args.config.seed)); // refuses a controller with other inputs
+      args.config.options = { ...args.config.options, controller: ref.ref };
     } catch (e) {
       process.stderr.write(`train: --controller: ${(e as Error).message}\n`);
       return 2;
     }
-    args.config.options = { ...args.config.options, controller: ref.ref };
-    ({ data, lrControl } = learnedRun(data, ref.ctrl, args.config.seed));
   }
   const c = args.config;
   const bar = args.quiet ? null : new ProgressBar(`${c.optimizer} ${c.model} α₀=${c.alpha0} β=${c.beta} seed ${c.seed}`);
