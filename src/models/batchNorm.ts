@@ -8,6 +8,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Tensor, Tensor1D, Tensor2D, Tensor4D } from '@tensorflow/tfjs';
 import { channelMean } from './conv';
+import type { ForwardMode, ForwardResult } from './network';
 
 export const BN_EPS = 1e-5;
 export const BN_MOMENTUM = 0.1;
@@ -75,4 +76,32 @@ export function dropoutMask(count: number, p: number, rand: () => number): Float
 /** Training-mode dropout of x [n, d] with a mask drawn from `rand`. */
 export function dropout(x: Tensor2D, p: number, rand: () => number): Tensor2D {
   return tf.tidy(() => tf.mul(x, tf.tensor2d(dropoutMask(x.size, p, rand), x.shape)));
+}
+
+/**
+ * Batch norm `i` of a network (its running statistics buffers[2i], buffers[2i + 1]) in `mode`: evaluation
+ * uses them; training uses the batch's and puts the new running ones in next[2i], next[2i + 1].
+ */
+export function batchNormLayer(z: Tensor4D, gamma: Tensor1D, beta: Tensor1D, buffers: readonly Tensor[], i: number, mode: ForwardMode, next: Tensor[]): Tensor4D {
+  if (!mode.training) return batchNormEval(z, gamma, beta, buffers[2 * i], buffers[2 * i + 1]);
+  const bn = batchNormTrain(z, gamma, beta, buffers[2 * i], buffers[2 * i + 1]);
+  next[2 * i] = bn.runningMean;
+  next[2 * i + 1] = bn.runningVar;
+  return bn.y;
+}
+
+/**
+ * A batch-norm network's forward: `body` computes the logits inside one tf.tidy, its batch norms putting
+ * the new running statistics (tf.keep-ed) into `next` (batchNormLayer); training returns them as the new
+ * buffers, evaluation null. When `body` throws, the statistics it already made are disposed.
+ */
+export function forwardWithRunningStats(mode: ForwardMode, body: (next: Tensor[]) => Tensor2D): ForwardResult {
+  const next: Tensor[] = [];
+  try {
+    const logits = tf.tidy(() => body(next));
+    return { logits, buffers: mode.training ? next : null };
+  } catch (e) {
+    tf.dispose(next.filter((t) => t));
+    throw e;
+  }
 }

@@ -22,7 +22,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { Tensor, Tensor1D, Tensor2D, Tensor4D } from '@tensorflow/tfjs';
 import { createRng } from '../data/batching';
 import { resnetConvs, resnetPlan, type ConvBnSpec } from './catalog';
-import { batchNormEval, batchNormTrain } from './batchNorm';
+import { batchNormLayer, forwardWithRunningStats } from './batchNorm';
 import { conv2dStrided } from './conv';
 import { dense } from './dense';
 import { convWeightTensor, linearWeightTensor, uniformValues, vectorTensor } from './init';
@@ -69,32 +69,20 @@ export function resnet18(shape: readonly [number, number, number], numClasses: n
     forward(params, buffers, x, mode) {
       checkInput(x, shape);
       checkTensors(params, buffers);
-      const next: Tensor[] = [];
-      try {
-        const logits = tf.tidy(() => {
-          const unit = (u: ConvBnSpec, h: Tensor4D, data = false): Tensor4D => {
-            const i = index.get(u) as number;
-            const [w, g, b] = params.slice(3 * i, 3 * i + 3) as [Tensor4D, Tensor1D, Tensor1D];
-            const z = conv2dStrided(h, w, u.stride, u.pad, data);
-            if (!mode.training) return batchNormEval(z, g, b, buffers[2 * i], buffers[2 * i + 1]);
-            const bn = batchNormTrain(z, g, b, buffers[2 * i], buffers[2 * i + 1]);
-            next[2 * i] = bn.runningMean;
-            next[2 * i + 1] = bn.runningVar;
-            return bn.y;
-          };
-          let h = tf.relu(unit(plan.stem, x, true));
-          for (const blk of plan.blocks) {
-            const main = unit(blk.conv2, tf.relu(unit(blk.conv1, h)));
-            h = tf.relu(tf.add(main, blk.shortcut ? unit(blk.shortcut, h) : h)) as Tensor4D;
-          }
-          const pooled = tf.mean(h, [1, 2]) as Tensor2D;
-          return dense(pooled, params[nParams - 2] as Tensor2D, params[nParams - 1] as Tensor1D);
-        });
-        return { logits, buffers: mode.training ? next : null };
-      } catch (e) {
-        tf.dispose(next.filter((t) => t));
-        throw e;
-      }
+      return forwardWithRunningStats(mode, (next) => {
+        const unit = (u: ConvBnSpec, h: Tensor4D, data = false): Tensor4D => {
+          const i = index.get(u) as number;
+          const [w, g, b] = params.slice(3 * i, 3 * i + 3) as [Tensor4D, Tensor1D, Tensor1D];
+          return batchNormLayer(conv2dStrided(h, w, u.stride, u.pad, data), g, b, buffers, i, mode, next);
+        };
+        let h = tf.relu(unit(plan.stem, x, true));
+        for (const blk of plan.blocks) {
+          const main = unit(blk.conv2, tf.relu(unit(blk.conv1, h)));
+          h = tf.relu(tf.add(main, blk.shortcut ? unit(blk.shortcut, h) : h)) as Tensor4D;
+        }
+        const pooled = tf.mean(h, [1, 2]) as Tensor2D;
+        return dense(pooled, params[nParams - 2] as Tensor2D, params[nParams - 1] as Tensor1D);
+      });
     },
 
     // forward's layers as R-ops; each block one residualR (main chain + shortcut chain), then its ReLU.

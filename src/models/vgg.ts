@@ -14,7 +14,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { Tensor, Tensor1D, Tensor2D, Tensor4D } from '@tensorflow/tfjs';
 import { createRng } from '../data/batching';
 import { vggPlan, type ConvSpec } from './catalog';
-import { batchNormEval, batchNormTrain, dropout, dropoutMask } from './batchNorm';
+import { batchNormLayer, dropout, dropoutMask, forwardWithRunningStats } from './batchNorm';
 import { conv2d, conv2dInput } from './conv';
 import { dense } from './dense';
 import { reluMaxPool2 } from './pool';
@@ -66,51 +66,37 @@ export function vgg16bn(shape: readonly [number, number, number], numClasses: nu
     forward(params, buffers, x, mode) {
       checkInput(x, shape);
       checkTensors(params, buffers);
-      const next: Tensor[] = [];
-      try {
-        const logits = tf.tidy(() => {
-          let h = x;
-          let i = 0;
-          const fs = plan.features;
-          for (let j = 0; j < fs.length; j++) {
-            const f = fs[j];
-            if (f.kind === 'pool') {
-              h = tf.maxPool(h, 2, 2, 'valid'); // not reached: every pool follows a conv (fused below)
-              continue;
-            }
-            const [w, b, g, beta] = params.slice(4 * i, 4 * i + 4) as [Tensor4D, Tensor1D, Tensor1D, Tensor1D];
-            const z = i === 0 ? conv2dInput(h, w, b, f.pad) : conv2d(h, w, b, f.pad);
-            let y: Tensor4D;
-            if (mode.training) {
-              const bn = batchNormTrain(z, g, beta, buffers[2 * i], buffers[2 * i + 1]);
-              next.push(bn.runningMean, bn.runningVar);
-              y = bn.y;
-            } else {
-              y = batchNormEval(z, g, beta, buffers[2 * i], buffers[2 * i + 1]);
-            }
-            if (fs[j + 1]?.kind === 'pool') {
-              h = reluMaxPool2(y);
-              j++;
-            } else {
-              h = tf.relu(y);
-            }
-            i++;
+      return forwardWithRunningStats(mode, (next) => {
+        let h = x;
+        let i = 0;
+        const fs = plan.features;
+        for (let j = 0; j < fs.length; j++) {
+          const f = fs[j];
+          if (f.kind === 'pool') {
+            h = tf.maxPool(h, 2, 2, 'valid'); // not reached: every pool follows a conv (fused below)
+            continue;
           }
-          let v = tf.reshape(h, [x.shape[0], dims[0]]) as Tensor2D;
-          const rand = mode.training ? createRng(mode.seed) : null;
-          const first = 4 * convs.length;
-          for (let l = 0; l < dims.length - 1; l++) {
-            if (rand && l < dims.length - 2) v = dropout(v, DROPOUT_P, rand);
-            const z = dense(v, params[first + 2 * l] as Tensor2D, params[first + 2 * l + 1] as Tensor1D);
-            v = l < dims.length - 2 ? tf.relu(z) : z;
+          const [w, b, g, beta] = params.slice(4 * i, 4 * i + 4) as [Tensor4D, Tensor1D, Tensor1D, Tensor1D];
+          const z = i === 0 ? conv2dInput(h, w, b, f.pad) : conv2d(h, w, b, f.pad);
+          const y = batchNormLayer(z, g, beta, buffers, i, mode, next);
+          if (fs[j + 1]?.kind === 'pool') {
+            h = reluMaxPool2(y);
+            j++;
+          } else {
+            h = tf.relu(y);
           }
-          return v;
-        });
-        return { logits, buffers: mode.training ? next : null };
-      } catch (e) {
-        tf.dispose(next);
-        throw e;
-      }
+          i++;
+        }
+        let v = tf.reshape(h, [x.shape[0], dims[0]]) as Tensor2D;
+        const rand = mode.training ? createRng(mode.seed) : null;
+        const first = 4 * convs.length;
+        for (let l = 0; l < dims.length - 1; l++) {
+          if (rand && l < dims.length - 2) v = dropout(v, DROPOUT_P, rand);
+          const z = dense(v, params[first + 2 * l] as Tensor2D, params[first + 2 * l + 1] as Tensor1D);
+          v = l < dims.length - 2 ? tf.relu(z) : z;
+        }
+        return v;
+      });
     },
 
     // The layers of forward as R-ops (rop/), the dropout masks drawn from the same stream in the same order.
