@@ -15,7 +15,7 @@ import { crossEntropy } from '../../src/models/mlp';
 import type { InputScale } from '../../src/models/mlpTanh';
 import type { Network } from '../../src/models/network';
 import { comb, direction, dot, f32, norm, type Vec } from './vecMath';
-import { expectLinearSymmetric } from './hvpHelpers';
+import { crossEntropy64, expectLinearSymmetric } from './hvpHelpers';
 
 type Shape = [number, number, number];
 
@@ -55,17 +55,7 @@ function forward64(theta: Vec, sizes: readonly number[], x: Float32Array, c: num
   });
 }
 
-/** Mean cross-entropy of log_softmax of the rows (nll_loss(log_softmax(·)) of the reference). */
-function crossEntropy64(rows: readonly Float64Array[], labels: readonly number[]): number {
-  let s = 0;
-  rows.forEach((z, i) => {
-    const m = Math.max(...z);
-    let e = 0;
-    for (const zi of z) e += Math.exp(zi - m);
-    s += m + Math.log(e) - z[labels[i]];
-  });
-  return s / rows.length;
-}
+// The loss: crossEntropy64 (hvpHelpers.ts), the mean of nll_loss(log_softmax(·)) of the reference.
 
 interface Problem {
   net: Network;
