@@ -51,26 +51,34 @@ function variance(x: Tensor): Tensor {
   return tf.div(tf.sum(tf.mul(d, d)), Math.max(1, n - 1));
 }
 
-/** The 7 features, and this observation's logits per chunk (kept by the caller for the next one). */
+/** The 7 features, and this observation's logits per chunk (kept by the caller for the next one; none left when it throws). */
 export async function controllerFeatures(inp: FeatureInputs): Promise<{ features: number[]; logits: Tensor2D[] }> {
   const chunks = inp.val.length;
   const logits: Tensor2D[] = [];
-  const sums = tf.tidy(() => {
-    let loss: Tensor = tf.scalar(0);
-    let predVar: Tensor = tf.scalar(0);
-    let changeVar: Tensor = tf.scalar(0);
-    inp.val.forEach(({ x, y }, k) => {
-      const out = inp.net.forward(inp.model.params, inp.model.buffers, x, { training: false }).logits;
-      logits.push(tf.keep(out));
-      loss = tf.add(loss, crossEntropy(out, y, inp.numClasses));
-      predVar = tf.add(predVar, variance(out));
-      changeVar = tf.add(changeVar, variance(inp.prevLogits === null ? out : tf.sub(out, inp.prevLogits[k])));
+  try {
+    const sums = tf.tidy(() => {
+      let loss: Tensor = tf.scalar(0);
+      let predVar: Tensor = tf.scalar(0);
+      let changeVar: Tensor = tf.scalar(0);
+      inp.val.forEach(({ x, y }, k) => {
+        const out = inp.net.forward(inp.model.params, inp.model.buffers, x, { training: false }).logits;
+        logits.push(tf.keep(out));
+        loss = tf.add(loss, crossEntropy(out, y, inp.numClasses));
+        predVar = tf.add(predVar, variance(out));
+        changeVar = tf.add(changeVar, variance(inp.prevLogits === null ? out : tf.sub(out, inp.prevLogits[k])));
+      });
+      // torch's parameters()[-2]: the output layer's weight (its layout does not change mean or variance).
+      const w = inp.model.params[inp.model.params.length - 2];
+      return tf.stack([tf.div(loss, chunks), tf.div(predVar, chunks), tf.div(changeVar, chunks), tf.mean(w), variance(w)]);
     });
-    // torch's parameters()[-2]: the output layer's weight (its layout does not change mean or variance).
-    const w = inp.model.params[inp.model.params.length - 2];
-    return tf.stack([tf.div(loss, chunks), tf.div(predVar, chunks), tf.div(changeVar, chunks), tf.mean(w), variance(w)]);
-  });
-  const v = await sums.data();
-  sums.dispose();
-  return { features: [inp.trainLoss, v[0], v[1], v[2], v[3], v[4], inp.lr], logits };
+    try {
+      const v = await sums.data();
+      return { features: [inp.trainLoss, v[0], v[1], v[2], v[3], v[4], inp.lr], logits };
+    } finally {
+      sums.dispose();
+    }
+  } catch (e) {
+    tf.dispose(logits); // kept for the caller, who gets none when this throws
+    throw e;
+  }
 }

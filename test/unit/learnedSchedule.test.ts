@@ -125,6 +125,23 @@ describe('controllerFeatures', () => {
   });
 });
 
+describe('controllerFeatures when the network throws', () => {
+  it('leaves no tensor behind (the logits already kept for the caller are disposed)', async () => {
+    const data = toyData(10, 25);
+    const net = buildNetwork('ffnn100', [28, 28, 1], 10);
+    const model = net.init(3);
+    const whole = toDeviceBatch(data, data.testImages, data.testLabels);
+    const val = valChunks(whole, 10);
+    let calls = 0;
+    const failing = { ...net, forward: (...a: Parameters<typeof net.forward>) => (++calls === 3 ? (() => { throw new Error('device lost'); })() : net.forward(...a)) };
+    const before = tf.memory().numTensors;
+    await expect(controllerFeatures({ net: failing, model, numClasses: 10, val, prevLogits: null, trainLoss: 1, lr: 0.01 })).rejects.toThrow('device lost');
+    expect(calls).toBe(3);
+    expect(tf.memory().numTensors).toBe(before);
+    tf.dispose([...model.params, whole.x, whole.y, ...val.flatMap((c) => [c.x, c.y])]);
+  });
+});
+
 describe('train with an lrControl', () => {
   const cfg: TrainConfig = {
     dataset: 'mnist', model: 'ffnn100', optimizer: 'Adam-Learned', alpha0: 1e-3, beta: 0, momentum: 0, weightDecay: 0,
