@@ -6,22 +6,20 @@
 // with the last values of every feature.
 import { useEffect, useId, useMemo, useState } from 'react';
 import { ComposedChart, CartesianGrid, XAxis, YAxis, usePlotArea, useXAxisScale, useYAxisScale } from 'recharts';
-import { useShallow } from 'zustand/react/shallow';
 import { CONTROLLER_FEATURES, type ControllerFeature } from '../engine/types';
 import { optimizerInfo, optimizerLabel } from '../optim/catalog';
 import { seriesBuffers } from '../series/buffers';
 import { formatForPeople } from '../config/validate';
 import { useConfigStore } from '../store/configStore';
-import { useRunsStore } from '../store/runsStore';
-import { useThemeStore } from './chart/theme';
 import { LineSwatch } from './ChartLegend';
 import { forward, inverse } from './chart/yScale';
-import { optimizerStyle, type LineStyle } from './colors';
+import type { LineStyle } from './colors';
 import { controllerSummary, FEATURE_NAMES, featureColumn, featureYAxis, type FeatureColumn } from './controllerSeries';
 import { niceDomain } from './niceDomain';
 import { linear, pathOf } from './SeriesLayer';
 import { useElementWidth } from './useElementWidth';
 import { useSeriesRefresh } from './useSeriesRefresh';
+import { useCurrentRuns } from './useCurrentRuns';
 
 const HEIGHT = 220;
 const MARGIN = { top: 6, right: 12, bottom: 20, left: 2 };
@@ -66,20 +64,6 @@ function Lines({ runs, transform }: { runs: readonly DrawnRun[]; transform: (v: 
       ))}
     </g>
   );
-}
-
-/** The learned-schedule runs of the latest Start, in order. */
-function useLearnedRuns(): PanelRun[] {
-  const ids = useRunsStore(useShallow((s) => s.current.filter((id) => isLearned(s.runs[id]?.config.optimizer ?? ''))));
-  const labels = useRunsStore(useShallow((s) => ids.map((id) => s.runs[id]?.label)));
-  const theme = useThemeStore((s) => s.theme);
-  return useMemo(() => {
-    const all = useRunsStore.getState().runs;
-    return ids.flatMap((id) => {
-      const r = all[id];
-      return r ? [{ runId: id, label: r.label, style: optimizerStyle(r.config.optimizer, theme) }] : [];
-    });
-  }, [ids, labels, theme]); // eslint-disable-line react-hooks/exhaustive-deps
 }
 
 function FeatureChart({ runs, feature }: { runs: readonly PanelRun[]; feature: ControllerFeature }) {
@@ -155,7 +139,7 @@ function FeatureChart({ runs, feature }: { runs: readonly PanelRun[]; feature: C
 }
 
 export function ControllerPanel() {
-  const runs = useLearnedRuns();
+  const runs = useCurrentRuns(isLearned);
   const ticked = useConfigStore((s) => s.optimizers.some(isLearned));
   const [feature, setFeature] = useState<ControllerFeature>('val_loss');
   const id = useId();

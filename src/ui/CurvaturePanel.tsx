@@ -7,21 +7,19 @@
 // (pathOf, bandPathOf, the y-axis plans); screen readers get a sentence per layer.
 import { memo, useEffect, useMemo } from 'react';
 import { ComposedChart, CartesianGrid, XAxis, YAxis, usePlotArea, useXAxisScale, useYAxisScale } from 'recharts';
-import { useShallow } from 'zustand/react/shallow';
 import { X_AXIS_LABELS, type XAxis as XAxisKind } from '../series/axes';
 import { seriesBuffers } from '../series/buffers';
 import { formatForPeople } from '../config/validate';
-import { useRunsStore } from '../store/runsStore';
 import { useViewStore } from '../store/viewStore';
-import { useThemeStore } from './chart/theme';
 import { forward, inverse, type YAxisPlan } from './chart/yScale';
 import { eventXs, type ChartRun } from './chartSeries';
-import { optimizerStyle, type LineStyle } from './colors';
+import type { LineStyle } from './colors';
 import { curvatureByLayer, curvatureYAxis, layerSummary, thinIndices, type LayerCurvature } from './curvatureSeries';
 import { niceDomain } from './niceDomain';
 import { bandPathOf, linear, pathOf } from './SeriesLayer';
 import { useElementWidth } from './useElementWidth';
 import { useSeriesRefresh } from './useSeriesRefresh';
+import { useCurrentRuns } from './useCurrentRuns';
 
 const HEIGHT = 150;
 const MARGIN = { top: 6, right: 12, bottom: 20, left: 2 };
@@ -145,22 +143,10 @@ function RunCurvature({ run, showLabel, phaseMs }: { run: ChartRun; showLabel: b
   );
 }
 
-/** The ESGD-M runs of the latest Start, in order. */
-function useEsgdRuns(): ChartRun[] {
-  const ids = useRunsStore(useShallow((s) => s.current.filter((id) => s.runs[id]?.config.optimizer === 'ESGD-M')));
-  const labels = useRunsStore(useShallow((s) => ids.map((id) => s.runs[id]?.label)));
-  const theme = useThemeStore((s) => s.theme);
-  return useMemo(() => {
-    const all = useRunsStore.getState().runs;
-    return ids.flatMap((id) => {
-      const r = all[id];
-      return r ? [{ runId: id, label: r.label, style: optimizerStyle(r.config.optimizer, theme), config: r.config }] : [];
-    });
-  }, [ids, labels, theme]); // eslint-disable-line react-hooks/exhaustive-deps
-}
+const isEsgd = (optimizer: string): boolean => optimizer === 'ESGD-M';
 
 export function CurvaturePanel() {
-  const runs = useEsgdRuns();
+  const runs = useCurrentRuns(isEsgd);
   if (runs.length === 0) return null;
   return (
     <section className="curvature" aria-labelledby="curvature-heading" aria-describedby="curvature-desc">
