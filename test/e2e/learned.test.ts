@@ -6,9 +6,9 @@
 import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import type { Page } from 'playwright-core';
 import { parseCsv } from './csv';
+import { axeProblems, openAppWithAxe } from './axe';
 import { downloaded, openApp, useSuite } from './suite';
 
 const ITERS = 60;
@@ -18,26 +18,13 @@ const OPTIMIZERS = ['Adam', 'Adam-HD', LEARNED];
 const SHIPPED_TEXT = readFileSync(new URL('../../public/controllers/mnist-mlp3-discrete.json', import.meta.url), 'utf8');
 const CTRL_METRICS = ['train_loss', 'val_loss', 'pred_var', 'pred_change_var', 'out_w_mean', 'out_w_var', 'lr', 'factor', 'next_lr'].map((m) => `ctrl:${m}`);
 
-const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-
 const suite = useSuite();
 let page: Page;
 const pageErrors: string[] = [];
 
 before(async () => {
-  // The built page's CSP refuses injected scripts, as it should: axe comes in with the CSP bypassed.
-  page = await openApp(suite, pageErrors, { acceptDownloads: true, bypassCSP: true, viewport: { width: 1440, height: 1000 } });
-  await page.evaluate(AXE_SOURCE);
+  page = await openAppWithAxe(suite, pageErrors);
 });
-
-/** axe's serious or critical violations inside `selector`. */
-async function axeProblems(p: Page, selector: string): Promise<string[]> {
-  // A string: tsx would wrap an inner function in a helper the page does not have.
-  const found = (await p.evaluate(
-    `axe.run({ include: [[${JSON.stringify(selector)}]] }, { resultTypes: ['violations'] }).then((r) => r.violations.map((v) => ({ id: v.id, impact: v.impact, targets: v.nodes.map((n) => n.target.join(' ')) })))`,
-  )) as { id: string; impact: string | null; targets: string[] }[];
-  return found.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.impact} ${v.id}: ${v.targets.slice(0, 3).join(' | ')}`);
-}
 
 const controllerSelect = (p: Page) => p.getByRole('combobox', { name: `${LEARNED}: Controller`, exact: true });
 const loadInput = (p: Page) => p.getByLabel('Load controller', { exact: true });

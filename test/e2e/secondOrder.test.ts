@@ -6,9 +6,9 @@
 import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import type { Locator, Page } from 'playwright-core';
 import { parseCsv, type CsvRow } from './csv';
+import { AXE_PAGE_OPTIONS, AXE_SOURCE } from './axe';
 import { downloaded, openApp, useSuite } from './suite';
 
 const ITERS = 30;
@@ -16,7 +16,6 @@ const EVAL_EVERY = 15;
 const ALPHA0 = 0.01;
 const LBFGS_MAX_ITER = 2;
 const OPTIMIZERS = ['Adam-HD', 'ESGD-M', 'L-BFGS'] as const;
-const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 const suite = useSuite();
 let page: Page;
@@ -24,7 +23,7 @@ const pageErrors: string[] = [];
 
 before(async () => {
   // CSP bypassed only so that axe can be injected (as in a11y.test.ts).
-  page = await openApp(suite, pageErrors, { acceptDownloads: true, bypassCSP: true, viewport: { width: 1440, height: 1000 } });
+  page = await openApp(suite, pageErrors, AXE_PAGE_OPTIONS);
 });
 
 const figure = (name: string): Locator => page.getByRole('figure', { name, exact: true });

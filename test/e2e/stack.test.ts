@@ -4,35 +4,22 @@
 import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import type { Locator, Page } from 'playwright-core';
 import { parseCsv } from './csv';
+import { axeProblems, openAppWithAxe } from './axe';
 import { downloaded, openApp, useSuite } from './suite';
 
 const ITERS = 10;
 const STACK = 'Adam / SGD(1e-4) / SGD(1e-5)';
 const TRAINED = 'Adam / SGD(1e-4)';
 
-const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-
 const suite = useSuite();
 let page: Page;
 const pageErrors: string[] = [];
 
 before(async () => {
-  // The built page's CSP refuses injected scripts, as it should: axe comes in with the CSP bypassed.
-  page = await openApp(suite, pageErrors, { acceptDownloads: true, bypassCSP: true, viewport: { width: 1440, height: 1000 } });
-  await page.evaluate(AXE_SOURCE);
+  page = await openAppWithAxe(suite, pageErrors);
 });
-
-/** axe's serious or critical violations inside the Stack builder. */
-async function axeProblems(p: Page): Promise<string[]> {
-  // A string: tsx would wrap an inner function in a helper the page does not have.
-  const found = (await p.evaluate(
-    `axe.run({ include: [['.stack-builder']] }, { resultTypes: ['violations'] }).then((r) => r.violations.map((v) => ({ id: v.id, impact: v.impact, targets: v.nodes.map((n) => n.target.join(' ')) })))`,
-  )) as { id: string; impact: string | null; targets: string[] }[];
-  return found.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.impact} ${v.id}: ${v.targets.slice(0, 3).join(' | ')}`);
-}
 
 /** The spec's text field inside the "Stack" group. */
 const specField = (p: Page): Locator => p.getByRole('group', { name: 'Stack', exact: true }).getByRole('textbox', { name: 'Stack: Stack spec', exact: true });
@@ -61,7 +48,7 @@ describe('Stack builder', () => {
     assert.equal(await page.getByRole('checkbox', { name: /^Level 2 .* tuned by level 3$/ }).count(), 0, 'nothing above level 2');
     assert.equal(await page.getByRole('button', { name: 'Remove level', exact: true }).isEnabled(), true);
     assert.equal(await page.locator('.stack-builder').count(), 1);
-    assert.deepEqual(await axeProblems(page), []);
+    assert.deepEqual(await axeProblems(page, '.stack-builder'), []);
   });
 
   it('the rows rewrite the text: a step size, a tuned box, a new level', async () => {
@@ -100,7 +87,7 @@ describe('Stack builder', () => {
     assert.equal(await page.getByRole('combobox', { name: 'Level 3 optimizer', exact: true }).count(), 1);
     assert.equal(await page.getByRole('textbox', { name: 'Level 2 step size κ', exact: true }).inputValue(), '1e-4');
     assert.match(await page.locator('summary', { hasText: 'Settings: Stack' }).innerText(), /invalid/);
-    assert.deepEqual(await axeProblems(page), []);
+    assert.deepEqual(await axeProblems(page, '.stack-builder'), []);
     // A row's own number that does not read yet leaves the spec alone.
     await field.fill('adam / sgd(0.0001) / sgd(1e-5)');
     assert.equal(await field.getAttribute('aria-invalid'), null);
