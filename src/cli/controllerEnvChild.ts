@@ -66,6 +66,8 @@ async function main(): Promise<void> {
   // The trainer waiting for the next action, and the observations it produced that nobody read yet.
   let waiting: Waiting | null = null;
   let onObservation: ((w: Waiting) => void) | null = null;
+  // Rejects the observation being awaited when the episode fails before producing it.
+  let onEpisodeError: ((e: unknown) => void) | null = null;
   let episodeDone: Promise<{ testLoss: number | null; testAccuracy: number | null; wallS: number }> | null = null;
   let initialLr = 0;
   let bestVal = Infinity;
@@ -73,7 +75,11 @@ async function main(): Promise<void> {
   const { runEpisode, loadNodeDataset } = await import('./controllerEpisode');
   const { useNodeBackend } = await import('../engine/nodeBackends');
 
-  const nextObservation = () => new Promise<Waiting>((resolve) => (onObservation = resolve));
+  const nextObservation = () =>
+    new Promise<Waiting>((resolve, reject) => {
+      onObservation = resolve;
+      onEpisodeError = reject;
+    });
   const startEpisode = () => {
     const i = init!;
     initialLr = i.initialLr ?? (i.noise ? episodeInitialLr(rng.uniform(), rng.normal()) : episodeInitialLr(rng.uniform(), 0));
@@ -89,6 +95,9 @@ async function main(): Promise<void> {
         cb!(w);
       }),
     ).then((r) => ({ testLoss: r.test?.valLoss ?? null, testAccuracy: r.test?.valAccuracy ?? null, wallS: r.wallS }));
+    // A failed episode (a throw in the trainer) rejects the observation awaited, so the message handler
+    // reports it as an 'error' message, instead of an unhandled rejection ending this process.
+    episodeDone.catch((e: unknown) => onEpisodeError?.(e));
     return obs;
   };
 

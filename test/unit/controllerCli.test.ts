@@ -1,6 +1,7 @@
 // `npm run controller -- train | eval` end to end on real MNIST at a smoke size (the shipped controller's
 // training is the same command at the reference's size), plus the pure pieces of the baselines and the
 // environment's action rules, checked against values derived by hand.
+import { fork } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -8,7 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { runTsxCli } from '../cliRun';
 import { parseController } from '../../src/rl/controllerFile';
 import { stepDecayFactor, meanStd, verdict, summarizeMethod, type RunRow } from '../../src/cli/controllerEval';
-import { actionFactor } from '../../src/cli/controllerEnvChild';
+import { actionFactor, type EnvInit, type FromChild } from '../../src/cli/controllerEnvChild';
 import type { ControllerRecord } from '../../src/engine/types';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'hg-controller-'));
@@ -45,6 +46,30 @@ describe('baselines and actions', () => {
     const b = summarizeMethod('step', 'step', rows('step', [0.2, 0.2]));
     expect(verdict(a, b)).toMatch(/beats the tuned step decay: final validation loss 0\.1000 vs 0\.2000 \(50\.0 % lower\)/);
     expect(verdict(b, a)).toMatch(/does not beat .* 0\.2000 vs 0\.1000 \(100\.0 % higher\)/);
+  });
+});
+
+describe('an environment process', () => {
+  it('reports an episode that fails as an error message (and keeps running), not as an unhandled rejection', { timeout: 60_000 }, async () => {
+    const child = fork(path.resolve(__dirname, '../../src/cli/controllerEnvChild.ts'), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'ignore', 'ignore', 'ipc'] });
+    const got: FromChild[] = [];
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    const init: EnvInit = {
+      type: 'init', settings: { dataset: 'mnist', model: 'nope' as 'mlp3', width: 1, batchSize: 100, steps: 20 }, backend: 'cpu', seed: 1,
+      action: { kind: 'discrete', factor: 1.05 }, noise: false, initialLr: 1e-3,
+    };
+    await new Promise<void>((resolve) => {
+      child.on('message', (m: FromChild) => {
+        got.push(m);
+        if (m.type === 'ready') child.send({ type: 'reset' });
+        else resolve();
+      });
+      child.send(init);
+    });
+    child.send({ type: 'close' });
+    expect(got.map((m) => m.type)).toEqual(['ready', 'error']);
+    expect(got[1].type === 'error' && got[1].message).toMatch(/^Error: Unknown model "nope"/);
+    expect(await exited).toBe(0); // closed when asked, not ended by the failure
   });
 });
 
