@@ -28,6 +28,10 @@ export interface ControllerTrainOptions {
   envs: number;
   nSteps: number;
   minibatches: number;
+  /** PPO's learning rate (utils.py default 1e-2; the reference README's own command uses 1e-3). */
+  ppoLr: number;
+  /** PPO's clip range for the policy and the value (utils.py default 10, i.e. no clipping; PPO's usual 0.2). */
+  clipRange: number;
   seed: number;
   out: string;
   backend: 'wasm' | 'cpu' | 'webgpu';
@@ -67,6 +71,8 @@ export async function controllerTrain(o: ControllerTrainOptions, log: (line: str
     envs: o.envs,
     nSteps: o.nSteps,
     minibatches: o.minibatches,
+    ppoLr: o.ppoLr,
+    clipRange: o.clipRange,
     seed: o.seed,
   };
   let agent: PpoAgent;
@@ -93,7 +99,12 @@ export async function controllerTrain(o: ControllerTrainOptions, log: (line: str
       return 2;
     }
     const space = o.action === 'discrete' ? ({ kind: 'discrete', n: 3 } as const) : ({ kind: 'continuous', low: 1 / o.factor, high: o.factor } as const);
-    agent = createPpo({ ...REFERENCE_PPO, numEnvs: o.envs, nSteps: o.nSteps, nMinibatches: o.minibatches }, CONTROLLER_FEATURES.length, space, o.seed);
+    agent = createPpo(
+      { ...REFERENCE_PPO, numEnvs: o.envs, nSteps: o.nSteps, nMinibatches: o.minibatches, learningRate: o.ppoLr, clipRange: o.clipRange },
+      CONTROLLER_FEATURES.length,
+      space,
+      o.seed,
+    );
     writeAtomic(path.join(o.out, 'train-log.csv'), LOG_HEADER);
     writeAtomic(path.join(o.out, 'episodes.csv'), EPISODE_HEADER);
   }
