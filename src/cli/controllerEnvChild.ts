@@ -87,17 +87,29 @@ async function main(): Promise<void> {
     ret = 0;
     const seed = subSeed(i.seed, episode++, 0);
     const obs = nextObservation();
-    episodeDone = runEpisode(split!, i.settings, initialLr, seed, (_t, features, last) =>
+    const run = runEpisode(split!, i.settings, initialLr, seed, (_t, features, last) =>
       new Promise((answer) => {
         const w = { obs: features, last, answer };
         const cb = onObservation;
         onObservation = null;
         cb!(w);
       }),
-    ).then((r) => ({ testLoss: r.test?.valLoss ?? null, testAccuracy: r.test?.valAccuracy ?? null, wallS: r.wallS }));
-    // A failed episode (a throw in the trainer) rejects the observation awaited, so the message handler
-    // reports it as an 'error' message, instead of an unhandled rejection ending this process.
-    episodeDone.catch((e: unknown) => onEpisodeError?.(e));
+    );
+    const done = run.then((r) => ({ testLoss: r.test?.valLoss ?? null, testAccuracy: r.test?.valAccuracy ?? null, wallS: r.wallS }));
+    episodeDone = done;
+    done.catch(() => {}); // its failure is reported through the observation awaited (below)
+    // An episode that fails (a throw in the trainer) or ends before its last observation (a diverged loss)
+    // rejects the observation awaited, so the message handler reports it as an 'error' message instead of
+    // an unhandled rejection ending this process or a wait that never ends. After the last observation
+    // that promise is settled and the rejection does nothing.
+    run.then(
+      (r) => {
+        if (episodeDone === done) onEpisodeError?.(new Error(`the episode's training ended (${r.state}) after ${r.controller.length} observations, before its last one`));
+      },
+      (e: unknown) => {
+        if (episodeDone === done) onEpisodeError?.(e);
+      },
+    );
     return obs;
   };
 

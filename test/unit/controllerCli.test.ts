@@ -50,13 +50,14 @@ describe('baselines and actions', () => {
 });
 
 describe('an environment process', () => {
-  it('reports an episode that fails as an error message (and keeps running), not as an unhandled rejection', { timeout: 60_000 }, async () => {
+  /** The messages of a child told init (with these settings and initial α) and then reset; its exit code after close. */
+  async function resetOnce(model: string, initialLr: number): Promise<{ got: FromChild[]; code: number | null }> {
     const child = fork(path.resolve(__dirname, '../../src/cli/controllerEnvChild.ts'), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'ignore', 'ignore', 'ipc'] });
     const got: FromChild[] = [];
     const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
     const init: EnvInit = {
-      type: 'init', settings: { dataset: 'mnist', model: 'nope' as 'mlp3', width: 1, batchSize: 100, steps: 20 }, backend: 'cpu', seed: 1,
-      action: { kind: 'discrete', factor: 1.05 }, noise: false, initialLr: 1e-3,
+      type: 'init', settings: { dataset: 'mnist', model: model as 'mlp3', width: 1, batchSize: 100, steps: 20 }, backend: 'cpu', seed: 1,
+      action: { kind: 'discrete', factor: 1.05 }, noise: false, initialLr,
     };
     await new Promise<void>((resolve) => {
       child.on('message', (m: FromChild) => {
@@ -67,9 +68,22 @@ describe('an environment process', () => {
       child.send(init);
     });
     child.send({ type: 'close' });
+    return { got, code: await exited };
+  }
+
+  it('reports an episode that fails as an error message (and keeps running), not as an unhandled rejection', { timeout: 60_000 }, async () => {
+    const { got, code } = await resetOnce('nope', 1e-3);
     expect(got.map((m) => m.type)).toEqual(['ready', 'error']);
     expect(got[1].type === 'error' && got[1].message).toMatch(/^Error: Unknown model "nope"/);
-    expect(await exited).toBe(0); // closed when asked, not ended by the failure
+    expect(code).toBe(0); // closed when asked, not ended by the failure
+  });
+
+  it('reports an episode that diverges before its last observation as an error message, instead of waiting forever', { timeout: 60_000 }, async () => {
+    // α₀ = 1e30: the weights overflow within the first 10 steps, so the trainer stops (diverged) before it observes.
+    const { got, code } = await resetOnce('ffnn100', 1e30);
+    expect(got.map((m) => m.type)).toEqual(['ready', 'error']);
+    expect(got[1].type === 'error' && got[1].message.split('\n')[0]).toBe("Error: the episode's training ended (diverged) after 0 observations, before its last one");
+    expect(code).toBe(0);
   });
 });
 
