@@ -83,13 +83,18 @@ describe('lr rules of the reference environment', () => {
   });
 });
 
+/** ffnn100 at seed 3 and 25 toy test images on the device, in validation chunks of 10, 10, 5. */
+function featureFixture() {
+  const data = toyData(10, 25);
+  const net = buildNetwork('ffnn100', [28, 28, 1], 10);
+  const model = net.init(3);
+  const whole = toDeviceBatch(data, data.testImages, data.testLabels);
+  return { data, net, model, whole, val: valChunks(whole, 10) };
+}
+
 describe('controllerFeatures', () => {
   it('equals the reference formulas computed in JavaScript from the same logits and weights', async () => {
-    const data = toyData(10, 25);
-    const net = buildNetwork('ffnn100', [28, 28, 1], 10);
-    const model = net.init(3);
-    const whole = toDeviceBatch(data, data.testImages, data.testLabels);
-    const val = valChunks(whole, 10);
+    const { data, net, model, whole, val } = featureFixture();
     const before = tf.memory().numTensors;
     const first = await controllerFeatures({ net, model, numClasses: 10, val, prevLogits: null, trainLoss: 1.5, lr: 0.01 });
     const logits = (await Promise.all(first.logits.map((l) => l.array()))).flat();
@@ -127,11 +132,7 @@ describe('controllerFeatures', () => {
 
 describe('controllerFeatures when the network throws', () => {
   it('leaves no tensor behind (the logits already kept for the caller are disposed)', async () => {
-    const data = toyData(10, 25);
-    const net = buildNetwork('ffnn100', [28, 28, 1], 10);
-    const model = net.init(3);
-    const whole = toDeviceBatch(data, data.testImages, data.testLabels);
-    const val = valChunks(whole, 10);
+    const { net, model, whole, val } = featureFixture();
     let calls = 0;
     const failing = { ...net, forward: (...a: Parameters<typeof net.forward>) => (++calls === 3 ? (() => { throw new Error('device lost'); })() : net.forward(...a)) };
     const before = tf.memory().numTensors;
