@@ -11,7 +11,7 @@ import type { ModelName } from '../engine/types';
 import { NODE_BACKENDS, isNodeBackendName, type NodeBackendName } from '../engine/nodeBackendNames';
 import type { Controller } from '../rl/controllerFile';
 import { readController } from './controllerFiles';
-import { ACTION_FACTOR, EPISODE_STEPS } from '../rl/lrActions';
+import { ACTION_FACTOR, EPISODE_STEPS, UPDATE_FREQ } from '../rl/lrActions';
 import { SHIPPED_CONTROLLERS } from '../rl/shippedControllers';
 import { parseCommandLine, str, usageText, UsageError, type Command, type Flag } from './args';
 import type { EpisodeSettings } from './controllerEpisode';
@@ -156,6 +156,7 @@ async function main(argv: string[]): Promise<number> {
       const c = s('controller');
       if (!c) throw new UsageError('--controller FILE is required');
       const { ctrl, path: file } = readControllerArg(c);
+      if (ctrl.updateFreq !== UPDATE_FREQ) throw new UsageError(`--controller: it acts every ${ctrl.updateFreq} steps; the environment acts every ${UPDATE_FREQ}`);
       const opts = {
         controller: ctrl,
         controllerPath: file,

@@ -245,9 +245,12 @@ export async function train(run: RunSpec, data: DatasetBuffers, sink: TrainerSin
     }
     if (prevLogits) tf.dispose(prevLogits);
     prevLogits = f.logits;
-    const d = await lrc!.decide(t, f.features, t === total);
-    if (t < total) state = applyEdits(state, { alpha0: d.lr });
-    sink.metrics({ runId: run.runId, train: emptyColumns(), evals: [], controller: [{ iteration: t, features: f.features, factor: d.factor, lr: d.lr }] });
+    const last = t === total;
+    const d = await lrc!.decide(t, f.features, last);
+    if (!last) state = applyEdits(state, { alpha0: d.lr });
+    // The final observation's answer is never applied: recorded as what happened (α kept).
+    const rec = last ? { factor: 1, lr } : { factor: d.factor, lr: d.lr };
+    sink.metrics({ runId: run.runId, train: emptyColumns(), evals: [], controller: [{ iteration: t, features: f.features, ...rec }] });
   };
 
   let outcome: RunState = 'done';
