@@ -180,6 +180,17 @@ describe('train with an lrControl', () => {
     expect(recs[0].features).toEqual(asked[0].features);
   });
 
+  it('reports divergence at α₀ = 1e37 (as every optimizer in trainer.test.ts), leaking nothing', async () => {
+    const h = holdOut(toyData(72, 8));
+    const control: LrControl = { updateFreq: 10, val: h.val, decide: async (_t, f) => ({ lr: f[6], factor: 1 }) };
+    const states: { state: string; message?: string }[] = [];
+    const before = tf.memory().numTensors;
+    const outcome = await train({ runId: 'd', config: { ...cfg, alpha0: 1e37 } }, h.train, { metrics: () => {}, status: (state, _i, _t, message) => states.push({ state, message }) }, { checkpoint: async () => 'go' }, { flushMs: 0, lrControl: control });
+    expect(outcome).toBe('diverged');
+    expect(states.at(-1)?.message).toMatch(/non-finite at iteration \d+/);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
   it('refuses to run Adam-Learned without a controller, leaking nothing', async () => {
     const before = tf.memory().numTensors;
     await expect(train({ runId: 'x', config: cfg }, toyData(20, 4), { metrics: () => {}, status: () => {} }, { checkpoint: async () => 'go' })).rejects.toThrow(/needs its controller/);
