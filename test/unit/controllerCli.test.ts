@@ -159,8 +159,9 @@ describe('npm run controller', () => {
     }
     const step = JSON.parse(readFileSync(path.join(evalOut, 'runs', 'step-seed1.json'), 'utf8')).decisions as ControllerRecord[];
     const g = summary.methods[2].gamma;
-    // 20 steps: ×γ after step_count round(0.05·20 / 10)·10 = 0 (the first decision), ÷γ at 10 (40 % → 10) and 20 (80 % → 20).
-    expect(step.map((d) => d.factor)).toEqual([g, 1 / g, 1 / g]);
+    // 20 steps: ×γ after step_count round(0.05·20 / 10)·10 = 0 (the first decision), ÷γ at 10 (40 % → 10) and
+    // 20 (80 % → 20); that last one is the run's final observation, whose answer is never applied: recorded as 1.
+    expect(step.map((d) => d.factor)).toEqual([g, 1 / g, 1]);
     expect(existsSync(path.join(evalOut, 'runs', 'constant-seed1.json'))).toBe(true);
   });
 
