@@ -6,7 +6,7 @@
 // the reference's baselines (src/cli/controllerEval.ts). This file is the command line: flags, --help, checks.
 import path from 'node:path';
 import { DATASET_NAMES, datasetInfo, isDatasetName } from '../data/datasets';
-import { MODELS, WIDTHS, modelFits, modelInfo } from '../models/catalog';
+import { MODELS, modelFits, modelInfo } from '../models/catalog';
 import type { ModelName } from '../engine/types';
 import { NODE_BACKENDS, isNodeBackendName, type NodeBackendName } from '../engine/nodeBackendNames';
 import type { Controller } from '../rl/controllerFile';
@@ -14,6 +14,7 @@ import { readController } from './controllerFiles';
 import { ACTION_FACTOR, EPISODE_STEPS, UPDATE_FREQ } from '../rl/lrActions';
 import { SHIPPED_CONTROLLERS } from '../rl/shippedControllers';
 import { parseCommandLine, str, usageText, UsageError, type Command, type Flag } from './args';
+import { nonNegativeInt, num, parseWidth, positiveInt } from './flagValues';
 import type { EpisodeSettings } from './controllerEpisode';
 
 const EPISODE_FLAGS: Record<string, Flag> = {
@@ -71,14 +72,6 @@ export const CONTROLLER_EVAL: Command = {
   examples: ['npm run controller -- eval --controller public/controllers/mnist-mlp3-discrete.json --dataset mnist --model mlp3 --seeds 3 --out results/eval-mnist-mlp3'],
 };
 
-function num(flag: string, text: string, check: (v: number) => string | null): number {
-  const v = Number(text);
-  if (text.trim() === '' || !Number.isFinite(v)) throw new UsageError(`--${flag}: "${text}" is not a number`);
-  const problem = check(v);
-  if (problem) throw new UsageError(`--${flag}: ${problem} (got ${text})`);
-  return v;
-}
-const positiveInt = (v: number) => (Number.isInteger(v) && v >= 1 ? null : 'must be a whole number ≥ 1');
 
 function episodeSettings(values: Record<string, string | boolean | undefined>): { settings: EpisodeSettings; backend: NodeBackendName; out: string } {
   const s = (k: string) => values[k] as string | undefined;
@@ -89,9 +82,7 @@ function episodeSettings(values: Record<string, string | boolean | undefined>): 
   let width = 1;
   if (s('width') !== undefined) {
     if (!modelInfo(model).usesWidth) throw new UsageError(`--width: ${model} has no width multiplier`);
-    const m = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(s('width')!);
-    width = m ? Number(m[1]) / Number(m[2]) : Number(s('width'));
-    if (!WIDTHS.includes(width)) throw new UsageError(`--width: "${s('width')}" is not one of ${WIDTHS.join(', ')}`);
+    width = parseWidth(s('width')!);
   }
   const steps = num('episode-steps', s('episode-steps')!, (v) => (Number.isInteger(v) && v >= 10 && v % 10 === 0 ? null : 'must be a multiple of 10, ≥ 10'));
   const backend = s('backend');
@@ -143,7 +134,7 @@ async function main(argv: string[]): Promise<number> {
         minibatches: num('minibatches', s('minibatches')!, positiveInt),
         ppoLr: num('ppo-lr', s('ppo-lr')!, (v) => (v > 0 ? null : 'must be > 0')),
         clipRange: num('clip-range', s('clip-range')!, (v) => (v > 0 ? null : 'must be > 0')),
-        seed: num('seed', s('seed')!, (v) => (Number.isInteger(v) && v >= 0 ? null : 'must be a whole number ≥ 0')),
+        seed: num('seed', s('seed')!, nonNegativeInt),
         out,
         backend,
         resume: parsed.values.resume === true,

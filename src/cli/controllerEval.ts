@@ -8,12 +8,12 @@
 // held-out split; only the decisions differ.
 import path from 'node:path';
 import { holdOut } from '../data/holdout';
-import { controllerAct, type Controller } from '../rl/controllerFile';
+import type { Controller } from '../rl/controllerFile';
+import { controllerDecide } from '../engine/learnedRun';
 import { INITIAL_LRS, nextLr, UPDATE_FREQ } from '../rl/lrActions';
-import { Rng } from '../rl/random';
-import { subSeed } from '../data/batching';
 import type { LrControl } from '../engine/trainer';
-import { loadNodeDataset, runEpisode, type EpisodeResult, type EpisodeSettings } from './controllerEpisode';
+import { runEpisode, type EpisodeResult, type EpisodeSettings } from './controllerEpisode';
+import { loadNodeDataset } from './nodeData';
 import { writeAtomic } from './experiment';
 import { duration } from './progressBar';
 
@@ -48,14 +48,6 @@ export function scheduled(factorAt: (t: number) => number): LrControl['decide'] 
   };
 }
 
-export function learned(ctrl: Controller, seed: number): LrControl['decide'] {
-  const rng = new Rng(subSeed(seed, 0, 3));
-  return async (_t, f) => {
-    if (!f.every(Number.isFinite)) return { lr: f[6], factor: 1 };
-    const { factor } = controllerAct(ctrl, f, { deterministic: false, rng });
-    return { lr: nextLr(f[6], factor), factor };
-  };
-}
 
 export interface RunRow {
   method: string;
@@ -202,7 +194,7 @@ export async function controllerEval(o: ControllerEvalOptions, log: (line: strin
       return Number.isFinite(fb) && !(fa <= fb) ? b : a;
     });
   const chosen = [
-    { method: 'learned', label: 'learned schedule', alpha0: o.initialLr, gamma: null as number | null, decide: (seed: number) => learned(o.controller, seed) },
+    { method: 'learned', label: 'learned schedule', alpha0: o.initialLr, gamma: null as number | null, decide: (seed: number) => controllerDecide(o.controller, seed) },
     ...['constant', 'step'].map((m) => {
       const g = best(m);
       return { method: m, label: `${m === 'step' ? 'step decay' : 'constant'} (tuned: α₀=${g.alpha0}${g.gamma ? `, γ=${g.gamma}` : ''})`, alpha0: g.alpha0, gamma: g.gamma, decide: () => decideFor(g) };

@@ -6,7 +6,7 @@
 // page's tidy CSV under --out, and (with --summary-json) the run's summary for `sweep`.
 // CIFAR-10 comes from the shards of `npm run data -- --cifar10 PATH`, or $CIFAR10_PATH (folder or tar.gz).
 import type { ModelName, TrainConfig } from '../engine/types';
-import { MODELS, WIDTHS, modelFits, modelInfo } from '../models/catalog';
+import { MODELS, modelFits, modelInfo } from '../models/catalog';
 import { OPTIMIZER_NAMES, optimizerInfo, takesPageMomentum } from '../optim/catalog';
 import { HYPER_DEFAULTS, type Hyper } from '../optim/hyper';
 import { parseSchedule } from '../optim/schedules';
@@ -18,6 +18,7 @@ import { formatStack, parseStack } from '../optim/stackSpec';
 import { DataFormatError } from '../data/errors';
 import { NODE_BACKENDS, isNodeBackendName, type NodeBackendName } from '../engine/nodeBackendNames';
 import { parseCommandLine, usageErrorLine, usageText, UsageError, wrapList, type Command, type Flag } from './args';
+import { nonNegativeInt, num, parseWidth, positiveInt } from './flagValues';
 // tfjs, the engine and the data loaders are imported in main(), after the arguments are checked:
 // --help and a bad command line answer at once.
 
@@ -87,14 +88,6 @@ export const TRAIN: Command = {
   ],
 };
 
-function num(flag: string, text: string, check?: (v: number) => string | null): number {
-  const v = Number(text);
-  if (text.trim() === '' || !Number.isFinite(v)) throw new UsageError(`--${flag}: "${text}" is not a number`);
-  const problem = check?.(v);
-  if (problem) throw new UsageError(`--${flag}: ${problem} (got ${text})`);
-  return v;
-}
-const positiveInt = (v: number) => (Number.isInteger(v) && v >= 1 ? null : 'must be a whole number ≥ 1');
 const nonNegative = (v: number) => (v >= 0 ? null : 'must be ≥ 0');
 
 
@@ -192,7 +185,7 @@ export function parseTrainArgs(argv: string[]): TrainArgs | 'help' {
     batchSize: num('batch-size', s('batch-size')!, positiveInt),
     epochs: num('epochs', s('epochs')!, positiveInt),
     iterations,
-    seed: num('seed', s('seed')!, (v) => (Number.isInteger(v) && v >= 0 ? null : 'must be a whole number ≥ 0')),
+    seed: num('seed', s('seed')!, nonNegativeInt),
     evalEvery: s('eval-every') !== undefined ? num('eval-every', s('eval-every')!, positiveInt) : null,
     ...(Object.keys(options).length > 0 ? { options } : {}),
     ...(modelInfo(model).usesWidth ? { width } : {}),
@@ -206,14 +199,6 @@ export function parseTrainArgs(argv: string[]): TrainArgs | 'help' {
     summaryJson: s('summary-json') ?? null,
     quiet: values.quiet === true,
   };
-}
-
-/** A width multiplier as a number (0.125) or a fraction (1/8), one of WIDTHS. */
-function parseWidth(text: string): number {
-  const m = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(text);
-  const v = m ? Number(m[1]) / Number(m[2]) : Number(text);
-  if (!WIDTHS.includes(v)) throw new UsageError(`--width: "${text}" is not one of ${WIDTHS.join(', ')}`);
-  return v;
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -231,8 +216,8 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(usageText(TRAIN));
     return 0;
   }
-  const [{ useNodeBackend, describeNodeWebgpu }, { runExperiment, writeAtomic }, { loadMnistFromPackage }, { loadFashionMnistFromDebian }, { loadCifar10 }, { ProgressBar }] =
-    await Promise.all([import('../engine/nodeBackends'), import('./experiment'), import('./mnistNode'), import('./fashionMnistNode'), import('./cifarNode'), import('./progressBar')]);
+  const [{ useNodeBackend, describeNodeWebgpu }, { runExperiment, writeAtomic }, { loadNodeDataset }, { ProgressBar }] =
+    await Promise.all([import('../engine/nodeBackends'), import('./experiment'), import('./nodeData'), import('./progressBar')]);
   // tfjs prints a hint about tfjs-node on the console: keep stdout for results.
   console.log = (...a: unknown[]) => process.stderr.write(`${a.join(' ')}\n`);
   await useNodeBackend(args.backend);
@@ -240,7 +225,7 @@ async function main(argv: string[]): Promise<number> {
   let data;
   try {
     const name = args.config.dataset;
-    data = name === 'cifar10' ? await loadCifar10() : name === 'fashion-mnist' ? loadFashionMnistFromDebian() : loadMnistFromPackage();
+    data = await loadNodeDataset(name);
   } catch (e) {
     if (!(e instanceof DataFormatError)) throw e;
     process.stderr.write(`train: ${e.message}\n`);

@@ -30,22 +30,25 @@ export function controllerInputsProblem(ctrl: Pick<Controller, 'features'>): str
   return got === want ? null : `the controller's inputs are ${got}; this trainer measures ${want} (in that order)`;
 }
 
+/**
+ * A controller's decisions as the trainer asks for them: its action (sampled from a generator seeded by
+ * `seed`, or the most likely one), α multiplied by its factor and clipped, no noise. A non-finite feature
+ * (a diverging run) cannot be normalised: α stays, and the record shows why.
+ */
+export function controllerDecide(ctrl: Controller, seed: number, opts: LearnedRunOptions = {}): LrControl['decide'] {
+  const rng = new Rng(subSeed(seed, 0, CONTROLLER_STREAM));
+  return async (_t, features) => {
+    const lr = features[6];
+    if (!features.every(Number.isFinite)) return { lr, factor: 1 };
+    const { factor } = controllerAct(ctrl, features, opts.deterministic ? { deterministic: true } : { deterministic: false, rng });
+    return { lr: nextLr(lr, factor), factor };
+  };
+}
+
 /** Throws Error (controllerInputsProblem) for a controller whose inputs are not the trainer's features. */
 export function learnedRun(data: DatasetBuffers, ctrl: Controller, seed: number, opts: LearnedRunOptions = {}): { data: DatasetBuffers; lrControl: LrControl } {
   const problem = controllerInputsProblem(ctrl);
   if (problem) throw new Error(problem);
   const { train, val } = holdOut(data);
-  const rng = new Rng(subSeed(seed, 0, CONTROLLER_STREAM));
-  const lrControl: LrControl = {
-    updateFreq: ctrl.updateFreq,
-    val,
-    async decide(_t, features) {
-      const lr = features[6];
-      // A non-finite feature (a diverging run) cannot be normalised: α stays, and the record shows why.
-      if (!features.every(Number.isFinite)) return { lr, factor: 1 };
-      const { factor } = controllerAct(ctrl, features, opts.deterministic ? { deterministic: true } : { deterministic: false, rng });
-      return { lr: nextLr(lr, factor), factor };
-    },
-  };
-  return { data: train, lrControl };
+  return { data: train, lrControl: { updateFreq: ctrl.updateFreq, val, decide: controllerDecide(ctrl, seed, opts) } };
 }
