@@ -3,6 +3,7 @@
 // passes wasm file locations (Vite ?url imports in the browser, the package's dist folder in Node).
 import * as tf from '@tensorflow/tfjs';
 import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { installOwnKernels } from '../kernels/ownKernels';
 import { BACKEND_ORDER, type BackendName } from './types';
 
 export interface BackendOptions {
@@ -43,6 +44,8 @@ export async function chooseBackend(requested: BackendName | 'auto', opts: Backe
     try {
       if (await tf.setBackend(name)) {
         await tf.ready();
+        // The project's own wasm kernels (fused Adam, conv filter gradient) on the wasm heap.
+        if (name === 'wasm') installOwnKernels();
         return name;
       }
       failures.push(`${name}: failed to initialise`);

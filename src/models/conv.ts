@@ -2,16 +2,17 @@
 // bias for ResNet: conv2dStrided at the end) with explicit
 // gradients, so they train on every backend.
 //
-// Why: @tensorflow/tfjs-backend-wasm 4.22 has no Conv2DBackpropFilter kernel, so autodiff of
-// tf.conv2d fails there, and its Conv2DBackpropInput is a plain loop, ~10x slower than the forward
-// conv2d (XNNPACK) of the same size. Both gradients are convolutions themselves, so we compute them
-// with conv2d:
+// Why: @tensorflow/tfjs-backend-wasm 4.22 has no Conv2DBackpropFilter kernel of its own (the project
+// registers one: src/kernels/ownKernels.ts), and its Conv2DBackpropInput is a plain loop, ~10x slower
+// than the forward conv2d (XNNPACK) of the same size. Both gradients are convolutions themselves, so
+// either can be computed with conv2d:
 //   dW[a,b,i,o] = Σ_{n,h,w} xpad[n,h+a,w+b,i]·dy[n,h,w,o]
 //              = conv2d(xᵀ [i, H, W, n], dyᵀ [Ho, Wo, n, o], pad p)[i, a, b, o]   (batch ↔ channels swapped)
 //   dx        = conv2d(dy, W rotated 180° with in/out swapped [k, k, o, i], pad k−1−p)
-// That is the choice on wasm (no kernel) and on cpu, whose Conv2DBackpropFilter kernel is ~45x slower
-// than the conv2d route (bench/conv-models.ts). GPU backends (webgl, webgpu) use their
-// Conv2DBackpropFilter and Conv2DBackpropInput kernels.
+// The filter gradient takes the Conv2DBackpropFilter kernel wherever one is registered except on cpu,
+// whose kernel is ~45x slower than the conv2d route (bench/conv-models.ts): on wasm that is the
+// project's own kernel, else the conv2d route. The input gradient takes Conv2DBackpropInput on the GPU
+// backends (webgl, webgpu) only.
 import * as tf from '@tensorflow/tfjs';
 import type { Tensor, Tensor1D, Tensor2D, Tensor4D } from '@tensorflow/tfjs';
 
@@ -27,11 +28,18 @@ export function setConvGradImpl(impl: ConvGradImpl | null): void {
   forced = impl;
 }
 
-/** The implementation used on the current backend. */
+/** The filter gradient's implementation on the current backend. */
 export function convGradImpl(): ConvGradImpl {
   if (forced) return forced;
   const backend = tf.getBackend();
   return backend !== 'cpu' && tf.getKernel('Conv2DBackpropFilter', backend) ? 'native' : 'conv';
+}
+
+/** The input gradient's implementation on the current backend. */
+export function inputGradImpl(): ConvGradImpl {
+  if (forced) return forced;
+  const backend = tf.getBackend();
+  return (backend === 'webgl' || backend === 'webgpu') && tf.getKernel('Conv2DBackpropInput', backend) ? 'native' : 'conv';
 }
 
 /**
@@ -84,7 +92,7 @@ export function filterGrad(x: Tensor4D, dy: Tensor4D, k: number, pad: number, im
 }
 
 /** ∂L/∂x for y = conv2d(x, W, stride 1, pad). */
-export function inputGrad(dy: Tensor4D, w: Tensor4D, xShape: readonly number[], pad: number, impl: ConvGradImpl = convGradImpl()): Tensor4D {
+export function inputGrad(dy: Tensor4D, w: Tensor4D, xShape: readonly number[], pad: number, impl: ConvGradImpl = inputGradImpl()): Tensor4D {
   const k = w.shape[0];
   if (impl === 'native') return tf.conv2dTranspose(dy, w, xShape as [number, number, number, number], 1, explicit(pad));
   return tf.tidy(() => tf.conv2d(dy, rotateFilter(w), 1, explicit(k - 1 - pad)));

@@ -2,6 +2,7 @@
 // (spec §1, §3). Hyperparameters are read from `hp` at every step.
 import * as tf from '@tensorflow/tfjs';
 import type { Tensor } from '@tensorflow/tfjs';
+import { fusedAdam, hasFusedAdam } from '../kernels/ownKernels';
 import type { Direction } from './types';
 
 /** SGD, heavy-ball or Nesterov momentum (torch.optim.SGD). */
@@ -31,6 +32,11 @@ export function adamDirection(legacy: (hp: { legacyAdamEps: boolean }) => boolea
     init: (p) => ({ m: tf.zerosLike(p), v: tf.zerosLike(p) }),
     apply(g, { m, v }, t, hp) {
       const { beta1, beta2, eps } = hp;
+      if (hasFusedAdam()) {
+        // One kernel, bitwise equal to the ops below (src/kernels/ownKernels.ts).
+        const [m2, v2, u] = fusedAdam(g, m, v, { beta1, beta2, eps, t, legacy: legacy(hp) });
+        return { u, state: { m: m2, v: v2 } };
+      }
       const m2 = tf.add(tf.mul(m, beta1), tf.mul(g, 1 - beta1));
       const v2 = tf.add(tf.mul(v, beta2), tf.mul(tf.square(g), 1 - beta2));
       const bc1 = 1 - beta1 ** t;

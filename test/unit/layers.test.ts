@@ -4,6 +4,7 @@
 //
 //   util, sched    tiny helpers with no project imports (IndexedDB promises, yielding, the job scheduler)
 //   format         numbers as people write them
+//   kernels        the project's own wasm kernels registered on tfjs's wasm backend (fused Adam, conv filter gradient)
 //   rl             reinforcement learning without tfjs: PPO, the controller file, the shipped controllers
 //   optim          optimizers: pure math over tfjs tensors, the catalogue, schedules
 //   types          src/engine/types.ts alone: the plain data every layer exchanges (TrainConfig,
@@ -37,6 +38,7 @@ const SRC = join(ROOT, 'src');
 export const LAYERS: readonly { name: string; paths: readonly string[] }[] = [
   { name: 'util', paths: ['util/', 'sched/'] },
   { name: 'format', paths: ['format/'] },
+  { name: 'kernels', paths: ['kernels/'] },
   { name: 'rl', paths: ['rl/'] },
   { name: 'optim', paths: ['optim/'] },
   { name: 'types', paths: ['engine/types.ts'] },

@@ -6,7 +6,8 @@ import type { Tensor, Tensor1D, Tensor4D } from '@tensorflow/tfjs';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createRng } from '../../src/data/batching';
 import { useNodeBackend } from '../../src/engine/nodeBackends';
-import { channelMean, channelSum, conv2d, conv2dInput, convGradImpl, filterGrad, inputGrad, rotateFilter, setConvGradImpl } from '../../src/models/conv';
+import { ownKernelsStatus, setOwnKernels } from '../../src/kernels/ownKernels';
+import { channelMean, channelSum, conv2d, conv2dInput, convGradImpl, filterGrad, inputGrad, inputGradImpl, rotateFilter, setConvGradImpl } from '../../src/models/conv';
 import { reluMaxPool2 } from '../../src/models/pool';
 import { relErr } from './vecMath';
 
@@ -61,12 +62,22 @@ describe('conv layers', () => {
     await useNodeBackend('cpu');
   });
 
-  it('uses conv2d-based gradients on wasm (no Conv2DBackpropFilter kernel) and cpu (slow kernel)', async () => {
+  it('filter gradient: the own Conv2DBackpropFilter on wasm, conv2d on cpu (slow kernel); input gradient: conv2d on both', async () => {
     expect(tf.getKernel('Conv2DBackpropFilter', 'cpu')).toBeDefined();
     expect(convGradImpl()).toBe('conv');
+    expect(inputGradImpl()).toBe('conv');
     await useNodeBackend('wasm');
-    expect(tf.getKernel('Conv2DBackpropFilter', 'wasm')).toBeUndefined();
-    expect(convGradImpl()).toBe('conv');
+    expect(ownKernelsStatus()).toBe('on');
+    expect(tf.getKernel('Conv2DBackpropFilter', 'wasm')).toBeDefined();
+    expect(convGradImpl()).toBe('native');
+    expect(inputGradImpl()).toBe('conv');
+    setOwnKernels(false);
+    try {
+      expect(tf.getKernel('Conv2DBackpropFilter', 'wasm')).toBeUndefined();
+      expect(convGradImpl()).toBe('conv');
+    } finally {
+      setOwnKernels(true);
+    }
   });
 
   it.each(CASES)('filter and input gradients: conv2d-based = native kernels ($name)', (c) => {

@@ -1,0 +1,180 @@
+// The project's own wasm kernels (src/kernels/wasm/hgkernels.c), registered on tfjs's wasm backend.
+//
+// Why: on tfjs-backend-wasm 4.22 every op is a separate kernel with ~10 µs of dispatch around it, so an
+// Adam update of one tensor costs 14 kernels and a handful of scalar uploads; and the backend has no
+// Conv2DBackpropFilter at all (the conv2d route it forces was a third of a LeNet-5 step). The module
+// imports the wasm backend's own memory, so a kernel reads and writes tfjs's tensors in place: no copies.
+//
+//   Conv2DBackpropFilter  tfjs's own op name, so tf.conv2d's gradient and src/models/conv.ts use it
+//   HgAdam                Adam's m, v and direction u in one pass (src/optim/directions.ts)
+//
+// installOwnKernels() runs when the wasm backend is chosen (src/engine/backend.ts); setOwnKernels(false)
+// takes them off again (the benchmarks' baseline, the equality tests). Where the backend cannot share
+// its memory (the threaded build's memory is shared, the module's import is not) nothing is registered
+// and ownKernelsStatus() says why: every caller then takes the plain tfjs path.
+import * as tf from '@tensorflow/tfjs';
+import type { KernelConfig, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs';
+import { HGKERNELS_WASM_BASE64 } from './wasm/hgkernelsBinary';
+
+/** The fused Adam op's name (a kernel only the wasm backend has). */
+export const HG_ADAM = 'HgAdam';
+
+interface Exports {
+  adam(g: number, m: number, v: number, m2: number, v2: number, u: number, n: number, b1: number, omb1: number, b2: number,
+    omb2: number, eps: number, sbc2: number, bc1: number, scale: number, legacy: number): void;
+  conv2d_filter_grad(x: number, dy: number, dw: number, n: number, h: number, w: number, ci: number, ho: number, wo: number,
+    co: number, kh: number, kw: number, sh: number, sw: number, top: number, left: number): void;
+}
+
+/** The parts of tfjs-backend-wasm's BackendWasm the kernels use. */
+interface WasmBackend {
+  wasm: { asm?: { memory?: WebAssembly.Memory } } | null;
+  dataIdMap: { get(dataId: object): { memoryOffset: number } | undefined };
+  makeOutput(shape: number[], dtype: 'float32'): TensorInfo;
+}
+
+let status = 'not installed: the wasm backend has not been chosen';
+let installedOn: WasmBackend | null = null;
+let exportsOf: Exports | null = null;
+let enabled = true;
+
+function decode(b64: string): Uint8Array<ArrayBuffer> {
+  return Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+}
+
+function offset(backend: WasmBackend, t: TensorInfo): number {
+  const d = backend.dataIdMap.get(t.dataId);
+  if (!d) throw new Error('own wasm kernel: an input tensor is not on the wasm backend');
+  return d.memoryOffset;
+}
+
+function float32(name: string, ...ts: TensorInfo[]): void {
+  for (const t of ts) if (t.dtype !== 'float32') throw new Error(`${name}: float32 tensors only (got ${t.dtype})`);
+}
+
+function adamKernel(k: Exports): KernelConfig {
+  return {
+    kernelName: HG_ADAM,
+    backendName: 'wasm',
+    kernelFunc: ({ inputs, attrs, backend }) => {
+      const b = backend as unknown as WasmBackend;
+      const { g, m, v } = inputs as { g: TensorInfo; m: TensorInfo; v: TensorInfo };
+      const { beta1, beta2, eps, t, legacy } = attrs as unknown as AdamAttrs;
+      float32(HG_ADAM, g, m, v);
+      const size = tf.util.sizeFromShape(g.shape);
+      if (tf.util.sizeFromShape(m.shape) !== size || tf.util.sizeFromShape(v.shape) !== size) throw new Error(`${HG_ADAM}: g, m and v must have the same size`);
+      const outs = [0, 1, 2].map(() => b.makeOutput(g.shape.slice(), 'float32'));
+      // Offsets after every allocation: makeOutput may grow the heap (offsets stay valid, views do not).
+      const c = adamConstants({ beta1, beta2, eps, t, legacy });
+      k.adam(offset(b, g), offset(b, m), offset(b, v), offset(b, outs[0]), offset(b, outs[1]), offset(b, outs[2]), size,
+        beta1, c.omb1, beta2, c.omb2, eps, c.sbc2, c.bc1, c.scale, legacy ? 1 : 0);
+      return outs;
+    },
+  };
+}
+
+function filterGradKernel(k: Exports): KernelConfig {
+  return {
+    kernelName: 'Conv2DBackpropFilter',
+    backendName: 'wasm',
+    kernelFunc: ({ inputs, attrs, backend }) => {
+      const b = backend as unknown as WasmBackend;
+      const { x, dy } = inputs as { x: TensorInfo; dy: TensorInfo };
+      const { strides, pad, dataFormat, dimRoundingMode, filterShape } = attrs as unknown as {
+        strides: number | [number, number]; pad: 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
+        dataFormat: 'NHWC' | 'NCHW'; dimRoundingMode?: 'floor' | 'round' | 'ceil'; filterShape: [number, number, number, number];
+      };
+      float32('Conv2DBackpropFilter', x, dy);
+      if (dataFormat === 'NCHW') throw new Error('Conv2DBackpropFilter on wasm: NHWC only');
+      const info = tf.backend_util.computeConv2DInfo(x.shape as [number, number, number, number], filterShape, strides, 1, pad,
+        dimRoundingMode, false, 'channelsLast');
+      const want = [info.batchSize, info.outHeight, info.outWidth, info.outChannels];
+      if (dy.shape.join() !== want.join()) throw new Error(`Conv2DBackpropFilter: dy has shape [${dy.shape}], expected [${want}]`);
+      const out = b.makeOutput(filterShape.slice(), 'float32');
+      k.conv2d_filter_grad(offset(b, x), offset(b, dy), offset(b, out), info.batchSize, info.inHeight, info.inWidth, info.inChannels,
+        info.outHeight, info.outWidth, info.outChannels, info.filterHeight, info.filterWidth, info.strideHeight, info.strideWidth,
+        info.padInfo.top, info.padInfo.left);
+      return out;
+    },
+  };
+}
+
+export interface AdamAttrs {
+  beta1: number;
+  beta2: number;
+  eps: number;
+  /** The step count (1 on the first step), for the bias corrections. */
+  t: number;
+  /** The HD code's ε placement (quirk 4.6) instead of torch.optim.Adam's. */
+  legacy: boolean;
+}
+
+/** The scalars Adam's update multiplies by, computed in float64 as the composed tfjs ops compute them. */
+export function adamConstants({ beta1, beta2, t }: AdamAttrs): { omb1: number; omb2: number; bc1: number; sbc2: number; scale: number } {
+  const bc1 = 1 - beta1 ** t;
+  const bc2 = 1 - beta2 ** t;
+  return { omb1: 1 - beta1, omb2: 1 - beta2, bc1, sbc2: Math.sqrt(bc2), scale: Math.sqrt(bc2) / bc1 };
+}
+
+function configs(k: Exports): KernelConfig[] {
+  return [adamKernel(k), filterGradKernel(k)];
+}
+
+function register(k: Exports): void {
+  for (const c of configs(k)) if (!tf.getKernel(c.kernelName, 'wasm')) tf.registerKernel(c);
+}
+
+function unregister(): void {
+  for (const name of [HG_ADAM, 'Conv2DBackpropFilter']) if (tf.getKernel(name, 'wasm')) tf.unregisterKernel(name, 'wasm');
+}
+
+/**
+ * Instantiates the module on the current wasm backend's memory and registers its kernels (once per
+ * backend instance). Never throws: a backend it cannot share memory with leaves the plain tfjs kernels.
+ */
+export function installOwnKernels(): void {
+  if (tf.getBackend() !== 'wasm') return;
+  const backend = tf.backend() as unknown as WasmBackend;
+  if (installedOn === backend) return;
+  installedOn = backend;
+  exportsOf = null;
+  unregister();
+  const memory = backend.wasm?.asm?.memory;
+  if (!(memory instanceof WebAssembly.Memory)) {
+    status = 'off: the wasm backend does not expose its memory (threaded build)';
+    return;
+  }
+  try {
+    // Synchronous compile: the module is 10 kB, and this runs in Node or a Web Worker (no main-thread limit).
+    const instance = new WebAssembly.Instance(new WebAssembly.Module(decode(HGKERNELS_WASM_BASE64)), { env: { memory } });
+    exportsOf = instance.exports as unknown as Exports;
+  } catch (e) {
+    status = `off: ${(e as Error).message}`;
+    return;
+  }
+  status = 'on';
+  if (enabled) register(exportsOf);
+}
+
+/** Turns the own kernels on or off (both take effect at once; the default is on). */
+export function setOwnKernels(on: boolean): void {
+  enabled = on;
+  if (!exportsOf) return;
+  if (on) register(exportsOf);
+  else unregister();
+}
+
+/** 'on', 'disabled', or 'off: why'. */
+export function ownKernelsStatus(): string {
+  return status === 'on' && !enabled ? 'disabled' : status;
+}
+
+/** Whether the fused Adam kernel runs on the current backend. */
+export function hasFusedAdam(): boolean {
+  return tf.getKernel(HG_ADAM, tf.getBackend()) !== undefined;
+}
+
+/** Adam's m2, v2 and u in one kernel (the caller checked hasFusedAdam()). */
+export function fusedAdam(g: tf.Tensor, m: tf.Tensor, v: tf.Tensor, attrs: AdamAttrs): [tf.Tensor, tf.Tensor, tf.Tensor] {
+  return tf.engine().runKernel(HG_ADAM, { g, m, v }, attrs as unknown as NamedAttrMap) as unknown as [tf.Tensor, tf.Tensor, tf.Tensor];
+}
