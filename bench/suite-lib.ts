@@ -59,6 +59,7 @@ export const BENCH_SUITE: Command = {
     rounds: { type: 'string', arg: 'N', default: '5', help: 'interleaved rounds (median and min over them)' },
     only: { type: 'string', arg: 'LIST', defaultText: 'all', help: `comma-separated workloads: ${WORKLOADS.map((w) => w.name).join(', ')}` },
     'no-torch': { type: 'boolean', help: 'the project side only (no python)' },
+    'no-baseline': { type: 'boolean', help: "skip the project's step with tfjs's kernels only (its own wasm kernels off)" },
     'torch-default-malloc': { type: 'boolean', help: "PyTorch with glibc malloc's default settings (see below)" },
     out: { type: 'string', arg: 'FILE', defaultText: 'bench/RESULTS.md for a full run, none with --quick or --only', help: 'where to write the results (markdown)' },
   },
@@ -80,6 +81,8 @@ export interface SuiteOptions {
   warmup: number;
   workloads: Workload[];
   torch: boolean;
+  /** Also run the project with its own wasm kernels off (tfjs's kernels only), interleaved: the same-process baseline. */
+  baseline: boolean;
   /** glibc malloc told to keep its memory on the PyTorch side (not --torch-default-malloc). */
   torchMalloc: boolean;
   /** Markdown output, or null for none. */
@@ -106,7 +109,7 @@ export function suiteOptions(p: Parsed): SuiteOptions {
   }
   const outFlag = p.values.out as string | undefined;
   const out = outFlag ?? (quick || only !== undefined ? null : 'bench/RESULTS.md');
-  return { quick, rounds, steps: quick ? QUICK.steps : null, warmup: quick ? QUICK.warmup : WARMUP, workloads, torch: p.values['no-torch'] !== true, torchMalloc: p.values['torch-default-malloc'] !== true, out };
+  return { quick, rounds, steps: quick ? QUICK.steps : null, warmup: quick ? QUICK.warmup : WARMUP, workloads, torch: p.values['no-torch'] !== true, baseline: p.values['no-baseline'] !== true, torchMalloc: p.values['torch-default-malloc'] !== true, out };
 }
 
 export function median(xs: readonly number[]): number {
@@ -130,6 +133,8 @@ export interface WorkloadResult {
   workload: Workload;
   /** ms per step, one per round. */
   project: number[];
+  /** The project with its own wasm kernels off (tfjs's kernels only), one per round; empty with --no-baseline. */
+  baseline: number[];
   torch: number[];
   /** Why the torch side has no numbers, when it has none. */
   torchError?: string;
@@ -145,6 +150,9 @@ export interface Row {
   batch: number;
   projectMedian: number;
   projectMin: number;
+  /** The project with tfjs's kernels only (median), and baseline / project. */
+  baselineMedian: number;
+  speedup: number;
   torchMedian: number;
   torchMin: number;
   /** torch / project, medians. */
@@ -157,12 +165,15 @@ export function toRow(r: WorkloadResult): Row {
   const w = r.workload;
   const pm = median(r.project);
   const tm = median(r.torch);
+  const bm = median(r.baseline);
   return {
     name: w.name,
     label: w.label,
     batch: w.batch,
     projectMedian: pm,
     projectMin: min(r.project),
+    baselineMedian: bm,
+    speedup: ratio(bm, pm),
     torchMedian: tm,
     torchMin: min(r.torch),
     ratio: ratio(tm, pm),
@@ -183,7 +194,7 @@ export function fmtRatio(x: number): string {
   return Number.isFinite(x) ? (x >= 10 ? x.toFixed(1) : x.toFixed(2)) : '—';
 }
 
-export const COLUMNS = ['workload', 'model', 'batch', 'project ms median', 'project ms min', 'torch ms median', 'torch ms min', 'torch/project', 'previous project', 'previous torch', 'previous torch/project', 'tensors before→after'];
+export const COLUMNS = ['workload', 'model', 'batch', 'project ms median', 'project ms min', 'tfjs-only ms median', 'own-kernel speedup', 'torch ms median', 'torch ms min', 'torch/project', 'previous project', 'previous torch', 'previous torch/project', 'tensors before→after'];
 
 function cells(r: Row): string[] {
   return [
@@ -192,6 +203,8 @@ function cells(r: Row): string[] {
     String(r.batch),
     fmtMs(r.projectMedian),
     fmtMs(r.projectMin),
+    fmtMs(r.baselineMedian),
+    fmtRatio(r.speedup),
     fmtMs(r.torchMedian),
     fmtMs(r.torchMin),
     fmtRatio(r.ratio),
@@ -206,14 +219,14 @@ function cells(r: Row): string[] {
 export function formatTable(rows: readonly Row[]): string {
   const all = [COLUMNS, ...rows.map(cells)];
   const widths = COLUMNS.map((_, k) => Math.max(...all.map((r) => [...r[k]].length)));
-  const numeric = (k: number) => k >= 2 && k <= 10;
+  const numeric = (k: number) => k >= 2 && k <= 12;
   const line = (r: string[]) => r.map((c, k) => (numeric(k) ? c.padStart(widths[k] + c.length - [...c].length) : c.padEnd(widths[k] + c.length - [...c].length))).join(' | ').trimEnd();
   return [line(COLUMNS), widths.map((w) => '-'.repeat(w)).join('-|-'), ...rows.map((r) => line(cells(r)))].join('\n');
 }
 
 /** The same table in markdown. */
 export function markdownTable(rows: readonly Row[]): string {
-  const align = COLUMNS.map((_, k) => (k >= 2 && k <= 10 ? '---:' : ':---'));
+  const align = COLUMNS.map((_, k) => (k >= 2 && k <= 12 ? '---:' : ':---'));
   return [`| ${COLUMNS.join(' | ')} |`, `| ${align.join(' | ')} |`, ...rows.map((r) => `| ${cells(r).join(' | ')} |`)].join('\n');
 }
 
@@ -226,6 +239,8 @@ export interface RunInfo {
   backend: string;
   wasmSimd: boolean;
   wasmThreads: boolean;
+  /** ownKernelsStatus() of the run. */
+  ownKernels: string;
   rounds: number;
   warmup: number;
   steps: Record<string, number>;
@@ -264,11 +279,11 @@ export function markdown(info: RunInfo, rows: readonly Row[]): string {
   return [
     '# bench:suite results',
     '',
-    "Written by `npm run bench:suite` (bench/suite.ts, PyTorch side bench/suite-torch.py). Milliseconds per training step (forward, backward, Adam step with lr 1e-3, cross-entropy, synthetic uint8 images normalised on the fly, fixed seed); the project's step is its engine trainer's (src/engine/trainer.ts), loss read back as the page does. Interleaved rounds (project, then PyTorch, per workload, the order flipped every other round); median and min over the rounds of each round's mean step time. **torch/project** = PyTorch time / project time: above 1 the project is faster.",
+    "Written by `npm run bench:suite` (bench/suite.ts, PyTorch side bench/suite-torch.py). Milliseconds per training step (forward, backward, Adam step with lr 1e-3, cross-entropy, synthetic uint8 images normalised on the fly, fixed seed); the project's step is its engine trainer's (src/engine/trainer.ts), loss read back as the page does. Interleaved rounds (project, then PyTorch, per workload, the order flipped every other round); median and min over the rounds of each round's mean step time. **torch/project** = PyTorch time / project time: above 1 the project is faster. **tfjs-only** = the same project step with its own wasm kernels (src/kernels/: fused Adam, conv filter gradient) turned off, measured in the same rounds; **own-kernel speedup** = tfjs-only / project.",
     '',
     `- Date: ${info.date}`,
     `- CPU: ${info.cpu} (${info.cores} logical cores; both sides on one thread)`,
-    `- Project: tfjs ${info.tfjs}, backend ${info.backend} (SIMD ${info.wasmSimd}, threads ${info.wasmThreads}: tfjs-backend-wasm runs single-threaded in Node), Node ${info.node}`,
+    `- Project: tfjs ${info.tfjs}, backend ${info.backend} (SIMD ${info.wasmSimd}, threads ${info.wasmThreads}: tfjs-backend-wasm runs single-threaded in Node), own wasm kernels ${info.ownKernels}, Node ${info.node}`,
     t
       ? `- PyTorch: ${t.torch}${t.debian ? ` (Debian ${Object.entries(t.debian).filter(([, v]) => v).map(([k, v]) => `${k} ${v}`).join(', ')})` : ''} (${t.executable}, Python ${t.python}), torch.set_num_threads(1) → ${t.threads}, oneDNN (mkldnn) ${t.mkldnn ? 'available: convolutions go through oneDNN, not the BLAS' : 'not available'}, build BLAS_INFO=${t.blasInfo}`
       : `- PyTorch: not measured (${(info.torch as { missing: string }).missing})`,

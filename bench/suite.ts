@@ -180,11 +180,14 @@ async function runSuite(o: SuiteOptions): Promise<void> {
     console.log(`PyTorch: not measured (${(torchInfo as { missing: string }).missing})`);
   }
 
-  const results: WorkloadResult[] = o.workloads.map((w) => ({ workload: w, project: [], torch: [], tensorsBefore: -1, tensorsAfter: -1, maxLeak: 0 }));
+  const results: WorkloadResult[] = o.workloads.map((w) => ({ workload: w, project: [], baseline: [], torch: [], tensorsBefore: -1, tensorsAfter: -1, maxLeak: 0 }));
   const data = new Map(o.workloads.map((w) => [w.name, syntheticData(w, createRng)]));
 
-  const projectRun = async (res: WorkloadResult): Promise<number> => {
+  const { setOwnKernels, ownKernelsStatus } = await import('../src/kernels/ownKernels');
+  console.log(`own wasm kernels: ${ownKernelsStatus()}${o.baseline ? '; baseline: the same step with them off (tfjs kernels only)' : ''}`);
+  const projectRun = async (res: WorkloadResult, own = true): Promise<number> => {
     const w = res.workload;
+    setOwnKernels(own);
     const steps = stepsOf(w);
     const cfg: TrainConfig = { dataset: 'mnist', model: w.model, optimizer: 'Adam', alpha0: 1e-3, beta: 1e-7, momentum: 0.9, weightDecay: 0,
       batchSize: w.batch, epochs: 1, iterations: o.warmup + steps, seed: 1, evalEvery: 1e9, width: w.width };
@@ -197,6 +200,7 @@ async function runSuite(o: SuiteOptions): Promise<void> {
     const after = tf.memory().numTensors;
     res.tensorsAfter = after;
     if (Math.abs(after - before) > Math.abs(res.maxLeak)) res.maxLeak = after - before;
+    setOwnKernels(true);
     return ((times[times.length - 1] - times[o.warmup - 1]) * 1000) / steps;
   };
 
@@ -206,13 +210,18 @@ async function runSuite(o: SuiteOptions): Promise<void> {
     for (const res of results) {
       const w = res.workload;
       // Project first in even rounds, PyTorch first in odd ones: neither side always runs on a just-warmed cache.
-      const sides: ('project' | 'torch')[] = r % 2 === 0 ? ['project', 'torch'] : ['torch', 'project'];
+      const order: ('project' | 'baseline' | 'torch')[] = o.baseline ? ['project', 'baseline', 'torch'] : ['project', 'torch'];
+      const sides = r % 2 === 0 ? order : [...order].reverse();
       const parts: string[] = [];
       for (const side of sides) {
         if (side === 'project') {
           const ms = await projectRun(res);
           res.project.push(ms);
           parts.push(`project ${fmtMs(ms)}`);
+        } else if (side === 'baseline') {
+          const ms = await projectRun(res, false);
+          res.baseline.push(ms);
+          parts.push(`tfjs-only ${fmtMs(ms)}`);
         } else if (torch && res.torchError === undefined) {
           try {
             const ms = await torch.side.run(w, o.warmup, stepsOf(w));
@@ -248,6 +257,7 @@ async function runSuite(o: SuiteOptions): Promise<void> {
       backend,
       wasmSimd: simd as boolean,
       wasmThreads: threads as boolean,
+      ownKernels: ownKernelsStatus(),
       rounds: o.rounds,
       warmup: o.warmup,
       steps: Object.fromEntries(o.workloads.map((w) => [w.name, stepsOf(w)])),

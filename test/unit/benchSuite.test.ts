@@ -91,14 +91,16 @@ describe('bench:suite numbers and tables', () => {
   const ffnn = WORKLOADS.find((w) => w.name === 'ffnn-b100')!;
   const logreg = WORKLOADS.find((w) => w.name === 'logreg-b32')!;
   const results: WorkloadResult[] = [
-    { workload: ffnn, project: [2.5, 2.4, 2.6], torch: [0.3, 0.28, 0.29], tensorsBefore: 0, tensorsAfter: 0, maxLeak: 0 },
-    { workload: logreg, project: [1, 1.2], torch: [], tensorsBefore: 0, tensorsAfter: 3, maxLeak: 3 },
+    { workload: ffnn, project: [2.5, 2.4, 2.6], baseline: [3, 3.5, 2.9], torch: [0.3, 0.28, 0.29], tensorsBefore: 0, tensorsAfter: 0, maxLeak: 0 },
+    { workload: logreg, project: [1, 1.2], baseline: [], torch: [], tensorsBefore: 0, tensorsAfter: 3, maxLeak: 3 },
   ];
 
   it('a row: medians, mins, ratio of the medians, the previous values and their ratio, tensors and leaks', () => {
     const [a, b] = results.map(toRow);
-    expect(a).toMatchObject({ projectMedian: 2.5, projectMin: 2.4, torchMedian: 0.29, torchMin: 0.28, previous: { project: 2.4, torch: 0.29 } });
+    expect(a).toMatchObject({ projectMedian: 2.5, projectMin: 2.4, baselineMedian: 3, torchMedian: 0.29, torchMin: 0.28, previous: { project: 2.4, torch: 0.29 } });
     expect(a.ratio).toBeCloseTo(0.29 / 2.5);
+    expect(a.speedup).toBeCloseTo(3 / 2.5);
+    expect(Number.isNaN(b.speedup)).toBe(true);
     expect(a.previous!.ratio).toBeCloseTo(0.29 / 2.4);
     expect(a.tensors).toBe('0→0');
     expect(Number.isNaN(b.ratio)).toBe(true);
@@ -111,7 +113,7 @@ describe('bench:suite numbers and tables', () => {
     expect(lines).toHaveLength(4);
     expect(lines[0].split(' | ').map((s) => s.trim())).toEqual(COLUMNS);
     expect(lines[1]).toMatch(/^[-|]+$/);
-    expect(lines[2]).toMatch(/^ffnn-b100 +\| FFNN 784-100-10 +\| +100 \| +2\.50 \| +2\.40 \| +0\.29 \| +0\.28 \| +0\.12 \| +2\.40 \| +0\.29 \| +0\.12 \| 0→0$/);
+    expect(lines[2]).toMatch(/^ffnn-b100 +\| FFNN 784-100-10 +\| +100 \| +2\.50 \| +2\.40 \| +3\.00 \| +1\.20 \| +0\.29 \| +0\.28 \| +0\.12 \| +2\.40 \| +0\.29 \| +0\.12 \| 0→0$/);
     expect(lines[3]).toContain('—');
     // Columns line up: every '|' of the rows where the header has one.
     const bars = (l: string) => [...l].flatMap((c, i) => (c === '|' ? [i] : []));
@@ -121,7 +123,7 @@ describe('bench:suite numbers and tables', () => {
   it('RESULTS.md: CPU, versions, BLAS, the unset variables, the markdown table', () => {
     const info: RunInfo = {
       date: '2026-12-04T13:00:00Z', cpu: 'AMD EPYC (family 26, model 2, AVX-512)', cores: 2, node: 'v20.19.0', tfjs: '4.22.0', backend: 'wasm',
-      wasmSimd: true, wasmThreads: false, rounds: 3, warmup: 3, steps: { 'ffnn-b100': 300 }, load: [1, 2],
+      wasmSimd: true, wasmThreads: false, ownKernels: 'on', rounds: 3, warmup: 3, steps: { 'ffnn-b100': 300 }, load: [1, 2],
       torch: { torch: '1.13.0a0', python: '3.11.2', executable: '/usr/bin/python3', threads: 1, mkldnn: true, blasInfo: 'generic',
         blas: { kind: 'OpenBLAS', libraries: ['/usr/lib/x/libblas.so.3'], openblasConfig: 'OpenBLAS 0.3.21 DYNAMIC_ARCH', openblasCore: 'Cooperlake', sgemm512GflopsPerS: 100 } },
       unsetForTorch: { OPENBLAS_CORETYPE: 'Haswell' },
@@ -166,6 +168,7 @@ describe('bench:suite as a command', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/backend wasm, SIMD (true|false), threads false/);
     expect(r.stdout).toContain('PyTorch: not measured (--no-torch)');
+    expect(r.stdout).toContain('own wasm kernels: on; baseline: the same step with them off');
     const lines = r.stdout.split('\n');
     const header = lines.findIndex((l) => l.startsWith('workload '));
     expect(header).toBeGreaterThan(0);
@@ -174,8 +177,10 @@ describe('bench:suite as a command', () => {
       const cellsOf = lines[header + 2 + k].split(' | ').map((s) => s.trim());
       expect(cellsOf[0]).toBe(w.name);
       expect(Number(cellsOf[3])).toBeGreaterThan(0); // project median
-      expect(cellsOf[5]).toBe('—'); // no torch
-      expect(cellsOf[11]).toMatch(/^\d+→\d+$/);
+      expect(Number(cellsOf[5])).toBeGreaterThan(0); // the same step with tfjs's kernels only
+      expect(Number(cellsOf[6])).toBeGreaterThan(0); // its ratio to the project's
+      expect(cellsOf[7]).toBe('—'); // no torch
+      expect(cellsOf[13]).toMatch(/^\d+→\d+$/);
       expect(r.stdout).toMatch(new RegExp(`${w.name}: tensors before \\d+, after \\d+ \\(no leak\\)`));
     }
     expect(r.stdout).not.toContain('wrote ');
