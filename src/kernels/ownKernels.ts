@@ -7,6 +7,7 @@
 //
 //   Conv2DBackpropFilter  tfjs's own op name, so tf.conv2d's gradient and src/models/conv.ts use it
 //   HgAdam                Adam's m, v and direction u in one pass (src/optim/directions.ts)
+//   HgReluMaxPool2Grad    the gradient of relu(maxPool 2×2) in one pass (src/models/pool.ts)
 //
 // installOwnKernels() runs when the wasm backend is chosen (src/engine/backend.ts); setOwnKernels(false)
 // takes them off again (the benchmarks' baseline, the equality tests). Where the backend cannot share
@@ -18,12 +19,16 @@ import { HGKERNELS_WASM_BASE64 } from './wasm/hgkernelsBinary';
 
 /** The fused Adam op's name (a kernel only the wasm backend has). */
 export const HG_ADAM = 'HgAdam';
+/** The relu(maxPool 2×2) gradient's op name (wasm only). */
+export const HG_RELU_MAX_POOL2_GRAD = 'HgReluMaxPool2Grad';
 
 interface Exports {
   adam(g: number, m: number, v: number, m2: number, v2: number, u: number, n: number, b1: number, omb1: number, b2: number,
     omb2: number, eps: number, sbc2: number, bc1: number, scale: number, legacy: number): void;
-  conv2d_filter_grad(x: number, dy: number, dw: number, n: number, h: number, w: number, ci: number, ho: number, wo: number,
-    co: number, kh: number, kw: number, sh: number, sw: number, top: number, left: number): void;
+  pad_input(x: number, xp: number, n: number, h: number, w: number, ci: number, hp: number, wp: number, top: number, left: number): void;
+  conv2d_filter_grad(xp: number, dy: number, dw: number, n: number, hp: number, wp: number, ci: number, ho: number, wo: number,
+    co: number, kh: number, kw: number, sh: number, sw: number): void;
+  relu_max_pool2_grad(z: number, p: number, dy: number, dz: number, n: number, h: number, w: number, c: number): void;
 }
 
 /** The parts of tfjs-backend-wasm's BackendWasm the kernels use. */
@@ -31,6 +36,7 @@ interface WasmBackend {
   wasm: { asm?: { memory?: WebAssembly.Memory } } | null;
   dataIdMap: { get(dataId: object): { memoryOffset: number } | undefined };
   makeOutput(shape: number[], dtype: 'float32'): TensorInfo;
+  disposeData(dataId: object): boolean;
 }
 
 let status = 'not installed: the wasm backend has not been chosen';
@@ -91,9 +97,39 @@ function filterGradKernel(k: Exports): KernelConfig {
       const want = [info.batchSize, info.outHeight, info.outWidth, info.outChannels];
       if (dy.shape.join() !== want.join()) throw new Error(`Conv2DBackpropFilter: dy has shape [${dy.shape}], expected [${want}]`);
       const out = b.makeOutput(filterShape.slice(), 'float32');
-      k.conv2d_filter_grad(offset(b, x), offset(b, dy), offset(b, out), info.batchSize, info.inHeight, info.inWidth, info.inChannels,
-        info.outHeight, info.outWidth, info.outChannels, info.filterHeight, info.filterWidth, info.strideHeight, info.strideWidth,
-        info.padInfo.top, info.padInfo.left);
+      // The kernel reads every window without bounds checks: from x itself when no window reaches into
+      // padding, else from a zero-padded copy (a scratch tensor, freed at once).
+      const { inHeight: h, inWidth: w, inChannels: ci, outHeight: ho, outWidth: wo, strideHeight: sh, strideWidth: sw, filterHeight: kh, filterWidth: kw } = info;
+      const hp = (ho - 1) * sh + kh, wp = (wo - 1) * sw + kw;
+      const direct = info.padInfo.top === 0 && info.padInfo.left === 0 && hp <= h && wp <= w;
+      let scratch: TensorInfo | null = null;
+      if (!direct) {
+        scratch = b.makeOutput([info.batchSize * hp * wp * ci], 'float32');
+        k.pad_input(offset(b, x), offset(b, scratch), info.batchSize, h, w, ci, hp, wp, info.padInfo.top, info.padInfo.left);
+      }
+      k.conv2d_filter_grad(offset(b, scratch ?? x), offset(b, dy), offset(b, out), info.batchSize, direct ? h : hp, direct ? w : wp, ci,
+        ho, wo, info.outChannels, kh, kw, sh, sw);
+      if (scratch) b.disposeData(scratch.dataId);
+      return out;
+    },
+  };
+}
+
+function poolGradKernel(k: Exports): KernelConfig {
+  return {
+    kernelName: HG_RELU_MAX_POOL2_GRAD,
+    backendName: 'wasm',
+    kernelFunc: ({ inputs, backend }) => {
+      const b = backend as unknown as WasmBackend;
+      const { z, p, dy } = inputs as { z: TensorInfo; p: TensorInfo; dy: TensorInfo };
+      float32(HG_RELU_MAX_POOL2_GRAD, z, p, dy);
+      const [n, h, w, c] = z.shape;
+      const pooled = [n, h / 2, w / 2, c].join();
+      if (z.shape.length !== 4 || h % 2 || w % 2 || p.shape.join() !== pooled || dy.shape.join() !== pooled) {
+        throw new Error(`${HG_RELU_MAX_POOL2_GRAD}: z [n, h, w, c] with even h, w and p, dy [n, h/2, w/2, c] (got [${z.shape}], [${p.shape}], [${dy.shape}])`);
+      }
+      const out = b.makeOutput(z.shape.slice(), 'float32');
+      k.relu_max_pool2_grad(offset(b, z), offset(b, p), offset(b, dy), offset(b, out), n, h, w, c);
       return out;
     },
   };
@@ -117,7 +153,7 @@ export function adamConstants({ beta1, beta2, t }: AdamAttrs): { omb1: number; o
 }
 
 function configs(k: Exports): KernelConfig[] {
-  return [adamKernel(k), filterGradKernel(k)];
+  return [adamKernel(k), filterGradKernel(k), poolGradKernel(k)];
 }
 
 function register(k: Exports): void {
@@ -125,7 +161,7 @@ function register(k: Exports): void {
 }
 
 function unregister(): void {
-  for (const name of [HG_ADAM, 'Conv2DBackpropFilter']) if (tf.getKernel(name, 'wasm')) tf.unregisterKernel(name, 'wasm');
+  for (const name of [HG_ADAM, HG_RELU_MAX_POOL2_GRAD, 'Conv2DBackpropFilter']) if (tf.getKernel(name, 'wasm')) tf.unregisterKernel(name, 'wasm');
 }
 
 /**
@@ -172,6 +208,16 @@ export function ownKernelsStatus(): string {
 /** Whether the fused Adam kernel runs on the current backend. */
 export function hasFusedAdam(): boolean {
   return tf.getKernel(HG_ADAM, tf.getBackend()) !== undefined;
+}
+
+/** Whether the relu(maxPool 2×2) gradient kernel runs on the current backend. */
+export function hasReluMaxPool2Grad(): boolean {
+  return tf.getKernel(HG_RELU_MAX_POOL2_GRAD, tf.getBackend()) !== undefined;
+}
+
+/** dz of relu(maxPool 2×2, stride 2)(z), from z, the pooled p (before the ReLU) and dy (the caller checked hasReluMaxPool2Grad()). */
+export function reluMaxPool2Grad(z: tf.Tensor4D, p: tf.Tensor4D, dy: tf.Tensor): tf.Tensor4D {
+  return tf.engine().runKernel(HG_RELU_MAX_POOL2_GRAD, { z, p, dy }) as tf.Tensor4D;
 }
 
 /** Adam's m2, v2 and u in one kernel (the caller checked hasFusedAdam()). */

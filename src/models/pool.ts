@@ -8,6 +8,7 @@
 // every tied position; torch sends it to one.
 import * as tf from '@tensorflow/tfjs';
 import type { Tensor, Tensor4D } from '@tensorflow/tfjs';
+import { hasReluMaxPool2Grad, reluMaxPool2Grad } from '../kernels/ownKernels';
 
 export function reluMaxPool2(z: Tensor4D): Tensor4D {
   const [n, h, w, c] = z.shape;
@@ -20,6 +21,8 @@ export function reluMaxPool2(z: Tensor4D): Tensor4D {
       value: tf.relu(pooled),
       gradFunc: (dy: Tensor | Tensor[], saved: Tensor[]) => {
         const [zz, pp] = saved as [Tensor4D, Tensor4D];
+        // On wasm one kernel does the four passes below, bitwise equal (src/kernels/ownKernels.ts).
+        if (hasReluMaxPool2Grad()) return reluMaxPool2Grad(zz, pp, dy as Tensor);
         const p6 = tf.reshape(pp, [n, h / 2, 1, w / 2, 1, c]);
         const dp6 = tf.reshape(tf.mul(dy as Tensor, tf.step(pp)), [n, h / 2, 1, w / 2, 1, c]);
         const notMax = tf.step(tf.sub(p6, tf.reshape(zz, [n, h / 2, 2, w / 2, 2, c]))); // 1 below the window's max, 0 at it

@@ -63,15 +63,16 @@ void adam(const float* g, const float* m, const float* v, float* m2o, float* v2o
 
 // ---------------------------------------------------------------------------------------------------
 // ∂L/∂W of a 2-D convolution, NHWC, as tfjs's Conv2DBackpropFilter:
-//   dW[a, b, i, o] = Σ_{n, ho, wo} x[n, ho·sh + a − top, wo·sw + b − left, i] · dy[n, ho, wo, o]
-// (terms whose input pixel falls in the zero padding left out). For each filter tap (a, b) this is a
-// product of the shifted input [pixels × ci] (transposed) with dy [pixels × co]; a register tile of
-// NI input channels × NV·4 output channels sums over every pixel before it is written, so dW is
-// written once and x, dy are streamed. The last vector of a tile may be partial (R lanes of 4), so any
-// channel count works without reading past a tensor.
+//   dW[a, b, i, o] = Σ_{n, ho, wo} xp[n, ho·sh + a, wo·sw + b, i] · dy[n, ho, wo, o]
+// where xp is x with its zero padding in place (`xp`: a copy made by pad_input, or x itself when no
+// padding is needed). For one filter row a, the taps b and input channels i of a pixel's window are
+// contiguous in xp (index r = b·ci + i from the window's first column) and so are the rows dW[a, ·, ·, o]:
+// dW[a] = Σ_pixels window(a)ᵀ · dy, a product of [pixels × kw·ci]ᵀ with [pixels × co]. A register tile
+// of NI window entries × NV·4 output channels sums over every pixel before it is written once; the last
+// vector may be partial (R lanes of 4), so any channel count works without reading past a tensor.
 
 typedef struct {
-  uint32_t n, h, w, ci, ho, wo, co, kh, kw, sh, sw, top, left;
+  uint32_t n, hp, wp, ci, ho, wo, co, kh, kw, sh, sw;
 } ConvGeom;
 
 INLINE v128_t load_r(const float* p, int r) {
@@ -91,30 +92,22 @@ INLINE void store_r(float* p, v128_t v, int r) {
   if (r > 2) p[2] = wasm_f32x4_extract_lane(v, 2);
 }
 
-// One tile: taps (a, b), input channels i0 .. i0+NI−1, output channels o0 .. o0 + 4·(NV−1) + R − 1.
-INLINE void filter_tile(const float* x, const float* dy, float* dw, const ConvGeom* G, uint32_t a, uint32_t b,
-                        uint32_t i0, uint32_t o0, const int NI, const int NV, const int R) {
+// One tile: filter row a, window entries r0 .. r0+NI−1, output channels o0 .. o0 + 4·(NV−1) + R − 1.
+INLINE void filter_tile(const float* xp, const float* dy, float* dw, const ConvGeom* G, uint32_t a, uint32_t r0,
+                        uint32_t o0, const int NI, const int NV, const int R) {
   v128_t acc[4][2];
   for (int i = 0; i < NI; i++)
     for (int j = 0; j < NV; j++) acc[i][j] = wasm_f32x4_splat(0.0f);
-  // Output columns whose input column lies inside the image: 0 ≤ wo·sw + b − left < w.
-  int32_t lo = 0;
-  if (b < G->left) lo = (int32_t)((G->left - b + G->sw - 1) / G->sw);
-  int32_t hi = ((int32_t)G->w - 1 + (int32_t)G->left - (int32_t)b);
-  hi = hi < 0 ? 0 : hi / (int32_t)G->sw + 1;
-  if (hi > (int32_t)G->wo) hi = (int32_t)G->wo;
   const uint32_t xstep = G->sw * G->ci;
   for (uint32_t n = 0; n < G->n; n++) {
     for (uint32_t ho = 0; ho < G->ho; ho++) {
-      int32_t hh = (int32_t)(ho * G->sh + a) - (int32_t)G->top;
-      if (hh < 0 || hh >= (int32_t)G->h || lo >= hi) continue;
-      const float* xp = x + (((n * G->h + (uint32_t)hh) * G->w) + (uint32_t)(lo * (int32_t)G->sw + (int32_t)b - (int32_t)G->left)) * G->ci + i0;
-      const float* dp = dy + ((n * G->ho + ho) * G->wo + (uint32_t)lo) * G->co + o0;
-      for (int32_t c = lo; c < hi; c++, xp += xstep, dp += G->co) {
-        v128_t d0 = NV == 2 ? wasm_v128_load(dp) : load_r(dp, R);
-        v128_t d1 = NV == 2 ? load_r(dp + 4, R) : d0;
+      const float* x = xp + ((n * G->hp + ho * G->sh + a) * G->wp) * G->ci + r0;
+      const float* d = dy + ((n * G->ho + ho) * G->wo) * G->co + o0;
+      for (uint32_t c = 0; c < G->wo; c++, x += xstep, d += G->co) {
+        v128_t d0 = NV == 2 ? wasm_v128_load(d) : load_r(d, R);
+        v128_t d1 = NV == 2 ? load_r(d + 4, R) : d0;
         for (int i = 0; i < NI; i++) {
-          v128_t xv = wasm_v128_load32_splat(xp + i);
+          v128_t xv = wasm_v128_load32_splat(x + i);
           acc[i][0] = wasm_f32x4_add(acc[i][0], wasm_f32x4_mul(xv, d0));
           if (NV == 2) acc[i][1] = wasm_f32x4_add(acc[i][1], wasm_f32x4_mul(xv, d1));
         }
@@ -122,7 +115,7 @@ INLINE void filter_tile(const float* x, const float* dy, float* dw, const ConvGe
     }
   }
   for (int i = 0; i < NI; i++) {
-    float* out = dw + ((a * G->kw + b) * G->ci + i0 + (uint32_t)i) * G->co + o0;
+    float* out = dw + (a * G->kw * G->ci + r0 + (uint32_t)i) * G->co + o0;
     if (NV == 2) {
       wasm_v128_store(out, acc[i][0]);
       store_r(out + 4, acc[i][1], R);
@@ -133,32 +126,96 @@ INLINE void filter_tile(const float* x, const float* dy, float* dw, const ConvGe
 }
 
 // Dispatch to a tile shape with compile-time sizes (so the accumulators stay in locals).
-#define TILE_R(NI, NV, R) filter_tile(x, dy, dw, &G, a, b, i0, o0, NI, NV, R)
-#define TILE(NI, NV, r)             \
-  switch (r) {                      \
+#define TILE_R(NI, NV, R) filter_tile(xp, dy, dw, &G, a, r0, o0, NI, NV, R)
+#define TILE(NI, NV, r)               \
+  switch (r) {                        \
     case 1: TILE_R(NI, NV, 1); break; \
     case 2: TILE_R(NI, NV, 2); break; \
     case 3: TILE_R(NI, NV, 3); break; \
     default: TILE_R(NI, NV, 4); break; \
   }
 
-EXPORT(conv2d_filter_grad)
-void conv2d_filter_grad(const float* x, const float* dy, float* dw, uint32_t n, uint32_t h, uint32_t w, uint32_t ci,
-                        uint32_t ho, uint32_t wo, uint32_t co, uint32_t kh, uint32_t kw, uint32_t sh, uint32_t sw,
-                        uint32_t top, uint32_t left) {
-  const ConvGeom G = {n, h, w, ci, ho, wo, co, kh, kw, sh, sw, top, left};
-  for (uint32_t a = 0; a < kh; a++) {
-    for (uint32_t b = 0; b < kw; b++) {
-      for (uint32_t o0 = 0; o0 < co; o0 += 8) {
-        const uint32_t left_o = co - o0;
-        uint32_t i0 = 0;
-        for (; i0 + 4 <= ci; i0 += 4) {
-          if (left_o > 4) TILE(4, 2, left_o >= 8 ? 4 : left_o - 4)
-          else TILE(4, 1, left_o)
+// xp [n, hp, wp, ci] = x [n, h, w, ci] placed at (top, left) in zeros, cropped to hp × wp.
+EXPORT(pad_input)
+void pad_input(const float* x, float* xp, uint32_t n, uint32_t h, uint32_t w, uint32_t ci, uint32_t hp, uint32_t wp,
+               uint32_t top, uint32_t left) {
+  for (uint32_t b = 0; b < n; b++) {
+    for (uint32_t i = 0; i < hp; i++) {
+      float* row = xp + ((b * hp + i) * wp) * ci;
+      const int32_t src = (int32_t)i - (int32_t)top;
+      for (uint32_t j = 0; j < wp; j++) {
+        const int32_t col = (int32_t)j - (int32_t)left;
+        if (src >= 0 && src < (int32_t)h && col >= 0 && col < (int32_t)w) {
+          const float* from = x + (((b * h + (uint32_t)src) * w) + (uint32_t)col) * ci;
+          for (uint32_t k = 0; k < ci; k++) row[j * ci + k] = from[k];
+        } else {
+          for (uint32_t k = 0; k < ci; k++) row[j * ci + k] = 0.0f;
         }
-        for (; i0 < ci; i0++) {
-          if (left_o > 4) TILE(1, 2, left_o >= 8 ? 4 : left_o - 4)
-          else TILE(1, 1, left_o)
+      }
+    }
+  }
+}
+
+EXPORT(conv2d_filter_grad)
+void conv2d_filter_grad(const float* xp, const float* dy, float* dw, uint32_t n, uint32_t hp, uint32_t wp, uint32_t ci,
+                        uint32_t ho, uint32_t wo, uint32_t co, uint32_t kh, uint32_t kw, uint32_t sh, uint32_t sw) {
+  const ConvGeom G = {n, hp, wp, ci, ho, wo, co, kh, kw, sh, sw};
+  const uint32_t rows = kw * ci;
+  for (uint32_t a = 0; a < kh; a++) {
+    for (uint32_t o0 = 0; o0 < co; o0 += 8) {
+      const uint32_t left_o = co - o0;
+      uint32_t r0 = 0;
+      for (; r0 + 4 <= rows; r0 += 4) {
+        if (left_o > 4) TILE(4, 2, left_o >= 8 ? 4 : left_o - 4)
+        else TILE(4, 1, left_o)
+      }
+      for (; r0 < rows; r0++) {
+        if (left_o > 4) TILE(1, 2, left_o >= 8 ? 4 : left_o - 4)
+        else TILE(1, 1, left_o)
+      }
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// The gradient of relu(maxPool 2×2, stride 2) (src/models/pool.ts reluMaxPool2), z [n, h, w, c] with
+// even h, w, pooled p [n, h/2, w/2, c]:
+//   dz = dp − dp·step(p − z),  dp = dy·step(p)     (step(x) = NaN for NaN, 1 for x > 0, else 0:
+//                                                    tfjs-backend-wasm's Step)
+// i.e. dy goes to every position equal to its window's maximum where that maximum is positive. The same
+// operations in the same order as the composed ops, without their 6-D broadcasts.
+
+INLINE v128_t step4(v128_t x) {
+  v128_t one = wasm_v128_and(wasm_f32x4_gt(x, wasm_f32x4_splat(0.0f)), wasm_f32x4_splat(1.0f));
+  return wasm_v128_bitselect(x, one, wasm_f32x4_ne(x, x));
+}
+
+INLINE float step1(float x) {
+  if (x != x) return x;
+  return x > 0.0f ? 1.0f : 0.0f;
+}
+
+EXPORT(relu_max_pool2_grad)
+void relu_max_pool2_grad(const float* z, const float* p, const float* dy, float* dz, uint32_t n, uint32_t h, uint32_t w, uint32_t c) {
+  const uint32_t h2 = h / 2, w2 = w / 2;
+  for (uint32_t b = 0; b < n; b++) {
+    for (uint32_t i = 0; i < h2; i++) {
+      for (uint32_t j = 0; j < w2; j++) {
+        const uint32_t q = ((b * h2 + i) * w2 + j) * c;
+        for (uint32_t a = 0; a < 4; a++) {
+          const uint32_t r = ((b * h + 2 * i + (a >> 1)) * w + 2 * j + (a & 1)) * c;
+          uint32_t k = 0;
+          for (; k + 4 <= c; k += 4) {
+            v128_t pv = wasm_v128_load(p + q + k);
+            v128_t dp = wasm_f32x4_mul(wasm_v128_load(dy + q + k), step4(pv));
+            v128_t nm = step4(wasm_f32x4_sub(pv, wasm_v128_load(z + r + k)));
+            wasm_v128_store(dz + r + k, wasm_f32x4_sub(dp, wasm_f32x4_mul(dp, nm)));
+          }
+          for (; k < c; k++) {
+            float pv = p[q + k];
+            float dp = dy[q + k] * step1(pv);
+            dz[r + k] = dp - dp * step1(pv - z[r + k]);
+          }
         }
       }
     }
