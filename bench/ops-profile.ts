@@ -1,6 +1,7 @@
 // Which tfjs kernels one training step dispatches, how many, and how long each takes (issue 14's
 // per-op overhead). A benchmark, not a test: prints a table per workload; asserts nothing.
-//   npx tsx bench/ops-profile.ts [--model ffnn100] [--batch 100] [--optimizer Adam] [--steps 200] [--backend wasm]
+//   npx tsx bench/ops-profile.ts [--model ffnn100] [--batch 100] [--optimizer Adam] [--steps 200] [--backend wasm] [--width 0.125]
+// (vgg16bn and resnet18 train on 32×32×3 images, the rest on 28×28×1.)
 // Counts every engine.runKernel call (every tfjs op goes through it; gradients too) during `steps` engine
 // steps after a warm-up, with the wall time spent inside each call. On wasm and cpu a kernel runs
 // synchronously inside runKernel, so that time is its compute plus tfjs's dispatch overhead; what is left
@@ -21,6 +22,7 @@ const { values } = parseArgs({
     optimizer: { type: 'string', default: 'Adam' },
     steps: { type: 'string', default: '200' },
     backend: { type: 'string', default: 'wasm' },
+    width: { type: 'string', default: '0.125' },
   },
 });
 const backendName = values.backend!;
@@ -31,8 +33,11 @@ const batch = Number(values.batch), steps = Number(values.steps), warmup = 5;
 const r = createRng(7);
 const bytes = (n: number) => Uint8Array.from({ length: n }, () => Math.floor(256 * r()));
 const labels = (n: number) => Uint8Array.from({ length: n }, () => Math.floor(10 * r()));
-const data: DatasetBuffers = { name: 'mnist', trainImages: bytes(8 * batch * 784), trainLabels: labels(8 * batch), testImages: bytes(batch * 784),
-  testLabels: labels(batch), shape: [28, 28, 1], imageSize: 784, numClasses: 10, mean: [0.1307], std: [0.3081] };
+const cifar = values.model === 'vgg16bn' || values.model === 'resnet18';
+const size = cifar ? 3072 : 784;
+const data: DatasetBuffers = { name: cifar ? 'cifar10' : 'mnist', trainImages: bytes(8 * batch * size), trainLabels: labels(8 * batch), testImages: bytes(batch * size),
+  testLabels: labels(batch), shape: cifar ? [32, 32, 3] : [28, 28, 1], imageSize: size, numClasses: 10,
+  mean: cifar ? [0.4914, 0.4822, 0.4465] : [0.1307], std: cifar ? [0.247, 0.2435, 0.2616] : [0.3081] };
 
 interface Tally { count: number; ms: number }
 const tally = new Map<string, Tally>();
@@ -50,8 +55,8 @@ engine.runKernel = (name: string, ...rest: unknown[]) => {
   return out;
 };
 
-const cfg: TrainConfig = { dataset: 'mnist', model: values.model as ModelName, optimizer: values.optimizer!, alpha0: 1e-3, beta: 1e-7, momentum: 0.9,
-  weightDecay: 0, batchSize: batch, epochs: 1, iterations: warmup + steps, seed: 1, evalEvery: 1e9, width: 1 };
+const cfg: TrainConfig = { dataset: cifar ? 'cifar10' : 'mnist', model: values.model as ModelName, optimizer: values.optimizer!, alpha0: 1e-3, beta: 1e-7, momentum: 0.9,
+  weightDecay: 0, batchSize: batch, epochs: 1, iterations: warmup + steps, seed: 1, evalEvery: 1e9, width: cifar ? Number(values.width) : 1 };
 const times: number[] = [];
 let countedFrom = 0;
 await train({ runId: 'ops-profile', config: cfg }, data, {
