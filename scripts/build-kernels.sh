@@ -13,7 +13,7 @@ OBJDUMP=${OBJDUMP:-/usr/lib/llvm-14/bin/llvm-objdump}
 command -v "$CLANG" >/dev/null || { echo "build-kernels: $CLANG not found (apt-get install clang-14 lld-14)" >&2; exit 1; }
 # -nostdlib: no libc, nothing to initialise. --import-memory: the kernels work on tfjs-backend-wasm's
 # own heap. -fno-builtin: no memset/memcpy calls the link could not resolve.
-"$CLANG" --target=wasm32 -O3 -msimd128 -nostdlib -ffreestanding -fno-builtin -ffp-contract=off \
+"$CLANG" --target=wasm32 -O3 -msimd128 -nostdlib -ffreestanding -fno-builtin -ffp-contract=off -fno-vectorize -fno-slp-vectorize \
   -Wall -Wextra -Werror -Wno-unused-parameter \
   -fuse-ld=lld -Wl,--no-entry -Wl,--import-memory -Wl,--strip-all -o "$DIR/hgkernels.wasm" "$DIR/hgkernels.c"
 # Sharing tfjs's memory is safe only if the module writes nothing of its own there: no data segments,

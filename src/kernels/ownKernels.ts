@@ -8,6 +8,7 @@
 //   Conv2DBackpropFilter  tfjs's own op name, so tf.conv2d's gradient and src/models/conv.ts use it
 //   HgAdam                Adam's m, v and direction u in one pass (src/optim/directions.ts)
 //   HgReluMaxPool2Grad    the gradient of relu(maxPool 2×2) in one pass (src/models/pool.ts)
+//   HgBatchNormTrain      batch norm in training mode, and HgBatchNormGrad its gradient (src/models/batchNorm.ts)
 //
 // installOwnKernels() runs when the wasm backend is chosen (src/engine/backend.ts); setOwnKernels(false)
 // takes them off again (the benchmarks' baseline, the equality tests). Where the backend cannot share
@@ -21,6 +22,10 @@ import { HGKERNELS_WASM_BASE64 } from './wasm/hgkernelsBinary';
 export const HG_ADAM = 'HgAdam';
 /** The relu(maxPool 2×2) gradient's op name (wasm only). */
 export const HG_RELU_MAX_POOL2_GRAD = 'HgReluMaxPool2Grad';
+/** Batch norm in training mode and its gradient (wasm only). */
+export const HG_BATCH_NORM_TRAIN = 'HgBatchNormTrain';
+export const HG_BATCH_NORM_GRAD = 'HgBatchNormGrad';
+const OWN_NAMES = [HG_ADAM, HG_RELU_MAX_POOL2_GRAD, HG_BATCH_NORM_TRAIN, HG_BATCH_NORM_GRAD, 'Conv2DBackpropFilter'];
 
 interface Exports {
   adam(g: number, m: number, v: number, m2: number, v2: number, u: number, n: number, b1: number, omb1: number, b2: number,
@@ -29,6 +34,9 @@ interface Exports {
   conv2d_filter_grad(xp: number, dy: number, dw: number, n: number, hp: number, wp: number, ci: number, ho: number, wo: number,
     co: number, kh: number, kw: number, sh: number, sw: number): void;
   relu_max_pool2_grad(z: number, p: number, dy: number, dz: number, n: number, h: number, w: number, c: number): void;
+  bn_train_forward(x: number, gamma: number, beta: number, y: number, xhat: number, mean: number, variance: number, rstd: number, acc: number,
+    m: number, c: number, eps: number): void;
+  bn_train_backward(dy: number, xhat: number, gamma: number, rstd: number, dx: number, dgamma: number, dbeta: number, acc: number, m: number, c: number): void;
 }
 
 /** The parts of tfjs-backend-wasm's BackendWasm the kernels use. */
@@ -135,6 +143,54 @@ function poolGradKernel(k: Exports): KernelConfig {
   };
 }
 
+/** Scratch for the batch-norm kernels: per sum c floats and c doubles (8-byte aligned), twice, and 3c factors. */
+const bnScratchFloats = (c: number) => 9 * c + 4;
+
+function channelsLast(name: string, x: TensorInfo, ...perChannel: TensorInfo[]): { m: number; c: number } {
+  const c = x.shape[x.shape.length - 1];
+  for (const t of perChannel) if (t.shape.length !== 1 || t.shape[0] !== c) throw new Error(`${name}: per-channel tensors of shape [${c}] (got [${t.shape}])`);
+  return { m: tf.util.sizeFromShape(x.shape) / c, c };
+}
+
+function batchNormKernels(k: Exports): KernelConfig[] {
+  const train: KernelConfig = {
+    kernelName: HG_BATCH_NORM_TRAIN,
+    backendName: 'wasm',
+    kernelFunc: ({ inputs, attrs, backend }) => {
+      const b = backend as unknown as WasmBackend;
+      const { x, gamma, beta } = inputs as { x: TensorInfo; gamma: TensorInfo; beta: TensorInfo };
+      float32(HG_BATCH_NORM_TRAIN, x, gamma, beta);
+      const { m, c } = channelsLast(HG_BATCH_NORM_TRAIN, x, gamma, beta);
+      const [y, xhat] = [0, 1].map(() => b.makeOutput(x.shape.slice(), 'float32'));
+      const [mean, variance, rstd] = [0, 1, 2].map(() => b.makeOutput([c], 'float32'));
+      const acc = b.makeOutput([bnScratchFloats(c)], 'float32');
+      k.bn_train_forward(offset(b, x), offset(b, gamma), offset(b, beta), offset(b, y), offset(b, xhat), offset(b, mean), offset(b, variance),
+        offset(b, rstd), offset(b, acc), m, c, (attrs as unknown as { eps: number }).eps);
+      b.disposeData(acc.dataId);
+      return [y, xhat, mean, variance, rstd];
+    },
+  };
+  const grad: KernelConfig = {
+    kernelName: HG_BATCH_NORM_GRAD,
+    backendName: 'wasm',
+    kernelFunc: ({ inputs, backend }) => {
+      const b = backend as unknown as WasmBackend;
+      const { dy, xhat, gamma, rstd } = inputs as { dy: TensorInfo; xhat: TensorInfo; gamma: TensorInfo; rstd: TensorInfo };
+      float32(HG_BATCH_NORM_GRAD, dy, xhat, gamma, rstd);
+      if (dy.shape.join() !== xhat.shape.join()) throw new Error(`${HG_BATCH_NORM_GRAD}: dy [${dy.shape}] and x̂ [${xhat.shape}] differ`);
+      const { m, c } = channelsLast(HG_BATCH_NORM_GRAD, dy, gamma, rstd);
+      const dx = b.makeOutput(dy.shape.slice(), 'float32');
+      const [dgamma, dbeta] = [0, 1].map(() => b.makeOutput([c], 'float32'));
+      const acc = b.makeOutput([bnScratchFloats(c)], 'float32');
+      k.bn_train_backward(offset(b, dy), offset(b, xhat), offset(b, gamma), offset(b, rstd), offset(b, dx), offset(b, dgamma), offset(b, dbeta),
+        offset(b, acc), m, c);
+      b.disposeData(acc.dataId);
+      return [dx, dgamma, dbeta];
+    },
+  };
+  return [train, grad];
+}
+
 export interface AdamAttrs {
   beta1: number;
   beta2: number;
@@ -153,7 +209,7 @@ export function adamConstants({ beta1, beta2, t }: AdamAttrs): { omb1: number; o
 }
 
 function configs(k: Exports): KernelConfig[] {
-  return [adamKernel(k), filterGradKernel(k), poolGradKernel(k)];
+  return [adamKernel(k), filterGradKernel(k), poolGradKernel(k), ...batchNormKernels(k)];
 }
 
 function register(k: Exports): void {
@@ -161,7 +217,7 @@ function register(k: Exports): void {
 }
 
 function unregister(): void {
-  for (const name of [HG_ADAM, HG_RELU_MAX_POOL2_GRAD, 'Conv2DBackpropFilter']) if (tf.getKernel(name, 'wasm')) tf.unregisterKernel(name, 'wasm');
+  for (const name of OWN_NAMES) if (tf.getKernel(name, 'wasm')) tf.unregisterKernel(name, 'wasm');
 }
 
 /**
@@ -213,6 +269,21 @@ export function hasFusedAdam(): boolean {
 /** Whether the relu(maxPool 2×2) gradient kernel runs on the current backend. */
 export function hasReluMaxPool2Grad(): boolean {
   return tf.getKernel(HG_RELU_MAX_POOL2_GRAD, tf.getBackend()) !== undefined;
+}
+
+/** Whether the batch-norm kernels run on the current backend. */
+export function hasBatchNormKernels(): boolean {
+  return tf.getKernel(HG_BATCH_NORM_TRAIN, tf.getBackend()) !== undefined;
+}
+
+/** Training-mode batch norm of x [..., c]: y, x̂, the batch mean, the biased variance and 1/√(var + eps). */
+export function batchNormTrainKernel(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, eps: number): [tf.Tensor, tf.Tensor, tf.Tensor1D, tf.Tensor1D, tf.Tensor1D] {
+  return tf.engine().runKernel(HG_BATCH_NORM_TRAIN, { x, gamma, beta }, { eps }) as unknown as [tf.Tensor, tf.Tensor, tf.Tensor1D, tf.Tensor1D, tf.Tensor1D];
+}
+
+/** Its gradient: dx, dγ, dβ from dy, x̂, γ and rstd. */
+export function batchNormGradKernel(dy: tf.Tensor, xhat: tf.Tensor, gamma: tf.Tensor, rstd: tf.Tensor): [tf.Tensor, tf.Tensor1D, tf.Tensor1D] {
+  return tf.engine().runKernel(HG_BATCH_NORM_GRAD, { dy, xhat, gamma, rstd }) as unknown as [tf.Tensor, tf.Tensor1D, tf.Tensor1D];
 }
 
 /** dz of relu(maxPool 2×2, stride 2)(z), from z, the pooled p (before the ReLU) and dy (the caller checked hasReluMaxPool2Grad()). */

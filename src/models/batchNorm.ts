@@ -7,6 +7,7 @@
 // batch-norm backward); per-channel means use channelMean (conv.ts), fast on wasm.
 import * as tf from '@tensorflow/tfjs';
 import type { Tensor, Tensor1D, Tensor2D, Tensor4D } from '@tensorflow/tfjs';
+import { batchNormGradKernel, batchNormTrainKernel, hasBatchNormKernels } from '../kernels/ownKernels';
 import { channelMean } from './conv';
 import type { ForwardMode, ForwardResult } from './network';
 
@@ -27,6 +28,25 @@ export function batchNormTrain(x: Tensor4D, gamma: Tensor1D, beta: Tensor1D, run
   if (m < 2) throw new Error(`batch norm in training mode needs more than one value per channel, got ${m}`);
   let newMean: Tensor1D | null = null;
   let newVar: Tensor1D | null = null;
+  const running = (mean: Tensor1D, variance: Tensor1D) => {
+    newMean = tf.keep(tf.add<Tensor1D>(tf.mul(runningMean, 1 - BN_MOMENTUM), tf.mul(mean, BN_MOMENTUM)));
+    newVar = tf.keep(tf.add<Tensor1D>(tf.mul(runningVar, 1 - BN_MOMENTUM), tf.mul(variance, (BN_MOMENTUM * m) / (m - 1))));
+  };
+  if (hasBatchNormKernels()) {
+    // wasm: the same math in two kernels (src/kernels/ownKernels.ts), per-channel sums accumulated in float64.
+    const fused = tf.customGrad((...args: (Tensor | tf.GradSaveFunc)[]) => {
+      const [xs, g, b, save] = args as [Tensor4D, Tensor1D, Tensor1D, tf.GradSaveFunc];
+      const [y, xhat, mean, variance, rstd] = batchNormTrainKernel(xs, g, b, BN_EPS);
+      running(mean, variance);
+      save([xhat, rstd, g]);
+      return {
+        value: y,
+        gradFunc: (dy: Tensor | Tensor[], saved: Tensor[]) => batchNormGradKernel(dy as Tensor, saved[0], saved[2], saved[1]),
+      };
+    });
+    const y = fused(x, gamma, beta) as Tensor4D;
+    return { y, runningMean: newMean as unknown as Tensor1D, runningVar: newVar as unknown as Tensor1D };
+  }
   const op = tf.customGrad((...args: (Tensor | tf.GradSaveFunc)[]) => {
     const [xs, g, b, save] = args as [Tensor4D, Tensor1D, Tensor1D, tf.GradSaveFunc];
     // Everything here runs inside the op's own tidy and is not on the gradient tape.
@@ -35,8 +55,7 @@ export function batchNormTrain(x: Tensor4D, gamma: Tensor1D, beta: Tensor1D, run
     const variance = channelMean(tf.square(centred) as Tensor4D); // biased
     const rstd = tf.rsqrt(tf.add(variance, BN_EPS));
     const xhat = tf.mul(centred, rstd);
-    newMean = tf.keep(tf.add<Tensor1D>(tf.mul(runningMean, 1 - BN_MOMENTUM), tf.mul(mean, BN_MOMENTUM)));
-    newVar = tf.keep(tf.add<Tensor1D>(tf.mul(runningVar, 1 - BN_MOMENTUM), tf.mul(variance, (BN_MOMENTUM * m) / (m - 1))));
+    running(mean, variance);
     save([xhat, rstd, g]);
     return {
       value: tf.add(tf.mul(xhat, g), b),

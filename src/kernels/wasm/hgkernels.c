@@ -7,6 +7,10 @@
 //   * no data segments and no use of the C stack in memory: the functions touch only the tensors they
 //     are given (scalars and SIMD accumulators stay in wasm locals);
 //   * no libc: nothing to initialise, no malloc; tfjs allocates every output.
+// Built with -fno-vectorize -fno-slp-vectorize: the SIMD here is written out by hand, and LLVM 14's
+// auto-vectorised per-channel flush loop (f64x2.promote_low_f32x4 of v128.load64_zero, v128.store64_lane)
+// computed wrong results under Node 20's optimising tier (V8 11.3 TurboFan; right under Liftoff), found by
+// test/unit/ownKernelsTiers.test.ts, which runs the kernels with --no-liftoff.
 // Every elementwise kernel does the same float32 operations in the same order as the tfjs ops it
 // replaces, so its results are bitwise equal to them (test/unit/ownKernels.test.ts); wasm has no fused
 // multiply-add here, so nothing is contracted.
@@ -219,5 +223,136 @@ void relu_max_pool2_grad(const float* z, const float* p, const float* dy, float*
         }
       }
     }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Batch norm in training mode over the m = n·h·w pixels of x [m, c] (src/models/batchNorm.ts):
+//   μ = Σx/m, σ² = Σ(x − μ)²/m (biased), rstd = 1/√(σ² + ε), x̂ = (x − μ)·rstd, y = x̂·γ + β
+// and its gradient
+//   dγ = Σ dy·x̂, dβ = Σ dy, dx = γ·rstd·(dy − dβ/m − x̂·dγ/m).
+// Per-channel sums run over blocks of SUM_BLOCK pixels in float32 (SIMD across channels), each block's
+// sum added into a float64 total: more accurate than one float32 running sum over 10⁵ pixels. `acc` is
+// scratch the caller allocates (BN_SCRATCH_FLOATS(c) floats, 8-byte aligned): for each of two sums c floats
+// then c doubles, and three per-channel factors.
+
+#define SUM_BLOCK 64
+
+INLINE void zero_f(float* p, uint32_t n) {
+  for (uint32_t i = 0; i < n; i++) ((volatile float*)p)[i] = 0.0f;
+}
+
+INLINE void zero_d(double* p, uint32_t n) {
+  for (uint32_t i = 0; i < n; i++) ((volatile double*)p)[i] = 0.0;
+}
+
+// tot[k] += part[k]; part[k] = 0.
+INLINE void flush(float* part, double* tot, uint32_t c) {
+  for (uint32_t k = 0; k < c; k++) {
+    tot[k] += (double)part[k];
+    part[k] = 0.0f;
+  }
+}
+
+// Σ_p a[p, k] (and, if b, Σ_p a[p, k]·b[p, k]) into tot1 (tot2); shift: subtract mu[k] from a first and
+// square it (the variance pass).
+INLINE void channel_sums(const float* a, const float* b, const float* mu, float* part1, double* tot1, float* part2, double* tot2,
+                         uint32_t m, uint32_t c, int squares) {
+  zero_f(part1, c);
+  zero_d(tot1, c);
+  if (b) {
+    zero_f(part2, c);
+    zero_d(tot2, c);
+  }
+  for (uint32_t p = 0; p < m; p++) {
+    const float* ap = a + p * c;
+    const float* bp = b ? b + p * c : 0;
+    uint32_t k = 0;
+    for (; k + 4 <= c; k += 4) {
+      v128_t v = wasm_v128_load(ap + k);
+      if (squares) {
+        v = wasm_f32x4_sub(v, wasm_v128_load(mu + k));
+        v = wasm_f32x4_mul(v, v);
+      }
+      wasm_v128_store(part1 + k, wasm_f32x4_add(wasm_v128_load(part1 + k), v));
+      if (b) wasm_v128_store(part2 + k, wasm_f32x4_add(wasm_v128_load(part2 + k), wasm_f32x4_mul(v, wasm_v128_load(bp + k))));
+    }
+    for (; k < c; k++) {
+      float v = ap[k];
+      if (squares) {
+        v -= mu[k];
+        v *= v;
+      }
+      part1[k] += v;
+      if (b) part2[k] += v * bp[k];
+    }
+    if ((p + 1) % SUM_BLOCK == 0 || p + 1 == m) {
+      flush(part1, tot1, c);
+      if (b) flush(part2, tot2, c);
+    }
+  }
+}
+
+// mean, var (biased), rstd [c]; xhat and y [m, c].
+EXPORT(bn_train_forward)
+void bn_train_forward(const float* x, const float* gamma, const float* beta, float* y, float* xhat, float* mean, float* var, float* rstd,
+                      float* acc, uint32_t m, uint32_t c, float eps) {
+  float* part = acc;
+  double* tot = (double*)(acc + c + (c & 1));
+  channel_sums(x, 0, 0, part, tot, 0, 0, m, c, 0);
+  for (uint32_t k = 0; k < c; k++) mean[k] = (float)(tot[k] / (double)m);
+  channel_sums(x, 0, mean, part, tot, 0, 0, m, c, 1);
+  for (uint32_t k = 0; k < c; k++) {
+    var[k] = (float)(tot[k] / (double)m);
+    rstd[k] = 1.0f / __builtin_sqrtf(var[k] + eps);
+  }
+  for (uint32_t p = 0; p < m; p++) {
+    const float* xp = x + p * c;
+    float* hp = xhat + p * c;
+    float* yp = y + p * c;
+    uint32_t k = 0;
+    for (; k + 4 <= c; k += 4) {
+      v128_t h = wasm_f32x4_mul(wasm_f32x4_sub(wasm_v128_load(xp + k), wasm_v128_load(mean + k)), wasm_v128_load(rstd + k));
+      wasm_v128_store(hp + k, h);
+      wasm_v128_store(yp + k, wasm_f32x4_add(wasm_f32x4_mul(h, wasm_v128_load(gamma + k)), wasm_v128_load(beta + k)));
+    }
+    for (; k < c; k++) {
+      float h = (xp[k] - mean[k]) * rstd[k];
+      hp[k] = h;
+      yp[k] = h * gamma[k] + beta[k];
+    }
+  }
+}
+
+// dx [m, c]; dgamma, dbeta [c].
+EXPORT(bn_train_backward)
+void bn_train_backward(const float* dy, const float* xhat, const float* gamma, const float* rstd, float* dx, float* dgamma, float* dbeta,
+                       float* acc, uint32_t m, uint32_t c) {
+  float* part1 = acc;
+  double* tot1 = (double*)(acc + c + (c & 1));
+  float* part2 = (float*)(tot1 + c);
+  double* tot2 = (double*)(part2 + c + (c & 1));
+  channel_sums(dy, xhat, 0, part1, tot1, part2, tot2, m, c, 0);
+  float* k1 = (float*)(tot2 + c);  // γ·rstd
+  float* k2 = k1 + c;              // γ·rstd·dβ/m
+  float* k3 = k2 + c;              // γ·rstd·dγ/m
+  for (uint32_t k = 0; k < c; k++) {
+    dbeta[k] = (float)tot1[k];
+    dgamma[k] = (float)tot2[k];
+    k1[k] = gamma[k] * rstd[k];
+    k2[k] = (float)((double)k1[k] * tot1[k] / (double)m);
+    k3[k] = (float)((double)k1[k] * tot2[k] / (double)m);
+  }
+  for (uint32_t p = 0; p < m; p++) {
+    const float* dp = dy + p * c;
+    const float* hp = xhat + p * c;
+    float* op = dx + p * c;
+    uint32_t k = 0;
+    for (; k + 4 <= c; k += 4) {
+      v128_t v = wasm_f32x4_mul(wasm_v128_load(dp + k), wasm_v128_load(k1 + k));
+      v = wasm_f32x4_sub(v, wasm_f32x4_add(wasm_f32x4_mul(wasm_v128_load(hp + k), wasm_v128_load(k3 + k)), wasm_v128_load(k2 + k)));
+      wasm_v128_store(op + k, v);
+    }
+    for (; k < c; k++) op[k] = dp[k] * k1[k] - (hp[k] * k3[k] + k2[k]);
   }
 }
