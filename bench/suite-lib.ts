@@ -59,6 +59,7 @@ export const BENCH_SUITE: Command = {
     rounds: { type: 'string', arg: 'N', default: '5', help: 'interleaved rounds (median and min over them)' },
     only: { type: 'string', arg: 'LIST', defaultText: 'all', help: `comma-separated workloads: ${WORKLOADS.map((w) => w.name).join(', ')}` },
     'no-torch': { type: 'boolean', help: 'the project side only (no python)' },
+    threads: { type: 'string', arg: 'N', default: '1', help: "the project's wasm threads (tfjs's threaded build on worker_threads); PyTorch stays on one" },
     'no-baseline': { type: 'boolean', help: "skip the project's step with tfjs's kernels only (its own wasm kernels off)" },
     'torch-default-malloc': { type: 'boolean', help: "PyTorch with glibc malloc's default settings (see below)" },
     out: { type: 'string', arg: 'FILE', defaultText: 'bench/RESULTS.md for a full run, none with --quick or --only', help: 'where to write the results (markdown)' },
@@ -81,6 +82,8 @@ export interface SuiteOptions {
   warmup: number;
   workloads: Workload[];
   torch: boolean;
+  /** The project's wasm threads. */
+  threads: number;
   /** Also run the project with its own wasm kernels off (tfjs's kernels only), interleaved: the same-process baseline. */
   baseline: boolean;
   /** glibc malloc told to keep its memory on the PyTorch side (not --torch-default-malloc). */
@@ -107,9 +110,12 @@ export function suiteOptions(p: Parsed): SuiteOptions {
   } else {
     workloads = WORKLOADS.filter((w) => !quick || w.quick);
   }
+  const threadsText = p.values.threads as string;
+  const threads = Number(threadsText);
+  if (!Number.isInteger(threads) || threads < 1) throw new Error(`--threads: "${threadsText}" is not a whole number ≥ 1`);
   const outFlag = p.values.out as string | undefined;
   const out = outFlag ?? (quick || only !== undefined ? null : 'bench/RESULTS.md');
-  return { quick, rounds, steps: quick ? QUICK.steps : null, warmup: quick ? QUICK.warmup : WARMUP, workloads, torch: p.values['no-torch'] !== true, baseline: p.values['no-baseline'] !== true, torchMalloc: p.values['torch-default-malloc'] !== true, out };
+  return { quick, rounds, steps: quick ? QUICK.steps : null, warmup: quick ? QUICK.warmup : WARMUP, workloads, threads, torch: p.values['no-torch'] !== true, baseline: p.values['no-baseline'] !== true, torchMalloc: p.values['torch-default-malloc'] !== true, out };
 }
 
 export function median(xs: readonly number[]): number {
@@ -239,6 +245,8 @@ export interface RunInfo {
   backend: string;
   wasmSimd: boolean;
   wasmThreads: boolean;
+  /** Threads the wasm backend computes with. */
+  threadCount: number;
   /** ownKernelsStatus() of the run. */
   ownKernels: string;
   rounds: number;
@@ -282,8 +290,8 @@ export function markdown(info: RunInfo, rows: readonly Row[]): string {
     "Written by `npm run bench:suite` (bench/suite.ts, PyTorch side bench/suite-torch.py). Milliseconds per training step (forward, backward, Adam step with lr 1e-3, cross-entropy, synthetic uint8 images normalised on the fly, fixed seed); the project's step is its engine trainer's (src/engine/trainer.ts), loss read back as the page does. Interleaved rounds (project, then PyTorch, per workload, the order flipped every other round); median and min over the rounds of each round's mean step time. **torch/project** = PyTorch time / project time: above 1 the project is faster. **tfjs-only** = the same project step with its own wasm kernels (src/kernels/: fused Adam, conv filter gradient) turned off, measured in the same rounds; **own-kernel speedup** = tfjs-only / project.",
     '',
     `- Date: ${info.date}`,
-    `- CPU: ${info.cpu} (${info.cores} logical cores; both sides on one thread)`,
-    `- Project: tfjs ${info.tfjs}, backend ${info.backend} (SIMD ${info.wasmSimd}, threads ${info.wasmThreads}: tfjs-backend-wasm runs single-threaded in Node), own wasm kernels ${info.ownKernels}, Node ${info.node}`,
+    `- CPU: ${info.cpu} (${info.cores} logical cores; PyTorch on one thread, the project on ${info.threadCount})`,
+    `- Project: tfjs ${info.tfjs}, backend ${info.backend} (SIMD ${info.wasmSimd}, ${info.threadCount > 1 ? `${info.threadCount} threads: tfjs's threaded build on worker_threads, src/engine/nodeWasmThreads.ts` : '1 thread'}), own wasm kernels ${info.ownKernels}, Node ${info.node}`,
     t
       ? `- PyTorch: ${t.torch}${t.debian ? ` (Debian ${Object.entries(t.debian).filter(([, v]) => v).map(([k, v]) => `${k} ${v}`).join(', ')})` : ''} (${t.executable}, Python ${t.python}), torch.set_num_threads(1) → ${t.threads}, oneDNN (mkldnn) ${t.mkldnn ? 'available: convolutions go through oneDNN, not the BLAS' : 'not available'}, build BLAS_INFO=${t.blasInfo}`
       : `- PyTorch: not measured (${(info.torch as { missing: string }).missing})`,

@@ -146,7 +146,9 @@ async function runSuite(o: SuiteOptions): Promise<void> {
   const { useNodeBackend } = await import('../src/engine/nodeBackends');
   const { train } = await import('../src/engine/trainer');
   const { createRng } = await import('../src/data/batching');
-  const backend = await useNodeBackend('wasm');
+  const backend = await useNodeBackend('wasm', { threads: o.threads });
+  const { wasmThreadsInUse } = await import('../src/engine/backend');
+  const threadCount = wasmThreadsInUse() ?? 1;
   const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
   const threads = await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT');
 
@@ -169,7 +171,7 @@ async function runSuite(o: SuiteOptions): Promise<void> {
   const stepsOf = (w: Workload) => o.steps ?? w.steps;
 
   console.log(`bench:suite — ms per training step (Adam, lr 1e-3), ${o.rounds} interleaved rounds, warm-up ${o.warmup}; CPU ${cpuModel()}`);
-  console.log(`project: tfjs ${tf.version.tfjs} (wasm backend ${version_wasm}), backend ${backend}, SIMD ${simd}, threads ${threads} (tfjs-backend-wasm is single-threaded in Node)`);
+  console.log(`project: tfjs ${tf.version.tfjs} (wasm backend ${version_wasm}), backend ${backend}, SIMD ${simd}, threads ${threadCount}${o.threads > 1 ? ` (asked ${o.threads}; tfjs's threaded build on worker_threads)` : ''}`);
   if (torch) {
     const t = torch.info;
     const deb = Object.entries(t.debian ?? {}).filter(([, v]) => v).map(([k, v]) => `${k} ${v}`).join(', ');
@@ -257,6 +259,7 @@ async function runSuite(o: SuiteOptions): Promise<void> {
       backend,
       wasmSimd: simd as boolean,
       wasmThreads: threads as boolean,
+      threadCount,
       ownKernels: ownKernelsStatus(),
       rounds: o.rounds,
       warmup: o.warmup,

@@ -67,6 +67,12 @@ export const TRAIN: Command = {
       default: 'wasm',
       help: 'tfjs backend: wasm | cpu | webgpu (Dawn through the npm package webgpu: the GPU with its Vulkan driver, else SwiftShader on the CPU)',
     },
+    threads: {
+      type: 'string',
+      arg: 'N',
+      default: '1',
+      help: 'wasm threads for this run (tfjs\'s threaded SIMD build on worker_threads; at most the machine\'s cores is sensible)',
+    },
     'no-normalize': { type: 'boolean', help: 'inputs in [0, 1] instead of normalised' },
     'summary-json': { type: 'string', arg: 'FILE', defaultText: 'not written', help: "write the run's summary as JSON (for sweep)" },
     quiet: { type: 'boolean', help: 'no progress line' },
@@ -101,6 +107,8 @@ export interface TrainArgs {
   config: TrainConfig;
   threshold: number | null;
   backend: NodeBackendName;
+  /** wasm threads (1: single-threaded). */
+  threads: number;
   out: string;
   normalize: boolean;
   summaryJson: string | null;
@@ -125,6 +133,8 @@ export function parseTrainArgs(argv: string[]): TrainArgs | 'help' {
   const info = optimizerInfo(optimizer);
   const backend = s('backend');
   if (!isNodeBackendName(backend)) throw new UsageError(`--backend: "${backend}" is not ${NODE_BACKENDS.join(', ')}`);
+  const threads = num('threads', s('threads')!, positiveInt);
+  if (threads > 1 && backend !== 'wasm') throw new UsageError(`--threads: only the wasm backend has threads (got --backend ${backend})`);
 
   const options: Partial<Hyper> = {};
   for (const { key, flag } of HYPER_FLAGS) {
@@ -194,6 +204,7 @@ export function parseTrainArgs(argv: string[]): TrainArgs | 'help' {
     config,
     threshold: s('threshold') !== undefined ? num('threshold', s('threshold')!) : null,
     backend,
+    threads,
     out: s('out')!,
     normalize: !values['no-normalize'],
     summaryJson: s('summary-json') ?? null,
@@ -220,7 +231,7 @@ async function main(argv: string[]): Promise<number> {
     await Promise.all([import('../engine/nodeBackends'), import('./experiment'), import('./nodeData'), import('./progressBar')]);
   // tfjs prints a hint about tfjs-node on the console: keep stdout for results.
   console.log = (...a: unknown[]) => process.stderr.write(`${a.join(' ')}\n`);
-  await useNodeBackend(args.backend);
+  await useNodeBackend(args.backend, { threads: args.threads });
   if (args.backend === 'webgpu') process.stderr.write(`train: webgpu on ${await describeNodeWebgpu()}\n`);
   let data;
   try {

@@ -11,12 +11,14 @@
 //   HgBatchNormTrain      batch norm in training mode, and HgBatchNormGrad its gradient (src/models/batchNorm.ts)
 //
 // installOwnKernels() runs when the wasm backend is chosen (src/engine/backend.ts); setOwnKernels(false)
-// takes them off again (the benchmarks' baseline, the equality tests). Where the backend cannot share
-// its memory (the threaded build's memory is shared, the module's import is not) nothing is registered
-// and ownKernelsStatus() says why: every caller then takes the plain tfjs path.
+// takes them off again (the benchmarks' baseline, the equality tests). The module comes in two builds:
+// one imports an ordinary memory (tfjs's single-threaded builds), one a shared memory (its threaded
+// build, whose heap is a SharedArrayBuffer). The kernels themselves run on the calling thread. Where
+// neither fits, nothing is registered and ownKernelsStatus() says why: every caller then takes the
+// plain tfjs path.
 import * as tf from '@tensorflow/tfjs';
 import type { KernelConfig, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs';
-import { HGKERNELS_WASM_BASE64 } from './wasm/hgkernelsBinary';
+import { HGKERNELS_SHARED_WASM_BASE64, HGKERNELS_WASM_BASE64 } from './wasm/hgkernelsBinary';
 
 /** The fused Adam op's name (a kernel only the wasm backend has). */
 export const HG_ADAM = 'HgAdam';
@@ -41,7 +43,8 @@ interface Exports {
 
 /** The parts of tfjs-backend-wasm's BackendWasm the kernels use. */
 interface WasmBackend {
-  wasm: { asm?: { memory?: WebAssembly.Memory } } | null;
+  /** The emscripten module: its exported memory (single-threaded builds) or the memory it created (threaded). */
+  wasm: { asm?: { memory?: WebAssembly.Memory }; wasmMemory?: WebAssembly.Memory } | null;
   dataIdMap: { get(dataId: object): { memoryOffset: number } | undefined };
   makeOutput(shape: number[], dtype: 'float32'): TensorInfo;
   disposeData(dataId: object): boolean;
@@ -231,14 +234,16 @@ export function installOwnKernels(): void {
   installedOn = backend;
   exportsOf = null;
   unregister();
-  const memory = backend.wasm?.asm?.memory;
+  const memory = backend.wasm?.asm?.memory ?? backend.wasm?.wasmMemory;
   if (!(memory instanceof WebAssembly.Memory)) {
-    status = 'off: the wasm backend does not expose its memory (threaded build)';
+    status = 'off: the wasm backend does not expose its memory';
     return;
   }
+  const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
   try {
-    // Synchronous compile: the module is 10 kB, and this runs in Node or a Web Worker (no main-thread limit).
-    const instance = new WebAssembly.Instance(new WebAssembly.Module(decode(HGKERNELS_WASM_BASE64)), { env: { memory } });
+    // Synchronous compile: the module is 17 kB, and this runs in Node or a Web Worker (no main-thread limit).
+    const bytes = decode(shared ? HGKERNELS_SHARED_WASM_BASE64 : HGKERNELS_WASM_BASE64);
+    const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } });
     exportsOf = instance.exports as unknown as Exports;
   } catch (e) {
     status = `off: ${(e as Error).message}`;

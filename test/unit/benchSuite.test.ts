@@ -123,7 +123,7 @@ describe('bench:suite numbers and tables', () => {
   it('RESULTS.md: CPU, versions, BLAS, the unset variables, the markdown table', () => {
     const info: RunInfo = {
       date: '2026-12-04T13:00:00Z', cpu: 'AMD EPYC (family 26, model 2, AVX-512)', cores: 2, node: 'v20.19.0', tfjs: '4.22.0', backend: 'wasm',
-      wasmSimd: true, wasmThreads: false, ownKernels: 'on', rounds: 3, warmup: 3, steps: { 'ffnn-b100': 300 }, load: [1, 2],
+      wasmSimd: true, wasmThreads: false, threadCount: 1, ownKernels: 'on', rounds: 3, warmup: 3, steps: { 'ffnn-b100': 300 }, load: [1, 2],
       torch: { torch: '1.13.0a0', python: '3.11.2', executable: '/usr/bin/python3', threads: 1, mkldnn: true, blasInfo: 'generic',
         blas: { kind: 'OpenBLAS', libraries: ['/usr/lib/x/libblas.so.3'], openblasConfig: 'OpenBLAS 0.3.21 DYNAMIC_ARCH', openblasCore: 'Cooperlake', sgemm512GflopsPerS: 100 } },
       unsetForTorch: { OPENBLAS_CORETYPE: 'Haswell' },
@@ -166,7 +166,7 @@ describe('bench:suite as a command', () => {
     const r = await cli(['--quick', '--no-torch']);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/backend wasm, SIMD (true|false), threads false/);
+    expect(r.stdout).toMatch(/backend wasm, SIMD (true|false), threads 1\b/);
     expect(r.stdout).toContain('PyTorch: not measured (--no-torch)');
     expect(r.stdout).toContain('own wasm kernels: on; baseline: the same step with them off');
     const lines = r.stdout.split('\n');
