@@ -2,11 +2,13 @@
 // process runs: test/unit/ownKernelsTiers.test.ts runs it with --no-liftoff (every wasm function compiled
 // by the optimising TurboFan from the first call) and with the default tiering. Why: a kernel can be
 // right under Liftoff, the tier that short tests mostly see, and wrong under TurboFan; that happened to
-// an auto-vectorised loop (see hgkernels.c). Prints one JSON line; exits 1 when a check fails.
-//   node --no-liftoff --import tsx test/kernelTiersCheck.ts
+// an auto-vectorised loop (see hgkernels.c). With `--threads N`, on tfjs's threaded build, whose heap is
+// shared memory (the kernels' hgkernels-shared.wasm build). Prints one JSON line; exits 1 when a check fails.
+//   node --no-liftoff --import tsx test/kernelTiersCheck.ts [--threads 2]
 import * as tf from '@tensorflow/tfjs';
 import type { Tensor, Tensor1D, Tensor4D } from '@tensorflow/tfjs';
 import { createRng } from '../src/data/batching';
+import { wasmThreadsInUse } from '../src/engine/backend';
 import { useNodeBackend } from '../src/engine/nodeBackends';
 import { fusedAdam, ownKernelsStatus, setOwnKernels } from '../src/kernels/ownKernels';
 import { batchNormTrain } from '../src/models/batchNorm';
@@ -15,14 +17,20 @@ import { reluMaxPool2 } from '../src/models/pool';
 import { adamDirection } from '../src/optim/directions';
 import { HYPER_DEFAULTS } from '../src/optim/hyper';
 
-await useNodeBackend('wasm');
+const threadsAt = process.argv.indexOf('--threads');
+const threads = threadsAt > 0 ? Number(process.argv[threadsAt + 1]) : 1;
+await useNodeBackend('wasm', { threads });
 const rand = createRng(2026);
 const normal = (n: number) => Float32Array.from({ length: n }, () => {
   const u = Math.max(rand(), 1e-12), v = rand();
   return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
 });
 const failures: string[] = [];
-const report: Record<string, number | string> = { status: ownKernelsStatus() };
+const report: Record<string, number | string | boolean> = {
+  status: ownKernelsStatus(),
+  threads: wasmThreadsInUse() ?? 0,
+  sharedMemory: (tf.backend() as unknown as { wasm: { wasmMemory?: WebAssembly.Memory } }).wasm.wasmMemory?.buffer instanceof SharedArrayBuffer,
+};
 if (report.status !== 'on') failures.push(`own kernels ${report.status}`);
 
 /** Elements that differ in bits (NaNs of any payload count as equal). */

@@ -232,6 +232,10 @@ async function main(argv: string[]): Promise<number> {
   // tfjs prints a hint about tfjs-node on the console: keep stdout for results.
   console.log = (...a: unknown[]) => process.stderr.write(`${a.join(' ')}\n`);
   await useNodeBackend(args.backend, { threads: args.threads });
+  if (args.threads > 1) {
+    const { wasmThreadsInUse } = await import('../engine/backend');
+    process.stderr.write(`train: wasm on ${wasmThreadsInUse()} threads\n`);
+  }
   if (args.backend === 'webgpu') process.stderr.write(`train: webgpu on ${await describeNodeWebgpu()}\n`);
   let data;
   try {

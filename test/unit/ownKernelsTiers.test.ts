@@ -8,8 +8,16 @@ import { describe, expect, it } from 'vitest';
 
 const ROOT = resolve(__dirname, '../..');
 
-function check(flags: string[]): { status: number | null; result: { failures: string[]; status: string; tensorsLeft: number } | null; stderr: string } {
-  const r = spawnSync(process.execPath, [...flags, '--import', 'tsx', 'test/kernelTiersCheck.ts'], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
+interface Result {
+  failures: string[];
+  status: string;
+  tensorsLeft: number;
+  threads: number;
+  sharedMemory: boolean;
+}
+
+function check(flags: string[], args: string[]): { status: number | null; result: Result | null; stderr: string } {
+  const r = spawnSync(process.execPath, [...flags, '--import', 'tsx', 'test/kernelTiersCheck.ts', ...args], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
   const line = r.stdout.trim().split('\n').pop() ?? '';
   let result = null;
   try {
@@ -22,12 +30,15 @@ function check(flags: string[]): { status: number | null; result: { failures: st
 
 describe('own wasm kernels in both V8 tiers', () => {
   it.each([
-    ['TurboFan only (--no-liftoff)', ['--no-liftoff']],
-    ['default tiering', []],
-  ])('%s: every kernel matches its reference, no tensors left', (_name, flags) => {
-    const r = check(flags);
+    ['TurboFan only (--no-liftoff)', ['--no-liftoff'], [], 1],
+    ['default tiering', [], [], 1],
+    ['TurboFan only, threaded build on 2 threads (shared memory)', ['--no-liftoff'], ['--threads', '2'], 2],
+  ])('%s: every kernel matches its reference, no tensors left', (_name, flags, args, threads) => {
+    const r = check(flags, args);
     expect(r.result, r.stderr).not.toBeNull();
     expect(r.result!.status).toBe('on');
+    expect(r.result!.threads).toBe(threads);
+    expect(r.result!.sharedMemory).toBe(threads > 1);
     expect(r.result!.failures).toEqual([]);
     expect(r.result!.tensorsLeft).toBe(0);
     expect(r.status).toBe(0);
