@@ -1,6 +1,6 @@
 // Which tfjs kernels one training step dispatches, how many, and how long each takes (issue 14's
 // per-op overhead). A benchmark, not a test: prints a table per workload; asserts nothing.
-//   npx tsx bench/ops-profile.ts [--model ffnn100] [--batch 100] [--optimizer Adam] [--steps 200] [--backend wasm] [--width 0.125]
+//   npx tsx bench/ops-profile.ts [--model ffnn100] [--batch 100] [--optimizer Adam] [--steps 200] [--backend wasm] [--width 0.125] [--no-own-kernels]
 // (vgg16bn and resnet18 train on 32×32×3 images, the rest on 28×28×1.)
 // Counts every engine.runKernel call (every tfjs op goes through it; gradients too) during `steps` engine
 // steps after a warm-up, with the wall time spent inside each call. On wasm and cpu a kernel runs
@@ -23,11 +23,14 @@ const { values } = parseArgs({
     steps: { type: 'string', default: '200' },
     backend: { type: 'string', default: 'wasm' },
     width: { type: 'string', default: '0.125' },
+    'no-own-kernels': { type: 'boolean' },
   },
 });
 const backendName = values.backend!;
 if (!isNodeBackendName(backendName)) throw new Error(`--backend ${backendName}: not a Node backend`);
 await useNodeBackend(backendName);
+const { setOwnKernels, ownKernelsStatus } = await import('../src/kernels/ownKernels');
+if (values['no-own-kernels']) setOwnKernels(false);
 
 const batch = Number(values.batch), steps = Number(values.steps), warmup = 5;
 const r = createRng(7);
@@ -77,7 +80,7 @@ const stepMs = ((times[times.length - 1] - times[countedFrom - 1]) * 1000) / cou
 const rows = [...tally.entries()].sort((a, b) => b[1].ms - a[1].ms);
 const kernels = rows.reduce((n, [, t]) => n + t.count, 0) / counted;
 const inside = rows.reduce((n, [, t]) => n + t.ms, 0) / counted;
-console.log(`${cfg.model} batch ${batch} ${cfg.optimizer} on ${tf.getBackend()}: ${stepMs.toFixed(3)} ms per step over ${counted} steps; ` +
+console.log(`${cfg.model} batch ${batch} ${cfg.optimizer} on ${tf.getBackend()} (own kernels ${ownKernelsStatus()}): ${stepMs.toFixed(3)} ms per step over ${counted} steps; ` +
   `${kernels.toFixed(1)} kernels per step, ${inside.toFixed(3)} ms inside them (${((1000 * inside) / kernels).toFixed(1)} µs per kernel), ` +
   `${(stepMs - inside).toFixed(3)} ms outside`);
 console.log('kernel | per step | µs per call | ms per step');
