@@ -163,6 +163,8 @@ export interface Row {
   torchMin: number;
   /** torch / project, medians. */
   ratio: number;
+  /** torch / tfjs-only: the ratio without the own kernels, measured in the same rounds. */
+  baselineRatio: number;
   previous: { project: number; torch: number; ratio: number } | null;
   tensors: string;
 }
@@ -183,6 +185,7 @@ export function toRow(r: WorkloadResult): Row {
     torchMedian: tm,
     torchMin: min(r.torch),
     ratio: ratio(tm, pm),
+    baselineRatio: ratio(tm, bm),
     previous: w.previous ? { ...w.previous, ratio: ratio(w.previous.torch, w.previous.project) } : null,
     tensors: `${r.tensorsBefore}→${r.tensorsAfter}${r.maxLeak !== 0 ? ` (LEAK ${r.maxLeak} per run)` : ''}`,
   };
@@ -200,7 +203,7 @@ export function fmtRatio(x: number): string {
   return Number.isFinite(x) ? (x >= 10 ? x.toFixed(1) : x.toFixed(2)) : '—';
 }
 
-export const COLUMNS = ['workload', 'model', 'batch', 'project ms median', 'project ms min', 'tfjs-only ms median', 'own-kernel speedup', 'torch ms median', 'torch ms min', 'torch/project', 'previous project', 'previous torch', 'previous torch/project', 'tensors before→after'];
+export const COLUMNS = ['workload', 'model', 'batch', 'project ms median', 'project ms min', 'tfjs-only ms median', 'own-kernel speedup', 'torch ms median', 'torch ms min', 'torch/project', 'torch/tfjs-only', 'previous project', 'previous torch', 'previous torch/project', 'tensors before→after'];
 
 function cells(r: Row): string[] {
   return [
@@ -214,6 +217,7 @@ function cells(r: Row): string[] {
     fmtMs(r.torchMedian),
     fmtMs(r.torchMin),
     fmtRatio(r.ratio),
+    fmtRatio(r.baselineRatio),
     r.previous ? fmtMs(r.previous.project) : '',
     r.previous ? fmtMs(r.previous.torch) : '',
     r.previous ? fmtRatio(r.previous.ratio) : '',
@@ -225,14 +229,14 @@ function cells(r: Row): string[] {
 export function formatTable(rows: readonly Row[]): string {
   const all = [COLUMNS, ...rows.map(cells)];
   const widths = COLUMNS.map((_, k) => Math.max(...all.map((r) => [...r[k]].length)));
-  const numeric = (k: number) => k >= 2 && k <= 12;
+  const numeric = (k: number) => k >= 2 && k <= 13;
   const line = (r: string[]) => r.map((c, k) => (numeric(k) ? c.padStart(widths[k] + c.length - [...c].length) : c.padEnd(widths[k] + c.length - [...c].length))).join(' | ').trimEnd();
   return [line(COLUMNS), widths.map((w) => '-'.repeat(w)).join('-|-'), ...rows.map((r) => line(cells(r)))].join('\n');
 }
 
 /** The same table in markdown. */
 export function markdownTable(rows: readonly Row[]): string {
-  const align = COLUMNS.map((_, k) => (k >= 2 && k <= 12 ? '---:' : ':---'));
+  const align = COLUMNS.map((_, k) => (k >= 2 && k <= 13 ? '---:' : ':---'));
   return [`| ${COLUMNS.join(' | ')} |`, `| ${align.join(' | ')} |`, ...rows.map((r) => `| ${cells(r).join(' | ')} |`)].join('\n');
 }
 
@@ -287,7 +291,7 @@ export function markdown(info: RunInfo, rows: readonly Row[]): string {
   return [
     '# bench:suite results',
     '',
-    "Written by `npm run bench:suite` (bench/suite.ts, PyTorch side bench/suite-torch.py). Milliseconds per training step (forward, backward, Adam step with lr 1e-3, cross-entropy, synthetic uint8 images normalised on the fly, fixed seed); the project's step is its engine trainer's (src/engine/trainer.ts), loss read back as the page does. Interleaved rounds (project, then PyTorch, per workload, the order flipped every other round); median and min over the rounds of each round's mean step time. **torch/project** = PyTorch time / project time: above 1 the project is faster. **tfjs-only** = the same project step with its own wasm kernels (src/kernels/: fused Adam, conv filter gradient) turned off, measured in the same rounds; **own-kernel speedup** = tfjs-only / project.",
+    "Written by `npm run bench:suite` (bench/suite.ts, PyTorch side bench/suite-torch.py). Milliseconds per training step (forward, backward, Adam step with lr 1e-3, cross-entropy, synthetic uint8 images normalised on the fly, fixed seed); the project's step is its engine trainer's (src/engine/trainer.ts), loss read back as the page does. Interleaved rounds (project, then PyTorch, per workload, the order flipped every other round); median and min over the rounds of each round's mean step time. **torch/project** = PyTorch time / project time: above 1 the project is faster. **tfjs-only** = the same project step with its own wasm kernels (src/kernels/: fused Adam, conv filter gradient) turned off, measured in the same rounds; **own-kernel speedup** = tfjs-only / project; **torch/tfjs-only** = the ratio the project had before its own kernels, measured in the same rounds.",
     '',
     `- Date: ${info.date}`,
     `- CPU: ${info.cpu} (${info.cores} logical cores; PyTorch on one thread, the project on ${info.threadCount})`,

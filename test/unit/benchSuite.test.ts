@@ -100,6 +100,7 @@ describe('bench:suite numbers and tables', () => {
     expect(a).toMatchObject({ projectMedian: 2.5, projectMin: 2.4, baselineMedian: 3, torchMedian: 0.29, torchMin: 0.28, previous: { project: 2.4, torch: 0.29 } });
     expect(a.ratio).toBeCloseTo(0.29 / 2.5);
     expect(a.speedup).toBeCloseTo(3 / 2.5);
+    expect(a.baselineRatio).toBeCloseTo(0.29 / 3);
     expect(Number.isNaN(b.speedup)).toBe(true);
     expect(a.previous!.ratio).toBeCloseTo(0.29 / 2.4);
     expect(a.tensors).toBe('0→0');
@@ -113,7 +114,7 @@ describe('bench:suite numbers and tables', () => {
     expect(lines).toHaveLength(4);
     expect(lines[0].split(' | ').map((s) => s.trim())).toEqual(COLUMNS);
     expect(lines[1]).toMatch(/^[-|]+$/);
-    expect(lines[2]).toMatch(/^ffnn-b100 +\| FFNN 784-100-10 +\| +100 \| +2\.50 \| +2\.40 \| +3\.00 \| +1\.20 \| +0\.29 \| +0\.28 \| +0\.12 \| +2\.40 \| +0\.29 \| +0\.12 \| 0→0$/);
+    expect(lines[2]).toMatch(/^ffnn-b100 +\| FFNN 784-100-10 +\| +100 \| +2\.50 \| +2\.40 \| +3\.00 \| +1\.20 \| +0\.29 \| +0\.28 \| +0\.12 \| +0\.10 \| +2\.40 \| +0\.29 \| +0\.12 \| 0→0$/);
     expect(lines[3]).toContain('—');
     // Columns line up: every '|' of the rows where the header has one.
     const bars = (l: string) => [...l].flatMap((c, i) => (c === '|' ? [i] : []));
@@ -180,7 +181,7 @@ describe('bench:suite as a command', () => {
       expect(Number(cellsOf[5])).toBeGreaterThan(0); // the same step with tfjs's kernels only
       expect(Number(cellsOf[6])).toBeGreaterThan(0); // its ratio to the project's
       expect(cellsOf[7]).toBe('—'); // no torch
-      expect(cellsOf[13]).toMatch(/^\d+→\d+$/);
+      expect(cellsOf[14]).toMatch(/^\d+→\d+$/);
       expect(r.stdout).toMatch(new RegExp(`${w.name}: tensors before \\d+, after \\d+ \\(no leak\\)`));
     }
     expect(r.stdout).not.toContain('wrote ');
