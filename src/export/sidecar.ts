@@ -27,6 +27,8 @@ export interface SidecarRun {
   threads?: number;
   /** wasm runs: whether the page was cross-origin isolated (threads need it). */
   crossOriginIsolated?: boolean;
+  /** wasm runs: the project's own wasm kernels ('on', or 'off: why'); they change float32 summation order slightly. */
+  ownKernels?: string;
   iteration: number;
   total: number;
   divergedAt?: number;

@@ -79,7 +79,9 @@ function adamKernel(k: Exports): KernelConfig {
       const { beta1, beta2, eps, t, legacy } = attrs as unknown as AdamAttrs;
       float32(HG_ADAM, g, m, v);
       const size = tf.util.sizeFromShape(g.shape);
-      if (tf.util.sizeFromShape(m.shape) !== size || tf.util.sizeFromShape(v.shape) !== size) throw new Error(`${HG_ADAM}: g, m and v must have the same size`);
+      if (m.shape.join() !== g.shape.join() || v.shape.join() !== g.shape.join()) {
+        throw new Error(`${HG_ADAM}: g, m and v must have the same shape (got [${g.shape}], [${m.shape}], [${v.shape}])`);
+      }
       const outs = [0, 1, 2].map(() => b.makeOutput(g.shape.slice(), 'float32'));
       // Offsets after every allocation: makeOutput may grow the heap (offsets stay valid, views do not).
       const c = adamConstants({ beta1, beta2, eps, t, legacy });

@@ -18,6 +18,8 @@ export interface RunMeta {
   /** wasm only: the threads its worker computes with, and whether the page was cross-origin isolated (src/sched/threads.ts). */
   threads?: number;
   isolated?: boolean;
+  /** wasm only: the project's own wasm kernels' status in its worker ('on', or 'off: why'; src/kernels/ownKernels.ts). */
+  ownKernels?: string;
   state: RunMetaState;
   iteration: number;
   total: number;

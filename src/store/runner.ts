@@ -73,7 +73,11 @@ function finishWorker(runId: string): void {
 function handleMessage(runId: string, msg: FromWorker): void {
   switch (msg.type) {
     case 'backend':
-      queuePatch(runId, { backend: msg.backend, ...(msg.threads !== undefined ? { threads: msg.threads, isolated: pageIsolated() } : {}) }, true);
+      queuePatch(runId, {
+        backend: msg.backend,
+        ...(msg.threads !== undefined ? { threads: msg.threads, isolated: pageIsolated() } : {}),
+        ...(msg.ownKernels !== undefined ? { ownKernels: msg.ownKernels } : {}),
+      }, true);
       break;
     case 'metrics':
       seriesBuffers.appendBatch(msg.batch);

@@ -45,6 +45,7 @@ function download(d: DeviceInfo): void {
       backend: r.backend,
       ...(r.threads !== undefined ? { threads: r.threads } : {}),
       ...(r.isolated !== undefined ? { crossOriginIsolated: r.isolated } : {}),
+      ...(r.ownKernels !== undefined ? { ownKernels: r.ownKernels } : {}),
       iteration: r.iteration,
       total: r.total,
       ...(r.divergedAt !== undefined ? { divergedAt: r.divergedAt } : {}),

@@ -32,8 +32,11 @@ export type ToWorker =
   | { type: '__crash'; mode: CrashMode };
 
 export type FromWorker =
-  /** `threads`: on wasm, the threads its module computes with (1: the single-threaded build). */
-  | { type: 'backend'; runId: string; backend: BackendName; threads?: number }
+  /**
+   * `threads`: on wasm, the threads its module computes with (1: the single-threaded build); `ownKernels`: on
+   * wasm, the project's own kernels' status (src/kernels/ownKernels.ts: 'on', or 'off: why').
+   */
+  | { type: 'backend'; runId: string; backend: BackendName; threads?: number; ownKernels?: string }
   | { type: 'metrics'; batch: MetricBatch }
   | {
       type: 'status';

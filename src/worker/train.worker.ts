@@ -9,6 +9,7 @@ import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import { chooseBackend, wasmThreadsInUse } from '../engine/backend';
+import { ownKernelsStatus } from '../kernels/ownKernels';
 import { patchThreadedFactorySource, reportCoresForThreads } from './wasmThreadsFix';
 import { totalIterations } from '../engine/budget';
 import { train, type TrainerOptions } from '../engine/trainer';
@@ -170,7 +171,7 @@ async function start({ run, backend, data: allData, threads, controllerText, pag
     });
     backendReady = true;
     const used = name === 'wasm' ? wasmThreadsInUse() : undefined;
-    postRaw({ type: 'backend', runId, backend: name, ...(used !== undefined ? { threads: used } : {}) });
+    postRaw({ type: 'backend', runId, backend: name, ...(used !== undefined ? { threads: used, ownKernels: ownKernelsStatus() } : {}) });
     const onLost = (message: string) => {
       lostMessage = message;
       fail(message);

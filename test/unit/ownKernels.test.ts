@@ -347,11 +347,13 @@ describe('HgAdam', () => {
     }
   });
 
-  it('rejects g, m, v of different sizes and non-float32 tensors', () => {
+  it('rejects g, m, v of different shapes (also of the same size) and non-float32 tensors', () => {
     const before = tf.memory().numTensors;
-    const g = tf.zeros([5]), m = tf.zeros([4]), v = tf.zeros([5]), i = tf.zeros([5], 'int32');
+    const g = tf.zeros([5]), m = tf.zeros([4]), v = tf.zeros([5]), i = tf.zeros([5], 'int32'), g2 = tf.zeros([2, 3]), m2 = tf.zeros([3, 2]);
     const attrs = { beta1: 0.9, beta2: 0.999, eps: 1e-8, t: 1, legacy: false };
-    expect(() => fusedAdam(g, m, v, attrs)).toThrow(/same size/);
+    expect(() => fusedAdam(g, m, v, attrs)).toThrow(/same shape \(got \[5\], \[4\], \[5\]\)/);
+    expect(() => fusedAdam(g2, m2, g2, attrs)).toThrow(/same shape/);
+    tf.dispose([g2, m2]);
     expect(() => fusedAdam(i, v, v, attrs)).toThrow(/float32/);
     tf.dispose([g, m, v, i]);
     expect(tf.memory().numTensors).toBe(before);
