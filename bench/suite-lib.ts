@@ -248,7 +248,6 @@ export interface RunInfo {
   tfjs: string;
   backend: string;
   wasmSimd: boolean;
-  wasmThreads: boolean;
   /** Threads the wasm backend computes with. */
   threadCount: number;
   /** ownKernelsStatus() of the run. */

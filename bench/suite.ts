@@ -150,7 +150,6 @@ async function runSuite(o: SuiteOptions): Promise<void> {
   const { wasmThreadsInUse } = await import('../src/engine/backend');
   const threadCount = wasmThreadsInUse() ?? 1;
   const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
-  const threads = await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT');
 
   let torch: { side: TorchSide; info: TorchInfo } | null = null;
   let torchInfo: RunInfo['torch'] = { missing: '--no-torch' };
@@ -258,7 +257,6 @@ async function runSuite(o: SuiteOptions): Promise<void> {
       tfjs: `${tf.version.tfjs} (tfjs-backend-wasm ${version_wasm})`,
       backend,
       wasmSimd: simd as boolean,
-      wasmThreads: threads as boolean,
       threadCount,
       ownKernels: ownKernelsStatus(),
       rounds: o.rounds,

@@ -124,7 +124,7 @@ describe('bench:suite numbers and tables', () => {
   it('RESULTS.md: CPU, versions, BLAS, the unset variables, the markdown table', () => {
     const info: RunInfo = {
       date: '2026-12-04T13:00:00Z', cpu: 'AMD EPYC (family 26, model 2, AVX-512)', cores: 2, node: 'v20.19.0', tfjs: '4.22.0', backend: 'wasm',
-      wasmSimd: true, wasmThreads: false, threadCount: 1, ownKernels: 'on', rounds: 3, warmup: 3, steps: { 'ffnn-b100': 300 }, load: [1, 2],
+      wasmSimd: true, threadCount: 1, ownKernels: 'on', rounds: 3, warmup: 3, steps: { 'ffnn-b100': 300 }, load: [1, 2],
       torch: { torch: '1.13.0a0', python: '3.11.2', executable: '/usr/bin/python3', threads: 1, mkldnn: true, blasInfo: 'generic',
         blas: { kind: 'OpenBLAS', libraries: ['/usr/lib/x/libblas.so.3'], openblasConfig: 'OpenBLAS 0.3.21 DYNAMIC_ARCH', openblasCore: 'Cooperlake', sgemm512GflopsPerS: 100 } },
       unsetForTorch: { OPENBLAS_CORETYPE: 'Haswell' },
