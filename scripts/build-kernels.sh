@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Builds the project's own wasm kernels (src/kernels/wasm/hgkernels.c) into hgkernels.wasm and the
-# base64 module the loader imports (hgkernelsBinary.ts), both committed: CI and `npm test` never need a
-# compiler; a unit test checks the two agree. Needs Debian's clang-14 and lld-14
+# Builds the project's own wasm kernels (src/kernels/wasm/hgkernels.c) into hgkernels.wasm (ordinary
+# memory), hgkernels-shared.wasm (shared memory) and the base64 module the loader imports
+# (hgkernelsBinary.ts), all committed: CI and `npm test` never need a compiler; a unit test checks they agree. Needs Debian's clang-14 and lld-14
 # (`apt-get install clang-14 lld-14`). Run after editing hgkernels.c:  bash scripts/build-kernels.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."

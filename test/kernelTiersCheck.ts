@@ -10,7 +10,8 @@ import type { Tensor, Tensor1D, Tensor4D } from '@tensorflow/tfjs';
 import { createRng } from '../src/data/batching';
 import { wasmThreadsInUse } from '../src/engine/backend';
 import { useNodeBackend } from '../src/engine/nodeBackends';
-import { fusedAdam, ownKernelsStatus, setOwnKernels } from '../src/kernels/ownKernels';
+import { filterGradOracle, kernelsOff, normal as normalValues } from './kernelOracles';
+import { fusedAdam, ownKernelsStatus } from '../src/kernels/ownKernels';
 import { batchNormTrain } from '../src/models/batchNorm';
 import { filterGrad } from '../src/models/conv';
 import { reluMaxPool2 } from '../src/models/pool';
@@ -20,11 +21,8 @@ import { HYPER_DEFAULTS } from '../src/optim/hyper';
 const threadsAt = process.argv.indexOf('--threads');
 const threads = threadsAt > 0 ? Number(process.argv[threadsAt + 1]) : 1;
 await useNodeBackend('wasm', { threads });
-const rand = createRng(2026);
-const normal = (n: number) => Float32Array.from({ length: n }, () => {
-  const u = Math.max(rand(), 1e-12), v = rand();
-  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
-});
+const rng = createRng(2026);
+const normal = (n: number) => normalValues(n, rng);
 const failures: string[] = [];
 const report: Record<string, number | string | boolean> = {
   status: ownKernelsStatus(),
@@ -42,13 +40,7 @@ function bitMismatches(a: Float32Array, b: Float32Array): number {
 }
 
 function both<T>(f: () => T): { own: T; plain: T } {
-  const own = f();
-  setOwnKernels(false);
-  try {
-    return { own, plain: f() };
-  } finally {
-    setOwnKernels(true);
-  }
+  return { own: f(), plain: kernelsOff(f) };
 }
 
 // Several rounds: under default tiering the later ones run code that tiered up during the earlier ones.
@@ -90,16 +82,7 @@ for (let round = 0; round < 3; round++) {
     const ho = h + 2 * p - k + 1, wo = w + 2 * p - k + 1;
     const xv = normal(n * h * w * ci), dv = normal(n * ho * wo * co);
     const got = tf.tidy(() => filterGrad(tf.tensor4d(xv, [n, h, w, ci]), tf.tensor4d(dv, [n, ho, wo, co]), k, p, 'native').dataSync());
-    const sum = new Float64Array(k * k * ci * co), mag = new Float64Array(k * k * ci * co);
-    for (let b = 0; b < n; b++) for (let i = 0; i < ho; i++) for (let j = 0; j < wo; j++) for (let a = 0; a < k; a++) for (let c = 0; c < k; c++) {
-      const hh = i + a - p, ww = j + c - p;
-      if (hh < 0 || hh >= h || ww < 0 || ww >= w) continue;
-      for (let q = 0; q < ci; q++) for (let o = 0; o < co; o++) {
-        const t = xv[((b * h + hh) * w + ww) * ci + q] * dv[((b * ho + i) * wo + j) * co + o];
-        sum[((a * k + c) * ci + q) * co + o] += t;
-        mag[((a * k + c) * ci + q) * co + o] += Math.abs(t);
-      }
-    }
+    const { sum, mag } = filterGradOracle({ n, h, w, ci, co, kh: k, kw: k, strides: 1, pad: p }, xv, dv, ho, wo, p, p);
     got.forEach((g, i) => (conv = Math.max(conv, Math.abs(g - sum[i]) / (mag[i] + 1e-30))));
   }
   report.convWorstRelToAbsSum = Math.max(Number(report.convWorstRelToAbsSum ?? 0), conv);

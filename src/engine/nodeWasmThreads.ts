@@ -16,26 +16,26 @@ import { dirname, join } from 'node:path';
 const LOAD_FACTORY =
   'if(typeof e.data.urlOrBlob=="string"){importScripts(e.data.urlOrBlob)}else{var objectUrl=URL.createObjectURL(e.data.urlOrBlob);importScripts(objectUrl);URL.revokeObjectURL(objectUrl)}';
 
-let folder: string | null = null;
+/** The worker script's path, once written (one folder per process). */
+let workerPath: string | null = null;
 
 /** Writes the worker and factory scripts once per process; returns the worker's path. */
 function prepareScripts(): string {
+  if (workerPath !== null) return workerPath;
   const require = createRequire(import.meta.url);
   const wasmOut = join(dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'wasm-out');
   const { wasmWorkerContents } = require(join(wasmOut, 'tfjs-backend-wasm-threaded-simd.worker.js')) as { wasmWorkerContents: string };
   if (!wasmWorkerContents.includes(LOAD_FACTORY)) {
     throw new Error('threads in Node: this tfjs-backend-wasm build loads its pthread workers differently than 4.22 (see src/engine/nodeWasmThreads.ts)');
   }
-  if (folder === null) {
-    folder = mkdtempSync(join(tmpdir(), 'hgp-wasm-threads-'));
-    const dir = folder;
-    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
-  }
+  const folder = mkdtempSync(join(tmpdir(), 'hgp-wasm-threads-'));
+  process.once('exit', () => rmSync(folder, { recursive: true, force: true }));
   const factory = join(folder, 'factory.js');
   writeFileSync(factory, readFileSync(join(wasmOut, 'tfjs-backend-wasm-threaded-simd.js')));
   const worker = join(folder, 'worker.js');
   // As tfjs does for its Blob: the text's line breaks stand inside string literals ("\n" in the source).
   writeFileSync(worker, wasmWorkerContents.replace(/\n/g, '\\n').replace(LOAD_FACTORY, `importScripts(${JSON.stringify(factory)});`));
+  workerPath = worker;
   return worker;
 }
 

@@ -27,7 +27,6 @@ export const HG_RELU_MAX_POOL2_GRAD = 'HgReluMaxPool2Grad';
 /** Batch norm in training mode and its gradient (wasm only). */
 export const HG_BATCH_NORM_TRAIN = 'HgBatchNormTrain';
 export const HG_BATCH_NORM_GRAD = 'HgBatchNormGrad';
-const OWN_NAMES = [HG_ADAM, HG_RELU_MAX_POOL2_GRAD, HG_BATCH_NORM_TRAIN, HG_BATCH_NORM_GRAD, 'Conv2DBackpropFilter'];
 
 interface Exports {
   adam(g: number, m: number, v: number, m2: number, v2: number, u: number, n: number, b1: number, omb1: number, b2: number,
@@ -52,7 +51,8 @@ interface WasmBackend {
 
 let status = 'not installed: the wasm backend has not been chosen';
 let installedOn: WasmBackend | null = null;
-let exportsOf: Exports | null = null;
+/** The kernels on the installed module (none until one is installed). */
+let kernels: KernelConfig[] = [];
 let enabled = true;
 
 function decode(b64: string): Uint8Array<ArrayBuffer> {
@@ -206,7 +206,7 @@ export interface AdamAttrs {
   legacy: boolean;
 }
 
-/** The scalars Adam's update multiplies by, computed in float64 as the composed tfjs ops compute them. */
+/** The scalars Adam's update multiplies by (float64; float32 once they reach a kernel or a tfjs scalar), for the kernel and the composed ops alike. */
 export function adamConstants({ beta1, beta2, t }: AdamAttrs): { omb1: number; omb2: number; bc1: number; sbc2: number; scale: number } {
   const bc1 = 1 - beta1 ** t;
   const bc2 = 1 - beta2 ** t;
@@ -217,12 +217,13 @@ function configs(k: Exports): KernelConfig[] {
   return [adamKernel(k), filterGradKernel(k), poolGradKernel(k), ...batchNormKernels(k)];
 }
 
-function register(k: Exports): void {
-  for (const c of configs(k)) if (!tf.getKernel(c.kernelName, 'wasm')) tf.registerKernel(c);
+function register(): void {
+  for (const c of kernels) if (!tf.getKernel(c.kernelName, 'wasm')) tf.registerKernel(c);
 }
 
 function unregister(): void {
-  for (const name of OWN_NAMES) if (tf.getKernel(name, 'wasm')) tf.unregisterKernel(name, 'wasm');
+  // Only ours: a kernel of the same name registered by someone else stays.
+  for (const c of kernels) if (tf.getKernel(c.kernelName, 'wasm')?.kernelFunc === c.kernelFunc) tf.unregisterKernel(c.kernelName, 'wasm');
 }
 
 /**
@@ -234,8 +235,8 @@ export function installOwnKernels(): void {
   const backend = tf.backend() as unknown as WasmBackend;
   if (installedOn === backend) return;
   installedOn = backend;
-  exportsOf = null;
   unregister();
+  kernels = [];
   const memory = backend.wasm?.asm?.memory ?? backend.wasm?.wasmMemory;
   if (!(memory instanceof WebAssembly.Memory)) {
     status = 'off: the wasm backend does not expose its memory';
@@ -246,20 +247,19 @@ export function installOwnKernels(): void {
     // Synchronous compile: the module is 17 kB, and this runs in Node or a Web Worker (no main-thread limit).
     const bytes = decode(shared ? HGKERNELS_SHARED_WASM_BASE64 : HGKERNELS_WASM_BASE64);
     const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } });
-    exportsOf = instance.exports as unknown as Exports;
+    kernels = configs(instance.exports as unknown as Exports);
   } catch (e) {
     status = `off: ${(e as Error).message}`;
     return;
   }
   status = 'on';
-  if (enabled) register(exportsOf);
+  if (enabled) register();
 }
 
 /** Turns the own kernels on or off (both take effect at once; the default is on). */
 export function setOwnKernels(on: boolean): void {
   enabled = on;
-  if (!exportsOf) return;
-  if (on) register(exportsOf);
+  if (on) register();
   else unregister();
 }
 
@@ -268,20 +268,15 @@ export function ownKernelsStatus(): string {
   return status === 'on' && !enabled ? 'disabled' : status;
 }
 
+/** Whether a kernel is registered for the current backend (the own kernels: wasm, when on). */
+const runsHere = (name: string) => tf.getKernel(name, tf.getBackend()) !== undefined;
+
 /** Whether the fused Adam kernel runs on the current backend. */
-export function hasFusedAdam(): boolean {
-  return tf.getKernel(HG_ADAM, tf.getBackend()) !== undefined;
-}
-
+export const hasFusedAdam = () => runsHere(HG_ADAM);
 /** Whether the relu(maxPool 2×2) gradient kernel runs on the current backend. */
-export function hasReluMaxPool2Grad(): boolean {
-  return tf.getKernel(HG_RELU_MAX_POOL2_GRAD, tf.getBackend()) !== undefined;
-}
-
+export const hasReluMaxPool2Grad = () => runsHere(HG_RELU_MAX_POOL2_GRAD);
 /** Whether the batch-norm kernels run on the current backend. */
-export function hasBatchNormKernels(): boolean {
-  return tf.getKernel(HG_BATCH_NORM_TRAIN, tf.getBackend()) !== undefined;
-}
+export const hasBatchNormKernels = () => runsHere(HG_BATCH_NORM_TRAIN);
 
 /** Training-mode batch norm of x [..., c]: y, x̂, the batch mean, the biased variance and 1/√(var + eps). */
 export function batchNormTrainKernel(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, eps: number): [tf.Tensor, tf.Tensor, tf.Tensor1D, tf.Tensor1D, tf.Tensor1D] {

@@ -2,7 +2,7 @@
 // (spec §1, §3). Hyperparameters are read from `hp` at every step.
 import * as tf from '@tensorflow/tfjs';
 import type { Tensor } from '@tensorflow/tfjs';
-import { fusedAdam, hasFusedAdam } from '../kernels/ownKernels';
+import { adamConstants, fusedAdam, hasFusedAdam } from '../kernels/ownKernels';
 import type { Direction } from './types';
 
 /** SGD, heavy-ball or Nesterov momentum (torch.optim.SGD). */
@@ -32,18 +32,19 @@ export function adamDirection(legacy: (hp: { legacyAdamEps: boolean }) => boolea
     init: (p) => ({ m: tf.zerosLike(p), v: tf.zerosLike(p) }),
     apply(g, { m, v }, t, hp) {
       const { beta1, beta2, eps } = hp;
+      const attrs = { beta1, beta2, eps, t, legacy: legacy(hp) };
       if (hasFusedAdam()) {
         // One kernel, bitwise equal to the ops below (src/kernels/ownKernels.ts).
-        const [m2, v2, u] = fusedAdam(g, m, v, { beta1, beta2, eps, t, legacy: legacy(hp) });
+        const [m2, v2, u] = fusedAdam(g, m, v, attrs);
         return { u, state: { m: m2, v: v2 } };
       }
-      const m2 = tf.add(tf.mul(m, beta1), tf.mul(g, 1 - beta1));
-      const v2 = tf.add(tf.mul(v, beta2), tf.mul(tf.square(g), 1 - beta2));
-      const bc1 = 1 - beta1 ** t;
-      const bc2 = 1 - beta2 ** t;
-      const u = legacy(hp)
-        ? tf.mul(tf.div(m2, tf.add(tf.sqrt(v2), eps)), Math.sqrt(bc2) / bc1)
-        : tf.div(tf.div(m2, tf.add(tf.div(tf.sqrt(v2), Math.sqrt(bc2)), eps)), bc1);
+      // The same scalars the kernel is given: 1 − β, the bias corrections and their combination.
+      const { omb1, omb2, bc1, sbc2, scale } = adamConstants(attrs);
+      const m2 = tf.add(tf.mul(m, beta1), tf.mul(g, omb1));
+      const v2 = tf.add(tf.mul(v, beta2), tf.mul(tf.square(g), omb2));
+      const u = attrs.legacy
+        ? tf.mul(tf.div(m2, tf.add(tf.sqrt(v2), eps)), scale)
+        : tf.div(tf.div(m2, tf.add(tf.div(tf.sqrt(v2), sbc2), eps)), bc1);
       return { u, state: { m: m2, v: v2 } };
     },
   };

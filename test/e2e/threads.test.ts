@@ -70,15 +70,14 @@ async function finish(page: Page, label: string): Promise<string> {
 }
 
 /** Exports the CSV and its sidecar: each run's training losses, and the own wasm kernels' status per run. */
-async function trainLosses(page: Page): Promise<Map<string, number[]> & { ownKernels?: Map<string, string | undefined> }> {
+async function exported(page: Page): Promise<{ losses: Map<string, number[]>; ownKernels: Map<string, string | undefined> }> {
   const sidecarDownload = page.waitForEvent('download', (d) => /\.json$/.test(d.suggestedFilename()));
   const download = await downloaded(page, /\.csv$/, () => page.getByRole('button', { name: 'Export CSV' }).click());
   const { rows } = parseCsv(readFileSync(await download.path(), 'utf8'));
-  const out: Map<string, number[]> & { ownKernels?: Map<string, string | undefined> } = new Map<string, number[]>();
-  for (const r of rows) if (r.metric === 'train_loss') out.set(r.optimizer, [...(out.get(r.optimizer) ?? []), Number(r.value)]);
+  const losses = new Map<string, number[]>();
+  for (const r of rows) if (r.metric === 'train_loss') losses.set(r.optimizer, [...(losses.get(r.optimizer) ?? []), Number(r.value)]);
   const sidecar = JSON.parse(readFileSync(await (await sidecarDownload).path(), 'utf8')) as { runs: { label: string; ownKernels?: string }[] };
-  out.ownKernels = new Map(sidecar.runs.map((r) => [r.label, r.ownKernels]));
-  return out;
+  return { losses, ownKernels: new Map(sidecar.runs.map((r) => [r.label, r.ownKernels])) };
 }
 
 describe('wasm threads', () => {
@@ -94,10 +93,10 @@ describe('wasm threads', () => {
       assert.match(await finish(page, 'SGD'), new RegExp(`^SGD: done, ${ITERS} iterations.*\\(wasm\\) on ${threads}$`));
       // The runs table shows the count next to the backend.
       await page.getByRole('cell', { name: `wasm, ${threads}`, exact: true }).first().waitFor({ timeout: 10_000 });
-      const losses = await trainLosses(page);
+      const { losses, ownKernels } = await exported(page);
       const loss = losses.get('SGD') ?? [];
       // The own wasm kernels load on the threaded build's shared memory too (hgkernels-shared.wasm).
-      assert.equal(losses.ownKernels?.get('SGD'), 'on');
+      assert.equal(ownKernels.get('SGD'), 'on');
       assert.equal(loss.length, ITERS);
       assert.ok(loss.every(Number.isFinite), `finite training loss: ${loss.join(', ')}`);
       assert.deepEqual(errors, []);
@@ -114,10 +113,10 @@ describe('wasm threads', () => {
       await start(page, ['SGD', 'Adam']);
       for (const label of ['SGD', 'Adam']) assert.match(await lineOnceRunning(page, label), new RegExp(`\\(wasm\\) on ${threads}$`), label);
       for (const label of ['SGD', 'Adam']) assert.match(await finish(page, label), new RegExp(`^${label}: done.*\\(wasm\\) on ${threads}$`));
-      const losses = await trainLosses(page);
+      const { losses, ownKernels } = await exported(page);
       for (const label of ['SGD', 'Adam']) assert.ok((losses.get(label) ?? []).length === ITERS && losses.get(label)!.every(Number.isFinite), label);
       // Adam's update runs in the own HgAdam kernel in the page's worker.
-      for (const label of ['SGD', 'Adam']) assert.equal(losses.ownKernels?.get(label), 'on', label);
+      for (const label of ['SGD', 'Adam']) assert.equal(ownKernels.get(label), 'on', label);
       assert.deepEqual(errors, []);
     } finally {
       await page.close();

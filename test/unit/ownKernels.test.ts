@@ -21,6 +21,7 @@ import { fusedAdam, hasFusedAdam, HG_ADAM, ownKernelsStatus, setOwnKernels } fro
 import * as binary from '../../src/kernels/wasm/hgkernelsBinary';
 import { adamDirection } from '../../src/optim/directions';
 import { HYPER_DEFAULTS } from '../../src/optim/hyper';
+import { filterGradOracle, kernelsOff, normal, type ConvCase, type Pad } from '../kernelOracles';
 
 const WASM_DIR = resolve(__dirname, '../../src/kernels/wasm');
 
@@ -35,13 +36,6 @@ afterEach(async () => {
 
 // ---------------------------------------------------------------------------------------------------------
 // Small helpers.
-
-function normal(n: number, rand: () => number): Float32Array {
-  return Float32Array.from({ length: n }, () => {
-    const u = Math.max(rand(), 1e-12), v = rand();
-    return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
-  });
-}
 
 function bits(a: Float32Array): Uint32Array {
   return new Uint32Array(a.buffer, a.byteOffset, a.length);
@@ -58,16 +52,6 @@ function bitDiffs(got: Float32Array, want: Float32Array, limit = 5): string[] {
     if (ug[i] !== uw[i]) out.push(`${i}: ${got[i]} (0x${ug[i].toString(16)}) vs ${want[i]} (0x${uw[i].toString(16)})`);
   }
   return out;
-}
-
-/** Runs f with the own kernels off, then turns them back on (also when f throws). */
-function kernelsOff<T>(f: () => T): T {
-  setOwnKernels(false);
-  try {
-    return f();
-  } finally {
-    setOwnKernels(true);
-  }
 }
 
 /** Counts the kernels tf.engine() runs while f runs, by name (f asynchronous: counted until it settles). */
@@ -421,14 +405,6 @@ describe('training with the fused Adam', () => {
 // ---------------------------------------------------------------------------------------------------------
 // 5, 6. Conv2DBackpropFilter against a float64 direct sum.
 
-type Pad = number | 'same' | 'valid' | [[number, number], [number, number], [number, number], [number, number]];
-
-interface ConvCase {
-  n: number; h: number; w: number; ci: number; co: number;
-  kh: number; kw: number; strides: number | [number, number]; pad: Pad;
-  dimRoundingMode?: 'floor' | 'round' | 'ceil';
-}
-
 function describeCase(c: ConvCase): string {
   return `x [${c.n},${c.h},${c.w},${c.ci}] filter ${c.kh}×${c.kw}→${c.co} strides ${JSON.stringify(c.strides)} pad ${JSON.stringify(c.pad)}` +
     (c.dimRoundingMode ? ` ${c.dimRoundingMode}` : '');
@@ -438,41 +414,6 @@ function convInfo(c: ConvCase) {
   // tfjs's own geometry (what the kernel uses); the oracle below then only takes ho, wo, top, left from it,
   // which the explicit- and numeric-padding cases check independently.
   return tf.backend_util.computeConv2DInfo([c.n, c.h, c.w, c.ci], [c.kh, c.kw, c.ci, c.co], c.strides, 1, c.pad, c.dimRoundingMode, false, 'channelsLast');
-}
-
-/**
- * dW[a, b, i, o] = Σ_{n, ho, wo} x[n, ho·sh + a − top, wo·sw + b − left, i] · dy[n, ho, wo, o] in float64 (terms
- * outside x are zero), and Σ|terms| of each element, and the number of terms summed.
- */
-function oracle(c: ConvCase, x: Float32Array, dy: Float32Array, ho: number, wo: number, top: number, left: number) {
-  const [sh, sw] = typeof c.strides === 'number' ? [c.strides, c.strides] : c.strides;
-  const size = c.kh * c.kw * c.ci * c.co;
-  const sum = new Float64Array(size), mag = new Float64Array(size);
-  for (let b = 0; b < c.n; b++) {
-    for (let i = 0; i < ho; i++) {
-      for (let j = 0; j < wo; j++) {
-        const dyRow = ((b * ho + i) * wo + j) * c.co;
-        for (let a = 0; a < c.kh; a++) {
-          const hh = i * sh + a - top;
-          if (hh < 0 || hh >= c.h) continue;
-          for (let q = 0; q < c.kw; q++) {
-            const ww = j * sw + q - left;
-            if (ww < 0 || ww >= c.w) continue;
-            const xRow = ((b * c.h + hh) * c.w + ww) * c.ci;
-            for (let k = 0; k < c.ci; k++) {
-              const xv = x[xRow + k], out = ((a * c.kw + q) * c.ci + k) * c.co;
-              for (let o = 0; o < c.co; o++) {
-                const term = xv * dy[dyRow + o];
-                sum[out + o] += term;
-                mag[out + o] += Math.abs(term);
-              }
-            }
-          }
-        }
-      }
-    }
-  }
-  return { sum, mag, terms: c.n * ho * wo };
 }
 
 /*
@@ -521,7 +462,7 @@ function checkCase(c: ConvCase, seed: number, maxTerms = 160) {
   const rand = createRng(seed);
   const xv = normal(c.n * c.h * c.w * c.ci, rand), dyv = normal(c.n * ho * wo * c.co, rand);
   const got = filterGradKernel(c, xv, dyv, [c.n, ho, wo, c.co]);
-  const { sum, mag, terms } = oracle(c, xv, dyv, ho, wo, top, left);
+  const { sum, mag, terms } = filterGradOracle(c, xv, dyv, ho, wo, top, left);
   expect(terms, `${describeCase(c)}: N = ${terms} within the proven bound`).toBeLessThanOrEqual(maxTerms);
   const { excess, at } = worstExcess(got, sum, mag);
   expect(excess, `${describeCase(c)}: element ${at} got ${got[at]}, want ${sum[at]} (Σ|terms| ${mag[at]})`).toBeLessThanOrEqual(0);
@@ -588,7 +529,7 @@ describe('Conv2DBackpropFilter on wasm (own kernel) against float64', () => {
     const r = checkCase(c, 77);
     // The same data against the oracle with the window moved by one row: must be far outside the tolerance,
     // so the comparison above can tell a wrong tap from rounding.
-    const shifted = oracle(c, r.xv, r.dyv, r.ho, r.wo, r.top + 1, r.left);
+    const shifted = filterGradOracle(c, r.xv, r.dyv, r.ho, r.wo, r.top + 1, r.left);
     expect(worstExcess(r.got, shifted.sum, shifted.mag).excess).toBeGreaterThan(0);
   });
 
@@ -620,7 +561,7 @@ describe('Conv2DBackpropFilter on wasm (own kernel) against float64', () => {
       }));
       expect(counts.get('Conv2DBackpropFilter'), describeCase(c)).toBe(1);
       // d/dW Σ r·conv(x, W) = Σ x·r: the filter gradient with dy = r.
-      const { sum, mag } = oracle(c, xv, rv, info.outHeight, info.outWidth, info.padInfo.top, info.padInfo.left);
+      const { sum, mag } = filterGradOracle(c, xv, rv, info.outHeight, info.outWidth, info.padInfo.top, info.padInfo.left);
       const { excess, at } = worstExcess(got, sum, mag);
       expect(excess, `${describeCase(c)}: element ${at}`).toBeLessThanOrEqual(0);
     }

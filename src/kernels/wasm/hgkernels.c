@@ -76,7 +76,7 @@ void adam(const float* g, const float* m, const float* v, float* m2o, float* v2o
 // vector may be partial (R lanes of 4), so any channel count works without reading past a tensor.
 
 typedef struct {
-  uint32_t n, hp, wp, ci, ho, wo, co, kh, kw, sh, sw;
+  uint32_t n, hp, wp, ci, ho, wo, co, kw, sh, sw;
 } ConvGeom;
 
 INLINE v128_t load_r(const float* p, int r) {
@@ -163,7 +163,7 @@ void pad_input(const float* x, float* xp, uint32_t n, uint32_t h, uint32_t w, ui
 EXPORT(conv2d_filter_grad)
 void conv2d_filter_grad(const float* xp, const float* dy, float* dw, uint32_t n, uint32_t hp, uint32_t wp, uint32_t ci,
                         uint32_t ho, uint32_t wo, uint32_t co, uint32_t kh, uint32_t kw, uint32_t sh, uint32_t sw) {
-  const ConvGeom G = {n, hp, wp, ci, ho, wo, co, kh, kw, sh, sw};
+  const ConvGeom G = {n, hp, wp, ci, ho, wo, co, kw, sh, sw};
   const uint32_t rows = kw * ci;
   for (uint32_t a = 0; a < kh; a++) {
     for (uint32_t o0 = 0; o0 < co; o0 += 8) {
@@ -238,6 +238,7 @@ void relu_max_pool2_grad(const float* z, const float* p, const float* dy, float*
 
 #define SUM_BLOCK 64
 
+// volatile: keeps clang from turning these loops into memset calls, which a module without libc cannot link.
 INLINE void zero_f(float* p, uint32_t n) {
   for (uint32_t i = 0; i < n; i++) ((volatile float*)p)[i] = 0.0f;
 }
